@@ -1,0 +1,173 @@
+/**
+ * The chat side of the event path: a Tailchat message comes in, and this decides what (if
+ * anything) the agent does with it — ignore, answer a command, refuse, or start a run on the
+ * engine side. Stateless, so any number of service instances can share the events.
+ */
+import type { GroupSettings } from '../../protocol/actions.js';
+import { parseUpdateMessageEvent, SYSTEM_USER_ID, type AddedMessage } from '../message/incoming.js';
+import type { RunJob } from '../run/execute.js';
+import type { Logger } from '../run/execute.js';
+import type { PermissionChecker } from '../permission/check.js';
+import { sessionKeyFor } from '../session/keys.js';
+import type { GroupSettingsStore } from '../settings/group-settings.js';
+import type { TailchatHost } from '../tailchat/host.js';
+import { decide, type Decision, type Place } from '../trigger/decide.js';
+import { TEXT } from './texts.js';
+
+/** How the chat side reaches the engine side (over the broker, or directly in tests). */
+export interface RunnerClient {
+  start(job: RunJob): Promise<void>;
+  /** Stops the session's running reply; resolves true if one was running. */
+  abortSession(sessionKey: string): Promise<boolean>;
+  reset(engineId: string, sessionKey: string): Promise<void>;
+}
+
+export interface ChatDeps {
+  host: TailchatHost;
+  botUserId: string;
+  settings: GroupSettingsStore;
+  can: PermissionChecker;
+  runner: RunnerClient;
+  isBot: (userId: string) => Promise<boolean>;
+  dmEnabled: boolean;
+  maxPromptChars: number;
+  defaultEngine: string;
+  dmAgentId: string;
+  logger: Logger;
+}
+
+export type HandleOutcome =
+  | { kind: 'invalid'; error: string }
+  | { kind: 'ignored'; reason: string }
+  | { kind: 'refused'; reason: string }
+  | { kind: 'command'; command: string }
+  | { kind: 'started'; runId: string; sessionKey: string; engine: string };
+
+/** Derived from the Tailchat message id, so a redelivered event maps to the same run. */
+export function runIdFor(messageId: string): string {
+  return `tc-${messageId}`;
+}
+
+export async function handleMessageEvent(payload: unknown, deps: ChatDeps): Promise<HandleOutcome> {
+  const parsed = parseUpdateMessageEvent(payload);
+  if (!parsed.ok) {
+    deps.logger.warn('dropped malformed chat.message.updateMessage event', { error: parsed.error });
+    return { kind: 'invalid', error: parsed.error };
+  }
+  const event = parsed.event;
+  if (event.type !== 'add') return { kind: 'ignored', reason: event.type };
+  // Never answer itself, the system user or any other bot: that is how loops start.
+  if (event.author === deps.botUserId || event.author === SYSTEM_USER_ID) return { kind: 'ignored', reason: 'own-or-system' };
+  if (await deps.isBot(event.author)) return { kind: 'ignored', reason: 'bot-author' };
+
+  let settings: GroupSettings | undefined;
+  let place: Place;
+  if (event.groupId) {
+    settings = await deps.settings.get(event.groupId);
+    place = { kind: 'group', settings };
+  } else {
+    const withBot = await deps.host.isConverseMember(event.converseId, deps.botUserId);
+    place = { kind: 'dm', withBot, enabled: deps.dmEnabled };
+  }
+
+  const decision = decide(event, place, deps.botUserId);
+  if (decision.kind === 'ignore') return { kind: 'ignored', reason: decision.reason };
+
+  if (event.groupId) {
+    const permission = await deps.can(event.groupId, event.author, 'invoke');
+    if (!permission.allowed) {
+      deps.logger.info('refused: no invoke permission', { groupId: event.groupId, userId: event.author, reason: permission.reason });
+      await say(deps, event, TEXT.noPermission);
+      return { kind: 'refused', reason: permission.reason };
+    }
+  }
+
+  const agentId = settings?.agentId ?? deps.dmAgentId;
+  const engine = settings?.engine ?? deps.defaultEngine;
+  const sessionKey = sessionKeyFor({
+    agentId,
+    scope: settings?.sessionScope ?? 'group',
+    ...(event.groupId ? { groupId: event.groupId } : {}),
+    converseId: event.converseId,
+    ...(event.meta.reply?._id ? { threadRootId: event.meta.reply._id } : {}),
+    userId: event.author,
+  });
+
+  if (decision.kind === 'command') return runCommand(decision, event, sessionKey, engine, settings, deps);
+
+  if (decision.prompt.length > deps.maxPromptChars) {
+    await say(deps, event, TEXT.promptTooLong(deps.maxPromptChars, decision.prompt.length));
+    return { kind: 'refused', reason: 'prompt-too-long' };
+  }
+
+  const runId = runIdFor(event.messageId);
+  const job: RunJob = {
+    engineId: engine,
+    request: {
+      runId,
+      sessionKey,
+      agentId,
+      prompt: decision.prompt,
+      requester: { userId: event.author },
+      origin: { converseId: event.converseId, messageId: event.messageId, ...(event.groupId ? { groupId: event.groupId } : {}) },
+    },
+    target: {
+      converseId: event.converseId,
+      ...(event.groupId ? { groupId: event.groupId } : {}),
+      audience: event.groupId ? { room: event.converseId } : { users: await dmMembers(deps, event) },
+      replyTo: { _id: event.messageId, author: event.author, content: event.content.slice(0, 200) },
+    },
+  };
+  try {
+    await deps.runner.start(job);
+  } catch (err) {
+    deps.logger.error('could not hand the run to a runner', { runId, error: err instanceof Error ? err.message : String(err) });
+    await say(deps, event, TEXT.unavailable);
+    return { kind: 'refused', reason: 'runner-unavailable' };
+  }
+  return { kind: 'started', runId, sessionKey, engine };
+}
+
+async function runCommand(
+  decision: Extract<Decision, { kind: 'command' }>,
+  event: AddedMessage,
+  sessionKey: string,
+  engine: string,
+  settings: GroupSettings | undefined,
+  deps: ChatDeps,
+): Promise<HandleOutcome> {
+  switch (decision.command) {
+    case 'help':
+      await say(deps, event, TEXT.help(settings?.prefix ?? '/ai'));
+      break;
+    case 'stop': {
+      const stopped = await deps.runner.abortSession(sessionKey);
+      // A stopped run posts its own "stopped" reply; only say something when nothing ran.
+      if (!stopped) await say(deps, event, TEXT.nothingToStop);
+      break;
+    }
+    case 'new':
+      await deps.runner.reset(engine, sessionKey);
+      await say(deps, event, TEXT.newConversation);
+      break;
+  }
+  return { kind: 'command', command: decision.command };
+}
+
+async function dmMembers(deps: ChatDeps, event: AddedMessage): Promise<string[]> {
+  return deps.host.getConverseMembers(event.converseId, deps.botUserId);
+}
+
+/** A short plain reply from the bot, as a reply to the message that caused it. */
+async function say(deps: ChatDeps, event: AddedMessage, text: string): Promise<void> {
+  try {
+    await deps.host.sendMessage(deps.botUserId, {
+      converseId: event.converseId,
+      ...(event.groupId ? { groupId: event.groupId } : {}),
+      content: text,
+      meta: { reply: { _id: event.messageId, author: event.author, content: event.content.slice(0, 200) } },
+    });
+  } catch (err) {
+    deps.logger.error('could not post a reply', { converseId: event.converseId, error: err instanceof Error ? err.message : String(err) });
+  }
+}

@@ -1,0 +1,39 @@
+/**
+ * Which engines this process can run, created on first use and closed together. A group picks
+ * one by id in its settings; an id that is not configured here fails the run with a clear error.
+ */
+import { EngineError, type Engine } from './types.js';
+
+export type EngineFactory = () => Engine | Promise<Engine>;
+
+export interface EngineRegistry {
+  get(id: string): Promise<Engine>;
+  ids(): string[];
+  close(): Promise<void>;
+}
+
+export function createEngineRegistry(factories: Record<string, EngineFactory>): EngineRegistry {
+  const engines = new Map<string, Promise<Engine>>();
+  return {
+    ids: () => Object.keys(factories),
+    get(id) {
+      const factory = factories[id];
+      if (!factory) {
+        return Promise.reject(new EngineError('unavailable', `engine "${id}" is not configured on this runner`, `configure engines.${id} or pick another engine for the group`));
+      }
+      let engine = engines.get(id);
+      if (!engine) {
+        engine = Promise.resolve().then(factory);
+        // A failed creation is retried on the next run instead of being cached forever.
+        engine.catch(() => engines.delete(id));
+        engines.set(id, engine);
+      }
+      return engine;
+    },
+    async close() {
+      const all = [...engines.values()];
+      engines.clear();
+      await Promise.allSettled(all.map(async (e) => (await e).close()));
+    },
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * The scripted engine: deterministic, offline, no model. It exists for tests and for a demo that
+ * works on a fresh machine, and says so on every reply (a "demo" badge). It keeps a per-session
+ * memory like a real engine, so session mapping, /new and isolation behave observably:
+ * every reply states the turn number and the previous prompt it remembers.
+ *
+ * Keywords in a prompt show each panel: "code", "diff", "tool", "slow" (long stream), "fail".
+ */
+import { createEventQueue } from '../event-queue.js';
+import { EngineError, type Engine, type EngineEvent, type EngineRun, type RunRequest } from '../types.js';
+
+export interface ScriptedEngineOptions {
+  chunkDelayMs: number;
+  chunkChars: number;
+  label: string;
+}
+
+interface ActiveRun {
+  sessionKey: string;
+  stop: (reason: string) => void;
+}
+
+export function createScriptedEngine(opts: ScriptedEngineOptions): Engine {
+  const memory = new Map<string, string[]>();
+  const active = new Map<string, ActiveRun>();
+  const started = new Map<string, EngineRun>();
+
+  function replyFor(request: RunRequest): string {
+    const history = memory.get(request.sessionKey) ?? [];
+    const previous = history.at(-1);
+    history.push(request.prompt);
+    memory.set(request.sessionKey, history);
+    const p = request.prompt.toLowerCase();
+    const lines = [
+      `You said: "${request.prompt}".`,
+      `This is turn ${history.length} of this conversation${previous ? `; before that you said: "${previous}"` : ''}.`,
+    ];
+    if (p.includes('code')) lines.push('', 'Here is some code:', '', '```ts', 'export function add(a: number, b: number): number {', '  return a + b;', '}', '```');
+    if (p.includes('diff'))
+      lines.push('', 'Here is a change:', '', '```diff', '--- a/greet.ts', '+++ b/greet.ts', '@@ -1,3 +1,3 @@', ' export function greet(name: string) {', "-  return 'Hello ' + name;", '+  return `Hello, ${name}!`;', ' }', '```');
+    if (p.includes('slow')) for (let i = 1; i <= 60; i++) lines.push(`Line ${i} of a long answer.`);
+    return lines.join('\n');
+  }
+
+  return {
+    id: 'scripted',
+    async start(request) {
+      const existing = started.get(request.runId);
+      if (existing) return existing; // redelivery: the same run, never a second one
+      if (active.size > 1000) throw new EngineError('rate_limit', 'too many runs');
+      const queue = createEventQueue(request.runId);
+      started.set(request.runId, queue);
+      let stopped: string | undefined;
+      active.set(request.runId, { sessionKey: request.sessionKey, stop: (r) => (stopped = r) });
+
+      const text = replyFor(request);
+      const wantsTool = request.prompt.toLowerCase().includes('tool');
+      const wantsFail = request.prompt.toLowerCase().includes('fail');
+      const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+      void (async () => {
+        const emit = (e: EngineEvent) => queue.push(e);
+        emit({ type: 'status', phase: 'started' });
+        if (wantsTool) {
+          emit({ type: 'tool', toolCallId: `${request.runId}-t1`, name: 'word_count', phase: 'start', args: { text: request.prompt } });
+          await sleep(opts.chunkDelayMs);
+          emit({ type: 'tool', toolCallId: `${request.runId}-t1`, name: 'word_count', phase: 'result', result: { words: request.prompt.split(/\s+/).length } });
+        }
+        let sent = 0;
+        while (sent < text.length) {
+          if (stopped) return emit({ type: 'aborted', reason: stopped });
+          sent = Math.min(text.length, sent + opts.chunkChars);
+          emit({ type: 'text', text: text.slice(0, sent), delta: text.slice(sent - opts.chunkChars, sent) });
+          await sleep(opts.chunkDelayMs);
+          if (wantsFail && sent > text.length / 2) return emit({ type: 'error', kind: 'unknown', message: 'scripted failure' });
+        }
+        if (stopped) return emit({ type: 'aborted', reason: stopped });
+        emit({ type: 'final', text, badges: [{ kind: 'demo', label: opts.label }] });
+      })().finally(() => active.delete(request.runId));
+      return queue;
+    },
+    async abort(sessionKey, runId) {
+      let any = false;
+      for (const [id, run] of active) {
+        if (run.sessionKey === sessionKey && (!runId || runId === id)) {
+          run.stop('stopped by user');
+          any = true;
+        }
+      }
+      return any;
+    },
+    async reset(sessionKey) {
+      memory.delete(sessionKey);
+    },
+    async health() {
+      return { ok: true, detail: 'scripted engine (offline demo)' };
+    },
+    async close() {
+      for (const run of active.values()) run.stop('engine closed');
+    },
+  };
+}

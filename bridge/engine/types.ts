@@ -1,0 +1,91 @@
+/**
+ * The one seam between chat and any engine (OpenClaw gateway, MBE, the scripted test engine).
+ * Everything Tailchat-specific stays above it; everything engine-specific below it.
+ */
+import type { ErrorKind } from '../../protocol/blocks.js';
+
+export interface Requester {
+  userId: string;
+  nickname?: string;
+}
+
+export interface RunRequest {
+  /** Stable per Tailchat message: engines use it as their idempotency key. */
+  runId: string;
+  /** Conversation memory key; see bridge/session. */
+  sessionKey: string;
+  agentId?: string;
+  prompt: string;
+  requester: Requester;
+  /** Where the request came from, for engines that keep per-place state (MBE stats). */
+  origin: { groupId?: string; converseId: string; messageId: string };
+  timeoutMs?: number;
+}
+
+export interface Usage {
+  inputTokens?: number;
+  outputTokens?: number;
+  totalTokens?: number;
+}
+
+export type Badge = { kind: 'novelty' | 'expert' | 'demo'; label: string };
+
+export type EngineEvent =
+  | { type: 'status'; phase: string }
+  /** `text` is the cumulative reply so far; `replace` means it is not a prefix extension. */
+  | { type: 'text'; text: string; delta?: string; replace?: boolean }
+  | {
+      type: 'tool';
+      toolCallId: string;
+      name: string;
+      phase: 'start' | 'result';
+      args?: unknown;
+      result?: unknown;
+      isError?: boolean;
+    }
+  | { type: 'approval.requested'; approvalId: string; command: string; expiresAt?: number }
+  | { type: 'approval.resolved'; approvalId: string; decision: ApprovalDecision; by?: string }
+  | { type: 'usage'; usage: Usage }
+  /** Run finished. `text` is the whole reply ('' = nothing to post). */
+  | { type: 'final'; text: string; badges?: Badge[] }
+  | { type: 'error'; kind: ErrorKind; message: string }
+  | { type: 'aborted'; reason?: string };
+
+export type TerminalEvent = Extract<EngineEvent, { type: 'final' | 'error' | 'aborted' }>;
+
+export type ApprovalDecision = 'allow-once' | 'allow-always' | 'deny';
+
+/** A started run. Iterating yields events in order and ends after exactly one terminal event. */
+export interface EngineRun extends AsyncIterable<EngineEvent> {
+  readonly runId: string;
+}
+
+export interface EngineHealth {
+  ok: boolean;
+  /** Human-readable, safe to show to admins (never contains secrets). */
+  detail: string;
+}
+
+export interface Engine {
+  readonly id: string;
+  start(request: RunRequest): Promise<EngineRun>;
+  /** Stops the session's current run (or the given one). Resolves true if something stopped. */
+  abort(sessionKey: string, runId?: string): Promise<boolean>;
+  /** Forgets the session's conversation memory (`/new`). */
+  reset(sessionKey: string): Promise<void>;
+  resolveApproval?(approvalId: string, decision: ApprovalDecision): Promise<void>;
+  health(): Promise<EngineHealth>;
+  close(): Promise<void>;
+}
+
+/** Thrown by engines for failures that happen before a run exists (bad auth, engine down). */
+export class EngineError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    message: string,
+    readonly adminHint?: string,
+  ) {
+    super(message);
+    this.name = 'EngineError';
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Shows a run to the people in the converse. Tailchat has no edit action, so while the run
+ * streams the reply is an unpersisted draft message pushed over Tailchat's own socket events
+ * (`notify:chat.message.add`, then `…update` at the coalesced cadence); when the run ends ONE
+ * persisted message carries the final reply and the draft is removed (`…delete`). Reloads and
+ * late joiners therefore see only the final message, never a half one.
+ */
+import { AI_META_KEY, META_VERSION, type AiMeta } from '../../protocol/blocks.js';
+import { neutralizeBBCode } from '../message/bbcode.js';
+import { createCoalescer } from '../stream/coalescer.js';
+import { toBlocks, toPlainText, type ReplyState } from '../stream/reply-state.js';
+import type { SentMessage, TailchatHost } from '../tailchat/host.js';
+import { draftMessageId } from './object-id.js';
+
+export interface ReplyTarget {
+  converseId: string;
+  groupId?: string;
+  /** Group panels are socket rooms; DMs are pushed to each member. */
+  audience: { room: string } | { users: string[] };
+  replyTo?: { _id: string; author: string; content: string };
+}
+
+export interface ReplyPublisherOptions {
+  host: TailchatHost;
+  botUserId: string;
+  target: ReplyTarget;
+  runId: string;
+  engineId: string;
+  requesterId: string;
+  intervalMs: number;
+  maxReplyChars: number;
+  onError: (err: unknown, phase: 'draft' | 'final') => void;
+}
+
+export interface ReplyPublisher {
+  update(state: ReplyState): void;
+  /** Persists the final reply (unless there is nothing to say) and removes the draft. */
+  finish(state: ReplyState): Promise<SentMessage | null>;
+  readonly liveUpdates: number;
+}
+
+export function createReplyPublisher(o: ReplyPublisherOptions): ReplyPublisher {
+  const draftId = draftMessageId();
+  const createdAt = new Date().toISOString();
+  let draftShown = false;
+
+  const metaOf = (state: ReplyState): AiMeta => ({
+    v: META_VERSION,
+    runId: o.runId,
+    engine: o.engineId,
+    status: state.status,
+    blocks: toBlocks(state),
+    requester: o.requesterId,
+  });
+  const contentOf = (state: ReplyState) => clip(neutralizeBBCode(toPlainText(state)), o.maxReplyChars);
+  const metaField = (state: ReplyState) => ({ [AI_META_KEY]: metaOf(state), ...(o.target.replyTo ? { reply: o.target.replyTo } : {}) });
+
+  const live = createCoalescer<ReplyState>({
+    intervalMs: o.intervalMs,
+    onError: (err) => o.onError(err, 'draft'),
+    publish: async (state) => {
+      const patch = { _id: draftId, converseId: o.target.converseId, content: contentOf(state) || '…', meta: metaField(state) };
+      if (!draftShown) {
+        draftShown = true;
+        await o.host.notify(o.target.audience, 'notify:chat.message.add', {
+          ...patch,
+          ...(o.target.groupId ? { groupId: o.target.groupId } : {}),
+          author: o.botUserId,
+          reactions: [],
+          hasRecall: false,
+          createdAt,
+          updatedAt: new Date().toISOString(),
+        });
+      } else {
+        await o.host.notify(o.target.audience, 'notify:chat.message.update', patch);
+      }
+    },
+  });
+
+  return {
+    get liveUpdates() {
+      return live.published;
+    },
+    update(state) {
+      live.update(state);
+    },
+    async finish(state) {
+      await live.flush();
+      live.close();
+      let sent: SentMessage | null = null;
+      const hasSomething = state.text.trim() !== '' || state.tools.length > 0 || state.approvals.length > 0 || state.status !== 'done';
+      try {
+        if (hasSomething) {
+          sent = await o.host.sendMessage(o.botUserId, {
+            converseId: o.target.converseId,
+            ...(o.target.groupId ? { groupId: o.target.groupId } : {}),
+            content: contentOf(state),
+            meta: metaField(state),
+          });
+        }
+      } catch (err) {
+        o.onError(err, 'final');
+        throw err;
+      } finally {
+        // The draft goes only after the final message is stored: nobody sees a gap.
+        if (draftShown) {
+          await o.host
+            .notify(o.target.audience, 'notify:chat.message.delete', { converseId: o.target.converseId, messageId: draftId })
+            .catch((err) => o.onError(err, 'draft'));
+        }
+      }
+      return sent;
+    },
+  };
+}
+
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}

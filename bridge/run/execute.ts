@@ -1,0 +1,118 @@
+/**
+ * One run, end to end on the engine side: engine → stream (fold events into reply state) →
+ * notify (live draft, final message). Every way a run can end reaches the user as a message:
+ * a reply, a short error, or "stopped" — never silence.
+ */
+import { EngineError, type Engine, type EngineEvent, type RunRequest } from '../engine/types.js';
+import { createReplyPublisher, type ReplyTarget } from '../notify/reply-publisher.js';
+import { applyEvent, initialReplyState, type ReplyState } from '../stream/reply-state.js';
+import type { SentMessage, TailchatHost } from '../tailchat/host.js';
+
+export interface Logger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+export interface RunJob {
+  request: RunRequest;
+  engineId: string;
+  target: ReplyTarget;
+}
+
+export interface RunDeps {
+  host: TailchatHost;
+  botUserId: string;
+  intervalMs: number;
+  maxReplyChars: number;
+  runTimeoutMs: number;
+  logger: Logger;
+  /** Who clicked Approve/Deny in Tailchat (the engine only knows that it was resolved). */
+  deciderOf?: (approvalId: string) => string | undefined;
+}
+
+export interface RunOutcome {
+  status: ReplyState['status'];
+  message: SentMessage | null;
+  liveUpdates: number;
+}
+
+/** What users read when the engine fails before or during a run (details go to the log). */
+export const USER_ERROR_TEXT: Record<string, string> = {
+  auth: 'The agent is unavailable right now (the engine refused our credentials). An admin has been told.',
+  unavailable: 'The agent is unavailable right now. Please try again in a moment.',
+  timeout: 'The agent took too long to answer and was stopped.',
+  rate_limit: 'The agent is rate-limited right now. Please try again shortly.',
+  context_length: 'This conversation is too long for the model. Start a new one with /new.',
+  refusal: 'The model declined to answer.',
+  bad_response: 'The agent engine sent an answer we could not read. An admin has been told.',
+  denied: 'You do not have permission to do that.',
+  unknown: 'The agent failed to answer. Please try again.',
+};
+
+export async function executeRun(engine: Engine, job: RunJob, deps: RunDeps): Promise<RunOutcome> {
+  const { request } = job;
+  const log = { runId: request.runId, engine: job.engineId, sessionKey: request.sessionKey };
+  const publisher = createReplyPublisher({
+    host: deps.host,
+    botUserId: deps.botUserId,
+    target: job.target,
+    runId: request.runId,
+    engineId: job.engineId,
+    requesterId: request.requester.userId,
+    intervalMs: deps.intervalMs,
+    maxReplyChars: deps.maxReplyChars,
+    onError: (err, phase) => deps.logger.warn('tailchat notify failed', { ...log, phase, error: String(err) }),
+  });
+
+  let state = initialReplyState();
+  const fail = (kind: keyof typeof USER_ERROR_TEXT, detail: string): EngineEvent => ({
+    type: 'error',
+    kind: kind as never,
+    message: USER_ERROR_TEXT[kind] ?? detail,
+  });
+
+  try {
+    const run = await engine.start(request);
+    let timedOut = false;
+    const deadline = setTimeout(() => {
+      deps.logger.warn('run timed out; aborting', { ...log, timeoutMs: deps.runTimeoutMs });
+      void engine.abort(request.sessionKey, request.runId).catch(() => undefined);
+      timedOut = true;
+    }, deps.runTimeoutMs);
+    try {
+      for await (const event of run) {
+        if (event.type === 'error') {
+          deps.logger.warn('engine reported an error', { ...log, kind: event.kind, detail: event.message });
+          state = applyEvent(state, fail(event.kind, event.message));
+        } else if (event.type === 'approval.resolved' && !event.by && deps.deciderOf?.(event.approvalId)) {
+          state = applyEvent(state, { ...event, by: deps.deciderOf(event.approvalId)! });
+        } else if (event.type === 'aborted' && timedOut) {
+          state = applyEvent(state, fail('timeout', 'timed out'));
+        } else {
+          state = applyEvent(state, event);
+        }
+        if (state.status === 'streaming') publisher.update(state);
+      }
+    } finally {
+      clearTimeout(deadline);
+    }
+    if (state.status === 'streaming') {
+      deps.logger.error('engine stream ended without a final event', log);
+      state = applyEvent(state, fail('bad_response', 'stream ended early'));
+    }
+  } catch (err) {
+    const kind = err instanceof EngineError ? err.kind : 'unknown';
+    deps.logger.error('engine run failed', {
+      ...log,
+      kind,
+      error: err instanceof Error ? err.message : String(err),
+      ...(err instanceof EngineError && err.adminHint ? { adminHint: err.adminHint } : {}),
+    });
+    state = applyEvent(state, fail(kind, String(err)));
+  }
+
+  const message = await publisher.finish(state);
+  deps.logger.info('run finished', { ...log, status: state.status, liveUpdates: publisher.liveUpdates, messageId: message?._id });
+  return { status: state.status, message, liveUpdates: publisher.liveUpdates };
+}

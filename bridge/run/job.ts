@@ -1,0 +1,31 @@
+/**
+ * The run job as it crosses the broker from the chat side to the engine side. Validated on
+ * arrival: the two sides may run different versions during a rolling upgrade.
+ */
+import { z } from 'zod';
+import type { RunJob } from './execute.js';
+
+const id = z.string().min(1).max(128);
+
+export const runJobSchema = z.object({
+  engineId: z.string().min(1),
+  request: z.object({
+    runId: id,
+    sessionKey: z.string().min(1).max(512),
+    agentId: z.string().optional(),
+    prompt: z.string(),
+    requester: z.object({ userId: id, nickname: z.string().optional() }),
+    origin: z.object({ groupId: id.optional(), converseId: id, messageId: id }),
+    timeoutMs: z.number().int().positive().optional(),
+  }),
+  target: z.object({
+    converseId: id,
+    groupId: id.optional(),
+    audience: z.union([z.object({ room: id }), z.object({ users: z.array(id) })]),
+    replyTo: z.object({ _id: id, author: id, content: z.string() }).optional(),
+  }),
+});
+
+export function parseRunJob(value: unknown): RunJob {
+  return runJobSchema.parse(value) as RunJob;
+}

@@ -1,0 +1,84 @@
+/**
+ * Tailchat's broker actions the bundle uses, behind one typed object. Everything reaches
+ * Tailchat over the shared transporter (`broker.call`), so this works in Tailchat's process and
+ * in the bundle's own process alike. Responses are validated where the bundle relies on fields.
+ */
+import { z } from 'zod';
+
+export type Call = (action: string, params: Record<string, unknown>, opts?: { meta?: Record<string, unknown> }) => Promise<unknown>;
+
+export interface BotIdentity {
+  id: string;
+  nickname: string;
+  avatar?: string;
+}
+
+export interface OutgoingMessage {
+  converseId: string;
+  groupId?: string;
+  content: string;
+  meta?: Record<string, unknown>;
+}
+
+const userInfo = z.looseObject({ _id: z.string(), nickname: z.string().optional(), type: z.string().optional() });
+const groupInfo = z.looseObject({
+  _id: z.string(),
+  owner: z.string(),
+  members: z.array(z.looseObject({ userId: z.string() })).optional(),
+});
+const sentMessage = z.looseObject({ _id: z.string(), converseId: z.string() });
+
+export type UserInfo = z.infer<typeof userInfo>;
+export type SentMessage = z.infer<typeof sentMessage>;
+
+export function createTailchatHost(call: Call) {
+  return {
+    /** Idempotent on Tailchat's side; returns the bot's user id. */
+    async ensurePluginBot(bot: BotIdentity): Promise<string> {
+      const id = await call('user.ensurePluginBot', { botId: bot.id, nickname: bot.nickname, ...(bot.avatar ? { avatar: bot.avatar } : {}) });
+      return z.string().parse(id);
+    },
+    async getUserInfo(userId: string): Promise<UserInfo | null> {
+      const info = await call('user.getUserInfo', { userId });
+      return info ? userInfo.parse(info) : null;
+    },
+    /** Throws when the user is not a member of the group. */
+    async getUserPermissions(groupId: string, userId: string): Promise<string[]> {
+      return z.array(z.string()).parse(await call('group.getUserAllPermissions', { groupId, userId }));
+    },
+    async getGroupInfo(groupId: string) {
+      const info = await call('group.getGroupInfo', { groupId });
+      return info ? groupInfo.parse(info) : null;
+    },
+    async getGroupData(groupId: string, name: string): Promise<string | null> {
+      const res = z.object({ data: z.string().nullable() }).parse(await call('group.extra.getGroupData', { groupId, name }));
+      return res.data;
+    },
+    async saveGroupData(groupId: string, name: string, data: string, asUserId: string): Promise<void> {
+      await call('group.extra.saveGroupData', { groupId, name, data }, { meta: { userId: asUserId } });
+    },
+    /** True when `userId` is a member of the DM converse (throws → not a member). */
+    async isConverseMember(converseId: string, userId: string): Promise<boolean> {
+      try {
+        const info = z.looseObject({ members: z.array(z.string()) }).parse(await call('chat.converse.findConverseInfo', { converseId }, { meta: { userId } }));
+        return info.members.includes(userId);
+      } catch {
+        return false;
+      }
+    },
+    async getConverseMembers(converseId: string, asUserId: string): Promise<string[]> {
+      const info = z.looseObject({ members: z.array(z.string()) }).parse(await call('chat.converse.findConverseInfo', { converseId }, { meta: { userId: asUserId } }));
+      return info.members;
+    },
+    async sendMessage(authorId: string, message: OutgoingMessage): Promise<SentMessage> {
+      return sentMessage.parse(await call('chat.message.sendMessage', { ...message }, { meta: { userId: authorId } }));
+    },
+    /** Socket push through Tailchat's gateway; clients cannot call this action themselves. */
+    async notify(target: { room: string } | { users: string[] }, eventName: string, eventData: unknown): Promise<void> {
+      if ('room' in target) await call('gateway.notify', { type: 'roomcast', target: target.room, eventName, eventData });
+      else await call('gateway.notify', { type: 'listcast', target: target.users, eventName, eventData });
+    },
+  };
+}
+
+export type TailchatHost = ReturnType<typeof createTailchatHost>;

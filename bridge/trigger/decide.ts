@@ -1,0 +1,60 @@
+/**
+ * Decides whether a Tailchat message is addressed to the agent, and what it asks for.
+ * Pure: the service gathers the facts (bot id, group settings, DM membership) and calls this.
+ */
+import type { GroupSettings } from '../../protocol/actions.js';
+import type { AddedMessage } from '../message/incoming.js';
+import { mentionsUser, promptFromContent } from '../message/bbcode.js';
+
+export type Command = 'stop' | 'new' | 'help';
+
+export type Decision =
+  | { kind: 'ignore'; reason: IgnoreReason }
+  | { kind: 'command'; command: Command }
+  | { kind: 'prompt'; prompt: string; via: 'mention' | 'reply' | 'prefix' | 'panel' | 'dm' };
+
+export type IgnoreReason = 'disabled' | 'not-addressed' | 'dm-disabled' | 'dm-without-bot';
+
+export type Place = { kind: 'group'; settings: GroupSettings } | { kind: 'dm'; withBot: boolean; enabled: boolean };
+
+const COMMANDS: Record<string, Command> = {
+  '/stop': 'stop',
+  '/new': 'new',
+  '/reset': 'new',
+  '/help': 'help',
+};
+/** A message that is only one of these words stops the running reply, like /stop. */
+const STOP_WORDS = new Set(['stop', '停止', '停']);
+
+export function decide(message: AddedMessage, place: Place, botUserId: string): Decision {
+  const plain = message.plain ?? message.content;
+  let via: Extract<Decision, { kind: 'prompt' }>['via'];
+  let text = promptFromContent(plain, botUserId);
+
+  if (place.kind === 'dm') {
+    if (!place.withBot) return { kind: 'ignore', reason: 'dm-without-bot' };
+    if (!place.enabled) return { kind: 'ignore', reason: 'dm-disabled' };
+    via = 'dm';
+  } else {
+    const s = place.settings;
+    if (!s.enabled) return { kind: 'ignore', reason: 'disabled' };
+    const prefixed = s.trigger !== 'mention' && startsWithWord(text, s.prefix);
+    if (mentionsUser(message.content, message.meta.mentions, botUserId)) via = 'mention';
+    else if (message.meta.reply?.author === botUserId) via = 'reply';
+    else if (prefixed) via = 'prefix';
+    else if (s.trigger === 'all' && s.allMessagesPanels.includes(message.converseId)) via = 'panel';
+    else return { kind: 'ignore', reason: 'not-addressed' };
+    if (prefixed) text = text.slice(s.prefix.length).trim();
+  }
+
+  const firstWord = text.split(/\s/, 1)[0]!.toLowerCase();
+  const command = COMMANDS[firstWord];
+  if (command) return { kind: 'command', command };
+  if (STOP_WORDS.has(text.toLowerCase().replace(/[.!。！]+$/, ''))) return { kind: 'command', command: 'stop' };
+  if (text === '') return { kind: 'command', command: 'help' };
+  return { kind: 'prompt', prompt: text, via };
+}
+
+function startsWithWord(text: string, prefix: string): boolean {
+  return text.startsWith(prefix) && (text.length === prefix.length || /\s/.test(text[prefix.length]!));
+}

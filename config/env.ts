@@ -1,0 +1,36 @@
+/**
+ * Environment variables that override `tailchat.config.ts`. One table, so the README's config
+ * reference and the loader cannot drift apart. Secrets (tokens, keys) are read ONLY from here,
+ * either directly or from a file named by `<NAME>_FILE` (Docker/Kubernetes secrets).
+ */
+export interface EnvOverride {
+  env: string;
+  path: string[];
+  type: 'string' | 'number' | 'boolean' | 'list';
+  secret?: boolean;
+  doc: string;
+}
+
+export const ENV_OVERRIDES: EnvOverride[] = [
+  { env: 'TRANSPORTER', path: ['transporter', 'url'], type: 'string', doc: "Tailchat's Moleculer transporter (nats://… or redis://…)" },
+  { env: 'TAILCHAT_NAMESPACE', path: ['transporter', 'namespace'], type: 'string', doc: "Tailchat's Moleculer namespace (Tailchat's NAMESPACE)" },
+  { env: 'AI_ROLE', path: ['role'], type: 'string', doc: 'all | chat | runner: which services this process hosts' },
+  { env: 'AI_NODE_ID', path: ['nodeId'], type: 'string', doc: 'Moleculer node id (default: host-pid)' },
+  { env: 'AI_BOT_ID', path: ['bot', 'id'], type: 'string', doc: 'plugin-bot id' },
+  { env: 'AI_BOT_NICKNAME', path: ['bot', 'nickname'], type: 'string', doc: "the agent's display name" },
+  { env: 'AI_ENGINE', path: ['engines', 'default'], type: 'string', doc: 'scripted | openclaw | mbe' },
+  { env: 'OPENCLAW_GATEWAY_URL', path: ['engines', 'openclaw', 'url'], type: 'string', doc: 'OpenClaw gateway WebSocket URL' },
+  { env: 'OPENCLAW_GATEWAY_TOKEN', path: ['engines', 'openclaw', 'token'], type: 'string', secret: true, doc: 'gateway token (or OPENCLAW_GATEWAY_TOKEN_FILE)' },
+  { env: 'OPENCLAW_AUTH', path: ['engines', 'openclaw', 'auth'], type: 'string', doc: 'token | device' },
+  { env: 'MBE_API_URL', path: ['engines', 'mbe', 'url'], type: 'string', doc: 'MBE HTTP API base URL' },
+  { env: 'MBE_API_KEY', path: ['engines', 'mbe', 'apiKey'], type: 'string', secret: true, doc: 'MBE API key (or MBE_API_KEY_FILE); empty = anonymous' },
+  { env: 'AI_TRIGGER', path: ['groupDefaults', 'trigger'], type: 'string', doc: 'default trigger: mention | prefix | all' },
+  { env: 'AI_PREFIX', path: ['groupDefaults', 'prefix'], type: 'string', doc: 'default command prefix' },
+  { env: 'AI_SESSION_SCOPE', path: ['groupDefaults', 'sessionScope'], type: 'string', doc: 'default session scope: group | panel | thread' },
+  { env: 'AI_INVOKE_BY_DEFAULT', path: ['permissions', 'invokeByDefault'], type: 'boolean', doc: 'every member may invoke the agent' },
+  { env: 'AI_DM_ENABLED', path: ['dm', 'enabled'], type: 'boolean', doc: 'answer direct messages' },
+  { env: 'AI_MAX_PROMPT_CHARS', path: ['limits', 'maxPromptChars'], type: 'number', doc: 'longest prompt accepted' },
+  { env: 'AI_STREAM_INTERVAL_MS', path: ['stream', 'intervalMs'], type: 'number', doc: 'live update cadence' },
+  { env: 'AI_SCRIPTED_CHUNK_DELAY_MS', path: ['engines', 'scripted', 'chunkDelayMs'], type: 'number', doc: 'scripted engine: delay between chunks' },
+  { env: 'LOG_LEVEL', path: ['logLevel'], type: 'string', doc: 'fatal | error | warn | info | debug | trace' },
+];

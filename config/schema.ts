@@ -1,0 +1,108 @@
+/**
+ * The bundle's one configuration, validated with zod. `tailchat.config.ts` holds the values,
+ * environment variables override them (see ENV_OVERRIDES), and `loadConfig` rejects a bad config
+ * with one message naming every bad key.
+ */
+import { z } from 'zod';
+import { groupSettings } from '../protocol/actions.js';
+
+const transporterUrl = z
+  .string()
+  .regex(/^(redis|rediss|nats|tcp|mqtt|amqp):\/\//, 'must be a Moleculer transporter URL such as nats://host:4222 or redis://host:6379')
+  .optional();
+
+export const scriptedEngineConfig = z.object({
+  /** Delay between streamed chunks; the scripted engine is deterministic and offline. */
+  chunkDelayMs: z.number().int().min(0).max(10_000).default(40),
+  chunkChars: z.number().int().min(1).max(10_000).default(12),
+  /** Shown on every reply so nobody mistakes the demo engine for a model. */
+  label: z.string().default('demo'),
+});
+
+export const openclawEngineConfig = z.object({
+  url: z.string().regex(/^wss?:\/\//, 'must be a ws:// or wss:// URL').default('ws://127.0.0.1:18789'),
+  /** Secret: only from env OPENCLAW_GATEWAY_TOKEN or OPENCLAW_GATEWAY_TOKEN_FILE. */
+  token: z.string().min(1).optional(),
+  auth: z.enum(['token', 'device']).default('token'),
+  deviceIdentityPath: z.string().default('.cache/openclaw-device.json'),
+  approvals: z.boolean().default(true),
+  requestTimeoutMs: z.number().int().min(1000).default(30_000),
+  runTimeoutMs: z.number().int().min(1000).default(600_000),
+});
+
+export const mbeEngineConfig = z.object({
+  url: z.string().url().default('http://localhost:8001'),
+  /** Secret: only from env MBE_API_KEY or MBE_API_KEY_FILE. */
+  apiKey: z.string().min(1).optional(),
+  timeoutMs: z.number().int().min(100).default(30_000),
+});
+
+export const engineId = z.enum(['scripted', 'openclaw', 'mbe']);
+
+export const configSchema = z.object({
+  transporter: z
+    .object({
+      /** Tailchat's own transporter; none = a single local broker (unit tests only). */
+      url: transporterUrl,
+      namespace: z.string().default('tailchat'),
+    })
+    .prefault({}),
+  /** Which of the bundle's services this process hosts (see README "Deploy forms"). */
+  role: z.enum(['all', 'chat', 'runner']).default('all'),
+  nodeId: z.string().optional(),
+  bot: z
+    .object({
+      /** Plugin-bot id: Tailchat creates user `<id>@tailchat-plugin.com` for it. */
+      id: z.string().regex(/^[a-z0-9._-]+$/i).default('com.yourcompany.ai'),
+      nickname: z.string().min(1).max(64).default('AI Assistant'),
+      avatar: z.string().optional(),
+    })
+    .prefault({}),
+  engines: z
+    .object({
+      default: engineId.default('scripted'),
+      scripted: scriptedEngineConfig.prefault({}),
+      openclaw: openclawEngineConfig.prefault({}),
+      mbe: mbeEngineConfig.prefault({}),
+    })
+    .prefault({}),
+  /** Per-group settings before an admin changes them. */
+  groupDefaults: groupSettings
+    .omit({ engine: true })
+    .extend({ engine: engineId.optional() })
+    .prefault({
+      enabled: true,
+      agentId: 'main',
+      trigger: 'mention',
+      prefix: '/ai',
+      allMessagesPanels: [],
+      sessionScope: 'group',
+    }),
+  permissions: z
+    .object({
+      /** true: every group member may talk to the agent unless... false: only holders of the invoke key. */
+      invokeByDefault: z.boolean().default(true),
+    })
+    .prefault({}),
+  dm: z.object({ enabled: z.boolean().default(true) }).prefault({}),
+  limits: z
+    .object({
+      maxPromptChars: z.number().int().min(1).default(16_000),
+      /** Tailchat stores any length, but clients choke on huge messages; longer replies are split. */
+      maxReplyChars: z.number().int().min(100).default(60_000),
+      runTimeoutMs: z.number().int().min(1000).default(600_000),
+    })
+    .prefault({}),
+  stream: z
+    .object({
+      /** Live-update cadence; coalescing keeps a run at ≤ 1000/intervalMs updates a second. */
+      intervalMs: z.number().int().min(50).max(5000).default(250),
+    })
+    .prefault({}),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+});
+
+export type BundleConfig = z.infer<typeof configSchema>;
+/** What `tailchat.config.ts` may write: every key optional, defaults filled by the schema. */
+export type BundleConfigInput = z.input<typeof configSchema>;
+export type EngineId = z.infer<typeof engineId>;

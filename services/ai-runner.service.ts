@@ -1,0 +1,125 @@
+/**
+ * `plugin:com.yourcompany.ai.runner` — the engine side. Holds the engine connections (OpenClaw's
+ * client needs Node >= 22.19, so this runs in the bundle's own Node 24 process), executes runs and
+ * streams them into Tailchat. Its actions are `visibility: public`: callable over the broker,
+ * never through Tailchat's HTTP gateway.
+ */
+import type { Context, ServiceBroker, ServiceSchema } from 'moleculer';
+import { z } from 'zod';
+import type { EngineRegistry } from '../bridge/engine/registry.js';
+import { parseRunJob } from '../bridge/run/job.js';
+import { createRunner, type Runner } from '../bridge/run/runner.js';
+import { createTailchatHost } from '../bridge/tailchat/host.js';
+import type { BundleConfig } from '../config/schema.js';
+import { adaptLogger } from './logger.js';
+import { RUNNER_SERVICE } from './names.js';
+
+export interface RunnerServiceOptions {
+  config: BundleConfig;
+  /** Built by the process entry (engines own secrets; they are created only here). */
+  engines: EngineRegistry;
+  /** How long shutdown waits for running replies to finish. */
+  drainTimeoutMs?: number;
+}
+
+const resolveApprovalParams = z.object({
+  runId: z.string(),
+  approvalId: z.string(),
+  decision: z.enum(['allow-once', 'allow-always', 'deny']),
+  decidedBy: z.string(),
+});
+
+export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
+  const { config, engines } = opts;
+  let runner: Runner | undefined;
+  let broker: ServiceBroker;
+
+  const getRunner = async (): Promise<Runner> => {
+    if (runner) return runner;
+    await broker.waitForServices(['user', 'chat.message', 'gateway'], 60_000);
+    const host = createTailchatHost((action, params, o) => broker.call(action, params, o));
+    const botUserId = await host.ensurePluginBot(config.bot);
+    runner ??= createRunner(engines, {
+      host,
+      botUserId,
+      intervalMs: config.stream.intervalMs,
+      maxReplyChars: config.limits.maxReplyChars,
+      runTimeoutMs: config.limits.runTimeoutMs,
+      logger: adaptLogger(broker.getLogger(RUNNER_SERVICE)),
+    });
+    return runner;
+  };
+
+  return {
+    name: RUNNER_SERVICE,
+    settings: { engines: engines.ids() },
+    actions: {
+      startRun: {
+        visibility: 'public',
+        params: { job: 'object' },
+        async handler(ctx: Context<{ job: unknown }>) {
+          const job = parseRunJob(ctx.params.job);
+          const accepted = (await getRunner()).start(job);
+          return { accepted };
+        },
+      },
+      abortSession: {
+        visibility: 'public',
+        params: { sessionKey: 'string' },
+        async handler(ctx: Context<{ sessionKey: string }>) {
+          return runner ? runner.abortSession(ctx.params.sessionKey) : false;
+        },
+      },
+      abortRun: {
+        visibility: 'public',
+        params: { runId: 'string' },
+        async handler(ctx: Context<{ runId: string }>) {
+          return runner ? runner.abortRun(ctx.params.runId) : false;
+        },
+      },
+      resetSession: {
+        visibility: 'public',
+        params: { engineId: 'string', sessionKey: 'string' },
+        async handler(ctx: Context<{ engineId: string; sessionKey: string }>) {
+          await (await getRunner()).reset(ctx.params.engineId, ctx.params.sessionKey);
+          return true;
+        },
+      },
+      resolveApproval: {
+        visibility: 'public',
+        params: { runId: 'string', approvalId: 'string', decision: 'string', decidedBy: 'string' },
+        async handler(ctx: Context<unknown>) {
+          const p = resolveApprovalParams.parse(ctx.params);
+          return (await getRunner()).resolveApproval(p.runId, p.approvalId, p.decision, p.decidedBy);
+        },
+      },
+      health: {
+        visibility: 'public',
+        async handler() {
+          const out: Record<string, unknown> = {};
+          for (const id of engines.ids()) {
+            try {
+              out[id] = await (await engines.get(id)).health();
+            } catch (err) {
+              out[id] = { ok: false, detail: err instanceof Error ? err.message : String(err) };
+            }
+          }
+          return { engines: out, activeRuns: runner?.activeCount() ?? 0 };
+        },
+      },
+    },
+    created(this: { broker: ServiceBroker }) {
+      broker = this.broker;
+    },
+    started() {
+      getRunner().catch((err) => broker.getLogger(RUNNER_SERVICE).warn('runner not ready yet (Tailchat unreachable?)', { error: String(err) }));
+    },
+    async stopped() {
+      if (runner) {
+        const timeout = new Promise((r) => setTimeout(r, opts.drainTimeoutMs ?? 30_000));
+        await Promise.race([runner.drain(), timeout]);
+      }
+      await engines.close();
+    },
+  } as ServiceSchema;
+}

@@ -1,0 +1,214 @@
+/**
+ * `plugin:com.yourcompany.ai` — the chat side. Sees every Tailchat message, decides which are for
+ * the agent, checks permissions, and hands runs to the engine side (`…runner`). Carries no
+ * engine code and no secrets, so it can run inside Tailchat's own process (Node 18) as a server
+ * plugin, or in the bundle's own process on Tailchat's transporter.
+ */
+import type { Context, ServiceBroker, ServiceSchema } from 'moleculer';
+import moleculer from 'moleculer';
+import { handleMessageEvent, type ChatDeps, type RunnerClient } from '../bridge/chat/handle-message.js';
+import { createPermissionChecker, type Capability, type PermissionChecker } from '../bridge/permission/check.js';
+import { createGroupSettingsStore, type GroupSettingsStore } from '../bridge/settings/group-settings.js';
+import { createTailchatHost, type TailchatHost } from '../bridge/tailchat/host.js';
+import type { RunJob } from '../bridge/run/execute.js';
+import type { BundleConfig } from '../config/schema.js';
+import { ACTIONS, getGroupSettingsParams, resolveApprovalParams, saveGroupSettingsParams, stopRunParams, type GroupSettings } from '../protocol/actions.js';
+import { adaptLogger } from './logger.js';
+import { CHAT_SERVICE, RUNNER_SERVICE } from './names.js';
+
+const { MoleculerClientError } = moleculer.Errors;
+
+interface ChatState {
+  host: TailchatHost;
+  settings: GroupSettingsStore;
+  can: PermissionChecker;
+  botUserId?: Promise<string>;
+  botCache: Map<string, boolean>;
+}
+
+type AuthedContext<P> = Context<P, { userId?: string }>;
+
+export function createAiService(config: BundleConfig): ServiceSchema {
+  let state: ChatState;
+  let broker: ServiceBroker;
+
+  const defaults: GroupSettings = { ...config.groupDefaults, engine: config.groupDefaults.engine ?? config.engines.default };
+
+  const botUserId = () => {
+    state.botUserId ??= broker
+      .waitForServices(['user'], 60_000)
+      .then(() => state.host.ensurePluginBot(config.bot))
+      .catch((err) => {
+        state.botUserId = undefined; // retry on the next message
+        throw err;
+      });
+    return state.botUserId;
+  };
+
+  const runnerClient = (ctx: Context): RunnerClient => ({
+    async start(job: RunJob) {
+      await ctx.call(`${RUNNER_SERVICE}.startRun`, { job });
+    },
+    async abortSession(sessionKey) {
+      // Every runner instance is asked: the run lives on exactly one of them.
+      const nodes = runnerNodes(broker, 'abortSession');
+      const results = await Promise.allSettled(nodes.map((nodeID) => ctx.call(`${RUNNER_SERVICE}.abortSession`, { sessionKey }, { nodeID })));
+      return results.some((r) => r.status === 'fulfilled' && r.value === true);
+    },
+    async reset(engineId, sessionKey) {
+      const nodes = runnerNodes(broker, 'resetSession');
+      await Promise.all(nodes.map((nodeID) => ctx.call(`${RUNNER_SERVICE}.resetSession`, { engineId, sessionKey }, { nodeID })));
+    },
+  });
+
+  const requireUser = (ctx: AuthedContext<unknown>): string => {
+    const userId = ctx.meta.userId;
+    if (!userId) throw new MoleculerClientError('Sign in to use the AI assistant.', 401, 'UNAUTHORIZED');
+    return userId;
+  };
+  const requireCapability = async (groupId: string, userId: string, capability: Capability) => {
+    const result = await state.can(groupId, userId, capability);
+    if (!result.allowed) {
+      throw new MoleculerClientError(`You do not have the "${capability}" permission of the AI assistant in this group.`, 403, 'FORBIDDEN', { capability });
+    }
+  };
+  const parse = <T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown): T => {
+    const r = schema.safeParse(value);
+    if (!r.success) {
+      throw new MoleculerClientError(`Invalid request: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 422, 'VALIDATION_ERROR');
+    }
+    return r.data;
+  };
+  /** The run's group and requester, read from the prompt message itself (stateless: any instance can answer). */
+  const runOrigin = async (ctx: Context, runId: string, userId: string) => {
+    const messageId = runId.startsWith('tc-') ? runId.slice(3) : runId;
+    const message = (await ctx.call('chat.message.getMessage', { messageId }, { meta: { userId } }).catch(() => null)) as {
+      groupId?: string;
+      author?: string;
+    } | null;
+    if (!message) throw new MoleculerClientError('That reply is not visible to you.', 404, 'NOT_FOUND');
+    return { groupId: message.groupId ? String(message.groupId) : undefined, requester: String(message.author) };
+  };
+
+  return {
+    name: CHAT_SERVICE,
+    settings: {
+      // Visible to every node ($node.services): nothing secret here.
+      botId: config.bot.id,
+    },
+    events: {
+      'chat.message.updateMessage': {
+        async handler(this: unknown, ctx: Context) {
+          const logger = adaptLogger(broker.getLogger(CHAT_SERVICE));
+          let bot: string;
+          try {
+            bot = await botUserId();
+          } catch (err) {
+            logger.error('cannot resolve the plugin bot user; message not handled', { error: String(err) });
+            return;
+          }
+          const deps: ChatDeps = {
+            host: state.host,
+            botUserId: bot,
+            settings: state.settings,
+            can: state.can,
+            runner: runnerClient(ctx),
+            isBot: (userId) => isBotUser(state, userId),
+            dmEnabled: config.dm.enabled,
+            maxPromptChars: config.limits.maxPromptChars,
+            defaultEngine: config.engines.default,
+            dmAgentId: config.groupDefaults.agentId,
+            logger,
+          };
+          try {
+            const outcome = await handleMessageEvent(ctx.params, deps);
+            if (outcome.kind === 'started' || outcome.kind === 'refused' || outcome.kind === 'command') logger.info('message handled', outcome);
+          } catch (err) {
+            logger.error('message handling failed', { error: err instanceof Error ? err.message : String(err) });
+          }
+        },
+      },
+    },
+    actions: {
+      [ACTIONS.stopRun]: {
+        params: { runId: 'string' },
+        async handler(ctx: AuthedContext<unknown>) {
+          const userId = requireUser(ctx);
+          const { runId } = parse(stopRunParams, ctx.params);
+          const origin = await runOrigin(ctx, runId, userId);
+          if (origin.groupId && origin.requester !== userId) await requireCapability(origin.groupId, userId, 'approve');
+          const nodes = runnerNodes(broker, 'abortRun');
+          const results = await Promise.allSettled(nodes.map((nodeID) => ctx.call(`${RUNNER_SERVICE}.abortRun`, { runId }, { nodeID })));
+          return { stopped: results.some((r) => r.status === 'fulfilled' && r.value === true) };
+        },
+      },
+      [ACTIONS.resolveApproval]: {
+        params: { runId: 'string', approvalId: 'string', decision: 'string' },
+        async handler(ctx: AuthedContext<unknown>) {
+          const userId = requireUser(ctx);
+          const p = parse(resolveApprovalParams, ctx.params);
+          const origin = await runOrigin(ctx, p.runId, userId);
+          if (origin.groupId) await requireCapability(origin.groupId, userId, 'approve');
+          else if (origin.requester !== userId) throw new MoleculerClientError('Only the requester can approve here.', 403, 'FORBIDDEN');
+          return ctx.call(`${RUNNER_SERVICE}.resolveApproval`, { ...p, decidedBy: userId });
+        },
+      },
+      [ACTIONS.getGroupSettings]: {
+        params: { groupId: 'string' },
+        async handler(ctx: AuthedContext<unknown>) {
+          const userId = requireUser(ctx);
+          const { groupId } = parse(getGroupSettingsParams, ctx.params);
+          const member = await state.can(groupId, userId, 'invoke');
+          if (!member.allowed && member.reason === 'not-member') throw new MoleculerClientError('Not a member of this group.', 403, 'FORBIDDEN');
+          const configurable = (await state.can(groupId, userId, 'configure')).allowed;
+          return { settings: await state.settings.get(groupId), canConfigure: configurable };
+        },
+      },
+      [ACTIONS.saveGroupSettings]: {
+        params: { groupId: 'string', settings: 'object' },
+        async handler(ctx: AuthedContext<unknown>) {
+          const userId = requireUser(ctx);
+          const p = parse(saveGroupSettingsParams, ctx.params);
+          await requireCapability(p.groupId, userId, 'configure');
+          const settings = await state.settings.save(p.groupId, p.settings);
+          broker.getLogger(CHAT_SERVICE).info('audit: group settings changed', { groupId: p.groupId, by: userId, settings });
+          return { settings };
+        },
+      },
+    },
+    created(this: { broker: ServiceBroker }) {
+      broker = this.broker;
+      const host = createTailchatHost((action, params, opts) => broker.call(action, params, opts));
+      state = {
+        host,
+        settings: createGroupSettingsStore(host, defaults),
+        can: createPermissionChecker(host, config.permissions),
+        botCache: new Map(),
+      };
+    },
+    started() {
+      // Resolve the bot early, but never block start-up on Tailchat being there yet.
+      botUserId().catch((err) => broker.getLogger(CHAT_SERVICE).warn('plugin bot not ready yet', { error: String(err) }));
+    },
+  } as ServiceSchema;
+}
+
+interface EndpointRegistry {
+  getActionEndpoints(action: string): { endpoints: { id: string; state: boolean }[] } | undefined;
+}
+
+/** Node ids of every live runner instance (Moleculer has the method; its typings lack it). */
+function runnerNodes(broker: ServiceBroker, action: string): string[] {
+  const list = (broker.registry as unknown as EndpointRegistry).getActionEndpoints(`${RUNNER_SERVICE}.${action}`);
+  return [...new Set((list?.endpoints ?? []).filter((e) => e.state).map((e) => e.id))];
+}
+
+async function isBotUser(state: ChatState, userId: string): Promise<boolean> {
+  const cached = state.botCache.get(userId);
+  if (cached !== undefined) return cached;
+  const info = await state.host.getUserInfo(userId);
+  const bot = info?.type === 'pluginBot' || info?.type === 'openapiBot';
+  if (state.botCache.size > 50_000) state.botCache.clear();
+  state.botCache.set(userId, bot);
+  return bot;
+}

@@ -1,0 +1,5 @@
+import { SERVICE_NAME } from '../protocol/actions.js';
+
+export const CHAT_SERVICE = SERVICE_NAME;
+/** Engine side; its actions are `visibility: public`, so Tailchat's HTTP gateway never exposes them. */
+export const RUNNER_SERVICE = `${SERVICE_NAME}.runner`;

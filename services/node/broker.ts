@@ -1,0 +1,31 @@
+/**
+ * The bundle's own Moleculer node on Tailchat's transporter. Moleculer 0.14 (broker protocol 4)
+ * and the JSON serializer, exactly as Tailchat's cluster, so the node joins it as a peer.
+ */
+import moleculer from 'moleculer';
+import type { EngineRegistry } from '../../bridge/engine/registry.js';
+import type { BundleConfig } from '../../config/schema.js';
+import { createAiService } from '../ai.service.js';
+import { createRunnerService } from '../ai-runner.service.js';
+import { createConfiguredEngines } from './engines.js';
+
+export interface BundleBrokerOptions {
+  engines?: EngineRegistry;
+  logFormat?: 'json' | 'short';
+}
+
+export function createBundleBroker(config: BundleConfig, opts: BundleBrokerOptions = {}): moleculer.ServiceBroker {
+  const broker = new moleculer.ServiceBroker({
+    namespace: config.transporter.namespace,
+    ...(config.transporter.url ? { transporter: config.transporter.url } : {}),
+    serializer: 'JSON',
+    ...(config.nodeId ? { nodeID: config.nodeId } : {}),
+    logger: { type: 'Console', options: { level: config.logLevel, formatter: opts.logFormat ?? 'short', colors: false } },
+    registry: { strategy: 'RoundRobin', preferLocal: true },
+  });
+  if (config.role === 'all' || config.role === 'chat') broker.createService(createAiService(config));
+  if (config.role === 'all' || config.role === 'runner') {
+    broker.createService(createRunnerService({ config, engines: opts.engines ?? createConfiguredEngines(config) }));
+  }
+  return broker;
+}

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { handleMessageEvent, type ChatDeps, type RunnerClient } from '../../../../bridge/chat/handle-message.js';
+import { createPermissionChecker } from '../../../../bridge/permission/check.js';
+import { createGroupSettingsStore, SETTINGS_DATA_NAME } from '../../../../bridge/settings/group-settings.js';
+import type { RunJob } from '../../../../bridge/run/execute.js';
+import { createFakeHost, recordingLogger, type FakeHostOptions } from '../../fakes/tailchat-host.js';
+
+const BOT = 'bot0000000000000000000001';
+const defaults = { enabled: true, engine: 'scripted', agentId: 'main', trigger: 'mention' as const, prefix: '/ai', allMessagesPanels: [], sessionScope: 'group' as const };
+
+function setup(opts: FakeHostOptions & { invokeByDefault?: boolean } = {}) {
+  const fake = createFakeHost(opts);
+  const jobs: RunJob[] = [];
+  const aborted: string[] = [];
+  const resets: string[] = [];
+  const runner: RunnerClient = {
+    start: async (j) => void jobs.push(j),
+    abortSession: async (k) => (aborted.push(k), true),
+    reset: async (_e, k) => void resets.push(k),
+  };
+  const { lines, logger } = recordingLogger();
+  const deps: ChatDeps = {
+    host: fake.host, botUserId: BOT,
+    settings: createGroupSettingsStore(fake.host, defaults),
+    can: createPermissionChecker(fake.host, { invokeByDefault: opts.invokeByDefault ?? true }),
+    runner, isBot: async (u) => opts.users?.[u]?.type === 'pluginBot', dmEnabled: true, maxPromptChars: 100,
+    defaultEngine: 'scripted', dmAgentId: 'main', logger,
+  };
+  return { fake, jobs, aborted, resets, deps, lines };
+}
+const add = (content: string, extra: Record<string, unknown> = {}) => ({
+  type: 'add', groupId: 'G1', converseId: 'P1', messageId: 'M1', author: 'U1', content, meta: { mentions: [BOT] }, ...extra,
+});
+const sent = (fake: ReturnType<typeof createFakeHost>) => fake.byAction('chat.message.sendMessage').map((c) => c.params.content as string);
+
+describe('handleMessageEvent', () => {
+  it('starts a run keyed by group, with a run id from the message id', async () => {
+    const s = setup();
+    const out = await handleMessageEvent(add(`[at=${BOT}]AI[/at] explain closures`), s.deps);
+    expect(out).toEqual({ kind: 'started', runId: 'tc-M1', sessionKey: 'agent:main:tailchat:group:g1', engine: 'scripted' });
+    expect(s.jobs[0]).toMatchObject({ engineId: 'scripted', request: { prompt: 'explain closures', requester: { userId: 'U1' } }, target: { audience: { room: 'P1' } } });
+  });
+
+  it('logs and drops a malformed event without throwing', async () => {
+    const s = setup();
+    expect(await handleMessageEvent({ type: 'add', converseId: 5 }, s.deps)).toMatchObject({ kind: 'invalid' });
+    expect(s.lines.find((l) => l.level === 'warn')?.msg).toContain('malformed');
+    expect(s.jobs).toHaveLength(0);
+  });
+
+  it('never answers itself, the system user or another bot', async () => {
+    const s = setup({ users: { OTHERBOT: { type: 'pluginBot' } } });
+    expect(await handleMessageEvent(add('x', { author: BOT }), s.deps)).toMatchObject({ kind: 'ignored' });
+    expect(await handleMessageEvent(add('x', { author: '000000000000000000000000' }), s.deps)).toMatchObject({ kind: 'ignored' });
+    expect(await handleMessageEvent(add('x', { author: 'OTHERBOT' }), s.deps)).toEqual({ kind: 'ignored', reason: 'bot-author' });
+    expect(s.jobs).toHaveLength(0);
+    expect(sent(s.fake)).toHaveLength(0);
+  });
+
+  it('refuses users without the invoke permission with a short message', async () => {
+    const s = setup({ invokeByDefault: false, permissions: { U1: ['core.message'] } });
+    expect(await handleMessageEvent(add('hi'), s.deps)).toEqual({ kind: 'refused', reason: 'missing-permission' });
+    expect(sent(s.fake)[0]).toContain('do not have permission');
+    const allowed = setup({ invokeByDefault: false, permissions: { U1: ['plugin.com.yourcompany.ai.invoke'] } });
+    expect(await handleMessageEvent(add('hi'), allowed.deps)).toMatchObject({ kind: 'started' });
+    const owner = setup({ invokeByDefault: false, owner: 'U1' });
+    expect(await handleMessageEvent(add('hi'), owner.deps)).toMatchObject({ kind: 'started' });
+  });
+
+  it('refuses an oversized prompt and says the limit', async () => {
+    const s = setup();
+    expect(await handleMessageEvent(add('x'.repeat(101)), s.deps)).toEqual({ kind: 'refused', reason: 'prompt-too-long' });
+    expect(sent(s.fake)[0]).toContain('limit 100');
+  });
+
+  it('follows the group settings stored in Tailchat', async () => {
+    const s = setup({ groupData: { [`G1/${SETTINGS_DATA_NAME}`]: JSON.stringify({ sessionScope: 'panel', agentId: 'coder', trigger: 'prefix' }) } });
+    const out = await handleMessageEvent(add('/ai hi', { meta: {} }), s.deps);
+    expect(out).toMatchObject({ kind: 'started', sessionKey: 'agent:coder:tailchat:group:g1:channel:p1' });
+  });
+
+  it('runs /stop, /new and /help', async () => {
+    const s = setup();
+    await handleMessageEvent(add(`[at=${BOT}]AI[/at] /stop`), s.deps);
+    await handleMessageEvent(add(`[at=${BOT}]AI[/at] /new`), s.deps);
+    await handleMessageEvent(add(`[at=${BOT}]AI[/at] /help`), s.deps);
+    expect(s.aborted).toEqual(['agent:main:tailchat:group:g1']);
+    expect(s.resets).toEqual(['agent:main:tailchat:group:g1']);
+    expect(sent(s.fake)).toEqual([expect.stringContaining('new conversation'), expect.stringContaining('Commands:')]);
+  });
+
+  it('tells the user when no runner can take the run', async () => {
+    const s = setup();
+    s.deps.runner = { ...s.deps.runner, start: async () => { throw new Error('Service not found'); } };
+    expect(await handleMessageEvent(add('hi'), s.deps)).toEqual({ kind: 'refused', reason: 'runner-unavailable' });
+    expect(sent(s.fake)[0]).toContain('unavailable');
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { createScriptedEngine } from '../../../../bridge/engine/scripted/engine.js';
+import type { EngineEvent, RunRequest } from '../../../../bridge/engine/types.js';
+
+const engine = () => createScriptedEngine({ chunkDelayMs: 1, chunkChars: 5, label: 'demo' });
+const req = (runId: string, prompt: string, sessionKey = 's1'): RunRequest => ({
+  runId, sessionKey, prompt, requester: { userId: 'u' }, origin: { converseId: 'c', messageId: runId },
+});
+async function collect(run: AsyncIterable<EngineEvent>) {
+  const out: EngineEvent[] = [];
+  for await (const e of run) out.push(e);
+  return out;
+}
+
+describe('scripted engine', () => {
+  it('streams growing snapshots and ends with a labelled final', async () => {
+    const events = await collect(await engine().start(req('r1', 'hello')));
+    const texts = events.filter((e) => e.type === 'text').map((e) => (e as { text: string }).text);
+    expect(texts.length).toBeGreaterThan(3);
+    texts.reduce((prev, t) => (expect(t.startsWith(prev)).toBe(true), t));
+    expect(events.at(-1)).toMatchObject({ type: 'final', badges: [{ kind: 'demo', label: 'demo' }] });
+    expect((events.at(-1) as { text: string }).text).toContain('You said: "hello"');
+  });
+  it('remembers per session, forgets on reset, and never mixes sessions', async () => {
+    const e = engine();
+    await collect(await e.start(req('a', 'first', 's1')));
+    const second = await collect(await e.start(req('b', 'second', 's1')));
+    expect((second.at(-1) as { text: string }).text).toContain('turn 2 of this conversation; before that you said: "first"');
+    const other = await collect(await e.start(req('c', 'other', 's2')));
+    expect((other.at(-1) as { text: string }).text).toContain('turn 1 of this conversation.');
+    await e.reset('s1');
+    const after = await collect(await e.start(req('d', 'again', 's1')));
+    expect((after.at(-1) as { text: string }).text).toContain('turn 1 of this conversation.');
+  });
+  it('returns the same run for a redelivered run id', async () => {
+    const e = engine();
+    const a = await e.start(req('same', 'x'));
+    const b = await e.start(req('same', 'x'));
+    expect(b).toBe(a);
+  });
+  it('stops a slow run on abort', async () => {
+    const e = createScriptedEngine({ chunkDelayMs: 5, chunkChars: 5, label: 'demo' });
+    const run = await e.start(req('slow', 'slow please'));
+    setTimeout(() => void e.abort('s1'), 30);
+    const events = await collect(run);
+    expect(events.at(-1)).toEqual({ type: 'aborted', reason: 'stopped by user' });
+  });
+});

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { createEventQueue } from '../../../../bridge/engine/event-queue.js';
+import { createScriptedEngine } from '../../../../bridge/engine/scripted/engine.js';
+import { EngineError, type Engine, type EngineEvent } from '../../../../bridge/engine/types.js';
+import { executeRun, USER_ERROR_TEXT, type RunJob } from '../../../../bridge/run/execute.js';
+import { AI_META_KEY } from '../../../../protocol/blocks.js';
+import { createFakeHost, recordingLogger, silentLogger } from '../../fakes/tailchat-host.js';
+
+const job = (prompt = 'hello', runId = 'tc-m1'): RunJob => ({
+  engineId: 'test',
+  request: { runId, sessionKey: 'agent:main:tailchat:group:g1', prompt, requester: { userId: 'U1' }, origin: { groupId: 'G1', converseId: 'P1', messageId: 'm1' } },
+  target: { converseId: 'P1', groupId: 'G1', audience: { room: 'P1' }, replyTo: { _id: 'm1', author: 'U1', content: 'hello' } },
+});
+const deps = (host: ReturnType<typeof createFakeHost>['host'], logger = silentLogger) => ({
+  host, botUserId: 'BOT', intervalMs: 20, maxReplyChars: 60_000, runTimeoutMs: 5_000, logger,
+});
+function engineFrom(events: EngineEvent[] | (() => never)): Engine {
+  return {
+    id: 'test',
+    async start(r) {
+      if (typeof events === 'function') events();
+      const q = createEventQueue(r.runId);
+      setTimeout(() => (events as EngineEvent[]).forEach((e) => q.push(e)), 1);
+      return q;
+    },
+    abort: async () => false, reset: async () => undefined, health: async () => ({ ok: true, detail: '' }), close: async () => undefined,
+  };
+}
+
+describe('executeRun', () => {
+  it('streams a live draft, then persists one final message and removes the draft', async () => {
+    const fake = createFakeHost();
+    const engine = createScriptedEngine({ chunkDelayMs: 5, chunkChars: 4, label: 'demo' });
+    const out = await executeRun(engine, job(), deps(fake.host));
+    expect(out.status).toBe('done');
+    const notes = fake.byAction('gateway.notify').map((c) => c.params);
+    expect(notes[0]).toMatchObject({ type: 'roomcast', target: 'P1', eventName: 'notify:chat.message.add' });
+    const draftId = (notes[0]!.eventData as { _id: string })._id;
+    expect(notes.filter((n) => n.eventName === 'notify:chat.message.update').length).toBeGreaterThan(0);
+    expect(notes.at(-1)).toMatchObject({ eventName: 'notify:chat.message.delete', eventData: { converseId: 'P1', messageId: draftId } });
+    const sends = fake.byAction('chat.message.sendMessage');
+    expect(sends).toHaveLength(1);
+    expect(sends[0]!.meta).toEqual({ userId: 'BOT' });
+    const meta = sends[0]!.params.meta as Record<string, any>;
+    expect(meta[AI_META_KEY]).toMatchObject({ v: 1, runId: 'tc-m1', status: 'done', requester: 'U1' });
+    expect(meta.reply).toEqual({ _id: 'm1', author: 'U1', content: 'hello' });
+    expect(sends[0]!.params.content).toContain('You said: "hello"');
+    // The final message is stored before the draft disappears.
+    const order = fake.calls.map((c) => (c.action === 'chat.message.sendMessage' ? 'send' : (c.params.eventName as string)));
+    expect(order.indexOf('send')).toBeLessThan(order.lastIndexOf('notify:chat.message.delete'));
+  });
+
+  it('coalesces a fast stream to a few live updates', async () => {
+    const fake = createFakeHost();
+    const engine = createScriptedEngine({ chunkDelayMs: 1, chunkChars: 1, label: 'demo' });
+    const out = await executeRun(engine, job('slow'), { ...deps(fake.host), intervalMs: 250 });
+    const textLen = (fake.byAction('chat.message.sendMessage')[0]!.params.content as string).length;
+    expect(textLen).toBeGreaterThan(500); // hundreds of deltas…
+    expect(out.liveUpdates).toBeLessThan(textLen / 20); // …a handful of updates
+  });
+
+  it('tells the user briefly when the engine refuses, and logs the admin hint', async () => {
+    const fake = createFakeHost();
+    const { lines, logger } = recordingLogger();
+    const engine = engineFrom(() => {
+      throw new EngineError('auth', 'AUTH_TOKEN_MISMATCH', 'check OPENCLAW_GATEWAY_TOKEN');
+    });
+    const out = await executeRun(engine, job(), deps(fake.host, logger));
+    expect(out.status).toBe('error');
+    expect(fake.byAction('chat.message.sendMessage')[0]!.params.content).toContain(USER_ERROR_TEXT.auth);
+    expect(lines.find((l) => l.level === 'error')?.fields).toMatchObject({ kind: 'auth', adminHint: 'check OPENCLAW_GATEWAY_TOKEN' });
+  });
+
+  it('never lets a duplicate final or a late error replace a finished answer', async () => {
+    const fake = createFakeHost();
+    const engine = engineFrom([
+      { type: 'text', text: 'Done.' },
+      { type: 'final', text: 'Done.' },
+      { type: 'final', text: 'Second final' },
+      { type: 'error', kind: 'unknown', message: 'late' },
+    ]);
+    await executeRun(engine, job(), deps(fake.host));
+    const sends = fake.byAction('chat.message.sendMessage');
+    expect(sends).toHaveLength(1);
+    expect(sends[0]!.params.content).toBe('Done.');
+  });
+
+  it('ends a stream that stops without a terminal event with an error message', async () => {
+    const fake = createFakeHost();
+    const engine: Engine = { ...engineFrom([]), async start() { return { runId: 'x', async *[Symbol.asyncIterator]() { yield { type: 'text', text: 'half' } as EngineEvent; } }; } };
+    const out = await executeRun(engine, job(), deps(fake.host));
+    expect(out.status).toBe('error');
+    expect(fake.byAction('chat.message.sendMessage')[0]!.params.content).toContain(USER_ERROR_TEXT.bad_response);
+  });
+
+  it('posts nothing for an empty final', async () => {
+    const fake = createFakeHost();
+    await executeRun(engineFrom([{ type: 'final', text: '' }]), job(), deps(fake.host));
+    expect(fake.byAction('chat.message.sendMessage')).toHaveLength(0);
+  });
+
+  it('times out a run that never ends and says so', async () => {
+    const fake = createFakeHost();
+    let aborted = false;
+    const q = createEventQueue('tc-m1');
+    const engine: Engine = {
+      ...engineFrom([]),
+      start: async () => q,
+      abort: async () => {
+        aborted = true;
+        q.push({ type: 'aborted' });
+        return true;
+      },
+    };
+    const out = await executeRun(engine, job(), { ...deps(fake.host), runTimeoutMs: 50 });
+    expect(aborted).toBe(true);
+    expect(out.status).toBe('error');
+    expect(fake.byAction('chat.message.sendMessage')[0]!.params.content).toContain(USER_ERROR_TEXT.timeout);
+  });
+});

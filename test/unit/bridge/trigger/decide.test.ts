@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import type { GroupSettings } from '../../../../protocol/actions.js';
+import type { AddedMessage } from '../../../../bridge/message/incoming.js';
+import { decide } from '../../../../bridge/trigger/decide.js';
+
+const BOT = 'bot0000000000000000000001';
+const settings: GroupSettings = { enabled: true, engine: 'scripted', agentId: 'main', trigger: 'mention', prefix: '/ai', allMessagesPanels: [], sessionScope: 'group' };
+const msg = (content: string, meta: AddedMessage['meta'] = {}, converseId = 'P1'): AddedMessage => ({
+  type: 'add', groupId: 'G1', converseId, messageId: 'M1', author: 'U1', content, meta,
+});
+const group = (s: Partial<GroupSettings> = {}) => ({ kind: 'group' as const, settings: { ...settings, ...s } });
+
+describe('decide', () => {
+  it('answers a mention with the mention removed', () => {
+    expect(decide(msg(`[at=${BOT}]AI[/at] what is 2+2?`, { mentions: [BOT] }), group(), BOT)).toEqual({ kind: 'prompt', prompt: 'what is 2+2?', via: 'mention' });
+  });
+  it('ignores messages not addressed to it, and everything when disabled', () => {
+    expect(decide(msg('hello all'), group(), BOT)).toEqual({ kind: 'ignore', reason: 'not-addressed' });
+    expect(decide(msg(`[at=${BOT}]AI[/at] hi`, { mentions: [BOT] }), group({ enabled: false }), BOT)).toEqual({ kind: 'ignore', reason: 'disabled' });
+  });
+  it('wakes on a reply to one of its messages', () => {
+    expect(decide(msg('and why?', { reply: { _id: 'M0', author: BOT } }), group(), BOT)).toMatchObject({ kind: 'prompt', prompt: 'and why?', via: 'reply' });
+  });
+  it('honours the prefix only when the group uses prefix or all mode', () => {
+    expect(decide(msg('/ai summarize'), group(), BOT)).toEqual({ kind: 'ignore', reason: 'not-addressed' });
+    expect(decide(msg('/ai summarize'), group({ trigger: 'prefix' }), BOT)).toEqual({ kind: 'prompt', prompt: 'summarize', via: 'prefix' });
+    expect(decide(msg('/aix summarize'), group({ trigger: 'prefix' }), BOT)).toEqual({ kind: 'ignore', reason: 'not-addressed' });
+  });
+  it('answers every message in the chosen panels only', () => {
+    const s = group({ trigger: 'all', allMessagesPanels: ['P2'] });
+    expect(decide(msg('hi', {}, 'P2'), s, BOT)).toMatchObject({ kind: 'prompt', via: 'panel' });
+    expect(decide(msg('hi', {}, 'P1'), s, BOT)).toEqual({ kind: 'ignore', reason: 'not-addressed' });
+  });
+  it('recognises commands and stop words', () => {
+    const m = (t: string) => decide(msg(`[at=${BOT}]AI[/at] ${t}`, { mentions: [BOT] }), group(), BOT);
+    expect(m('/stop')).toEqual({ kind: 'command', command: 'stop' });
+    expect(m('/new')).toEqual({ kind: 'command', command: 'new' });
+    expect(m('/reset')).toEqual({ kind: 'command', command: 'new' });
+    expect(m('停止')).toEqual({ kind: 'command', command: 'stop' });
+    expect(m('Stop!')).toEqual({ kind: 'command', command: 'stop' });
+    expect(m('')).toEqual({ kind: 'command', command: 'help' });
+    expect(m('stop the server please')).toMatchObject({ kind: 'prompt' });
+  });
+  it('answers DMs only where the bot is a member and DMs are enabled', () => {
+    const dm = { ...msg('hello'), groupId: undefined };
+    expect(decide(dm, { kind: 'dm', withBot: true, enabled: true }, BOT)).toEqual({ kind: 'prompt', prompt: 'hello', via: 'dm' });
+    expect(decide(dm, { kind: 'dm', withBot: false, enabled: true }, BOT)).toEqual({ kind: 'ignore', reason: 'dm-without-bot' });
+    expect(decide(dm, { kind: 'dm', withBot: true, enabled: false }, BOT)).toEqual({ kind: 'ignore', reason: 'dm-disabled' });
+  });
+});

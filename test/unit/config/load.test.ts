@@ -1,0 +1,66 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, redactConfig } from '../../../config/load.js';
+
+describe('loadConfig', () => {
+  it('fills every default from an empty config', () => {
+    const c = loadConfig({}, {});
+    expect(c.transporter.namespace).toBe('tailchat');
+    expect(c.engines.default).toBe('scripted');
+    expect(c.groupDefaults.trigger).toBe('mention');
+    expect(c.stream.intervalMs).toBe(250);
+  });
+
+  it('lets env override file values, with types parsed', () => {
+    const c = loadConfig(
+      { engines: { default: 'scripted' } },
+      { TRANSPORTER: 'nats://127.0.0.1:4222', AI_ENGINE: 'openclaw', AI_STREAM_INTERVAL_MS: '100', AI_DM_ENABLED: 'false' },
+    );
+    expect(c.transporter.url).toBe('nats://127.0.0.1:4222');
+    expect(c.engines.default).toBe('openclaw');
+    expect(c.stream.intervalMs).toBe(100);
+    expect(c.dm.enabled).toBe(false);
+  });
+
+  it('names every bad key, where it came from, and why, in one error', () => {
+    let error: unknown;
+    try {
+      loadConfig({ stream: { intervalMs: 1 } }, { TRANSPORTER: 'http://x', AI_ENGINE: 'gpt', AI_MAX_PROMPT_CHARS: 'lots' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const err = error as ConfigError;
+    const keys = err.issues.map((i) => i.key).sort();
+    expect(keys).toEqual(['engines.default', 'limits.maxPromptChars', 'stream.intervalMs', 'transporter.url']);
+    expect(err.message).toContain('transporter.url (env TRANSPORTER)');
+    expect(err.message).toContain('limits.maxPromptChars (env AI_MAX_PROMPT_CHARS): "lots" is not a number');
+    expect(err.message).toContain('stream.intervalMs (tailchat.config.ts)');
+  });
+
+  it('reads secrets from *_FILE and refuses secrets written in the config file', () => {
+    const c = loadConfig({}, { OPENCLAW_GATEWAY_TOKEN_FILE: '/run/secrets/gw' }, (p) => (p === '/run/secrets/gw' ? 'tok-123\n' : ''));
+    expect(c.engines.openclaw.token).toBe('tok-123');
+    expect(() => loadConfig({ engines: { openclaw: { token: 'in-file' } } }, {})).toThrow(/is a secret: set it with env OPENCLAW_GATEWAY_TOKEN/);
+  });
+
+  it('reports an unreadable secret file without crashing', () => {
+    expect(() =>
+      loadConfig({}, { MBE_API_KEY_FILE: '/nope' }, () => {
+        throw Object.assign(new Error('x'), { code: 'ENOENT' });
+      }),
+    ).toThrow(/engines.mbe.apiKey \(env MBE_API_KEY_FILE\): cannot read secret file \/nope: ENOENT/);
+  });
+
+  it('redacts secrets for logging', () => {
+    const c = loadConfig({}, { OPENCLAW_GATEWAY_TOKEN: 'super-secret', MBE_API_KEY: 'k' });
+    const shown = JSON.stringify(redactConfig(c));
+    expect(shown).not.toContain('super-secret');
+    expect(shown).toContain('[redacted]');
+    expect(c.engines.openclaw.token).toBe('super-secret');
+  });
+
+  it('the shipped tailchat.config.ts is valid', async () => {
+    const { getConfig } = await import('../../../config/index.js');
+    expect(getConfig({}).bot.id).toBe('com.yourcompany.ai');
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * In-memory stand-in for the Tailchat actions the bridge calls, for unit tests of single
+ * modules only. End-to-end tests use the real Tailchat (test/tailchat).
+ */
+import { createTailchatHost, type Call } from '../../../bridge/tailchat/host.js';
+
+export interface RecordedCall {
+  action: string;
+  params: Record<string, unknown>;
+  meta?: Record<string, unknown>;
+}
+
+export interface FakeHostOptions {
+  permissions?: Record<string, string[] | 'not-member'>;
+  owner?: string;
+  users?: Record<string, { type?: string }>;
+  groupData?: Record<string, string>;
+  failSend?: boolean;
+}
+
+export function createFakeHost(opts: FakeHostOptions = {}) {
+  const calls: RecordedCall[] = [];
+  const groupData = new Map(Object.entries(opts.groupData ?? {}));
+  let nextId = 1;
+  const call: Call = async (action, params, o) => {
+    calls.push({ action, params, ...(o?.meta ? { meta: o.meta } : {}) });
+    switch (action) {
+      case 'user.ensurePluginBot':
+        return 'bot0000000000000000000001';
+      case 'user.getUserInfo':
+        return { _id: params.userId, ...(opts.users?.[params.userId as string] ?? { type: 'normalUser' }) };
+      case 'group.getUserAllPermissions': {
+        const p = opts.permissions?.[params.userId as string] ?? [];
+        if (p === 'not-member') throw new Error('Not Found Member');
+        return p;
+      }
+      case 'group.getGroupInfo':
+        return { _id: params.groupId, owner: opts.owner ?? 'owner' };
+      case 'group.extra.getGroupData':
+        return { data: groupData.get(`${params.groupId}/${params.name}`) ?? null };
+      case 'group.extra.saveGroupData':
+        groupData.set(`${params.groupId}/${params.name}`, params.data as string);
+        return true;
+      case 'chat.converse.findConverseInfo':
+        return { members: ['U1', 'bot0000000000000000000001'] };
+      case 'chat.message.sendMessage':
+        if (opts.failSend) throw new Error('tailchat down');
+        return { _id: `msg${nextId++}`, converseId: params.converseId };
+      case 'gateway.notify':
+        return undefined;
+      default:
+        throw new Error(`fake host: unexpected action ${action}`);
+    }
+  };
+  return { host: createTailchatHost(call), calls, groupData, byAction: (a: string) => calls.filter((c) => c.action === a) };
+}
+
+export const silentLogger = { info() {}, warn() {}, error() {} };
+
+export function recordingLogger() {
+  const lines: { level: string; msg: string; fields?: Record<string, unknown> }[] = [];
+  const at = (level: string) => (msg: string, fields?: Record<string, unknown>) => void lines.push({ level, msg, ...(fields ? { fields } : {}) });
+  return { lines, logger: { info: at('info'), warn: at('warn'), error: at('error') } };
+}

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { EngineRegistry } from '../bridge/engine/registry.js';
 import { parseRunJob } from '../bridge/run/job.js';
 import { createRunner, type Runner } from '../bridge/run/runner.js';
+import { resolveBotUserId } from '../bridge/tailchat/bot-user.js';
 import { createTailchatHost } from '../bridge/tailchat/host.js';
 import type { BundleConfig } from '../config/schema.js';
 import { adaptLogger } from './logger.js';
@@ -38,7 +39,7 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
     if (runner) return runner;
     await broker.waitForServices(['user', 'chat.message', 'gateway'], 60_000);
     const host = createTailchatHost((action, params, o) => broker.call(action, params, o));
-    const botUserId = await host.ensurePluginBot(config.bot);
+    const botUserId = await resolveBotUserId(host, config.bot);
     runner ??= createRunner(engines, {
       host,
       botUserId,

@@ -9,6 +9,7 @@ import moleculer from 'moleculer';
 import { handleMessageEvent, type ChatDeps, type RunnerClient } from '../bridge/chat/handle-message.js';
 import { createPermissionChecker, type Capability, type PermissionChecker } from '../bridge/permission/check.js';
 import { createGroupSettingsStore, type GroupSettingsStore } from '../bridge/settings/group-settings.js';
+import { resolveBotUserId } from '../bridge/tailchat/bot-user.js';
 import { createTailchatHost, type TailchatHost } from '../bridge/tailchat/host.js';
 import type { RunJob } from '../bridge/run/execute.js';
 import type { BundleConfig } from '../config/schema.js';
@@ -37,7 +38,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
   const botUserId = () => {
     state.botUserId ??= broker
       .waitForServices(['user'], 60_000)
-      .then(() => state.host.ensurePluginBot(config.bot))
+      .then(() => resolveBotUserId(state.host, config.bot))
       .catch((err) => {
         state.botUserId = undefined; // retry on the next message
         throw err;

@@ -1,0 +1,502 @@
+/**
+ * The OpenClaw engine: the Engine interface (bridge/engine/types.ts) on top of one gateway
+ * operator connection (connection.ts) and the pure event mapping (events.ts).
+ *
+ * - start: `chat.send {sessionKey, message, idempotencyKey: runId, queueMode: "followup"}`.
+ *   A redelivered runId never starts a second run: known in this process → another view of the
+ *   same run; otherwise the gateway answers `in_flight` (attach to its events) or `ok` (already
+ *   finished → the reply is read from `chat.history`).
+ * - One run per session at a time, queued here: a message sent to a busy OpenClaw session is
+ *   acknowledged with an empty `final` and executed later under another runId (seen with every
+ *   queue mode). If that still happens (another client used the session), the run is marked
+ *   deferred and adopts the next run that starts in its session.
+ * - Events are filtered by canonical sessionKey + runId and deduplicated by runId + seq.
+ * - After a reconnect (or an event gap) each live run is reconciled with `chat.history`: adopt
+ *   the in-flight run's text, or take the finished reply, so the consumer gets the final exactly
+ *   once. A run the gateway lost (crash) is sent again if it had not used tools, else reported.
+ * - A run that never ends gets an error of kind "timeout" (request.timeoutMs ?? runTimeoutMs).
+ * - abort → `chat.abort`; reset → `sessions.reset` (needs operator.admin, so it runs on a
+ *   short-lived admin connection and the long-lived one keeps least privilege);
+ *   resolveApproval → `exec.approval.resolve`.
+ */
+import type { HelloOk } from '@openclaw/gateway-protocol/frame-guards';
+import { createEventQueue, type EventQueue } from '../event-queue.js';
+import {
+  EngineError,
+  type ApprovalDecision,
+  type Engine,
+  type EngineEvent,
+  type EngineHealth,
+  type EngineRun,
+  type RunRequest,
+  type TerminalEvent,
+} from '../types.js';
+import { parseOpenClawSettings, type OpenClawSettings, type OpenClawSettingsInput } from './config.js';
+import { createGatewayConnection, type GatewayConnection, type GatewayConnectionOptions } from './connection.js';
+import { OpenClawEngineError } from './errors.js';
+import { chatEventSchema, createRunEventMapper, messageText, type GatewayEventFrame, type RunEventMapper } from './events.js';
+import { chatHistorySchema, locateRun } from './history.js';
+import { createRedactor, redactingLogger, silentLogger, type EngineLogger } from './logger.js';
+import { agentIdOfSessionKey, canonicalSessionKey } from './session-key.js';
+
+export const OPENCLAW_ENGINE_ID = 'openclaw';
+
+const TERMINAL = new Set<EngineEvent['type']>(['final', 'error', 'aborted']);
+const FINISHED_CACHE = 500;
+const FOREIGN_CACHE = 2_000;
+
+type Phase = 'queued' | 'sending' | 'running' | 'deferred' | 'done';
+
+/** Phase checks after an await (TypeScript's narrowing does not know other code ran meanwhile). */
+const isDone = (run: { phase: Phase }): boolean => run.phase === 'done';
+
+interface Run {
+  readonly runId: string;
+  readonly sessionKey: string;
+  readonly prompt: string;
+  readonly mapper: RunEventMapper;
+  readonly subscribers: EventQueue[];
+  phase: Phase;
+  timer?: ReturnType<typeof setTimeout>;
+  abortTimer?: ReturnType<typeof setTimeout>;
+  resubmits: number;
+  reconciling: boolean;
+}
+
+export interface OpenClawEngineOptions {
+  /** Test seam: build gateway connections (defaults to createGatewayConnection). */
+  createConnection?: (options: GatewayConnectionOptions) => GatewayConnection;
+}
+
+export interface OpenClawEngine extends Engine {
+  readonly settings: Readonly<Omit<OpenClawSettings, 'token'>>;
+  /** The long-lived gateway connection (for diagnostics and tests). */
+  readonly connection: GatewayConnection;
+}
+
+export function createOpenClawEngine(
+  settingsInput: OpenClawSettingsInput,
+  baseLogger: EngineLogger = silentLogger,
+  options: OpenClawEngineOptions = {},
+): OpenClawEngine {
+  const settings = parseOpenClawSettings(settingsInput);
+  const logger = redactingLogger(baseLogger, createRedactor(() => [settings.token]));
+  const connect = options.createConnection ?? createGatewayConnection;
+  const connectionOptions: GatewayConnectionOptions = {
+    url: settings.url,
+    ...(settings.token ? { token: settings.token } : {}),
+    auth: settings.auth,
+    deviceIdentityPath: settings.deviceIdentityPath,
+    approvals: settings.approvals,
+    requestTimeoutMs: settings.requestTimeoutMs,
+    logger,
+  };
+  const conn = connect(connectionOptions);
+
+  const runs = new Map<string, Run>(); // by our runId (live runs)
+  const byGatewayId = new Map<string, Run>(); // by every gateway runId a live run uses
+  const finished = new Map<string, TerminalEvent>(); // recently finished, for redelivery
+  const sessions = new Map<string, { current?: Run; waiting: Run[] }>();
+  const foreignSeen = new Set<string>();
+  let closed = false;
+
+  // ---------- run bookkeeping ----------
+
+  function session(key: string) {
+    let s = sessions.get(key);
+    if (!s) {
+      s = { waiting: [] };
+      sessions.set(key, s);
+    }
+    return s;
+  }
+
+  /** Another view of a live run (in-process redelivery): catch up, then follow live events. */
+  function subscribe(run: Run): EngineRun {
+    const queue = createEventQueue(run.runId);
+    if (run.phase === 'queued' || run.phase === 'deferred') queue.push({ type: 'status', phase: 'queued' });
+    else if (run.mapper.lastStatus) queue.push({ type: 'status', phase: run.mapper.lastStatus });
+    if (run.mapper.text) queue.push({ type: 'text', text: run.mapper.text, replace: true });
+    for (const approval of run.mapper.pendingApprovals.values()) queue.push(approval);
+    run.subscribers.push(queue);
+    return queue;
+  }
+
+  function emit(run: Run, events: EngineEvent[]): void {
+    for (const event of events) {
+      if (run.phase === 'done') return;
+      for (const queue of run.subscribers) queue.push(event);
+      if (TERMINAL.has(event.type)) finish(run, event as TerminalEvent);
+    }
+  }
+
+  function finish(run: Run, terminal: TerminalEvent): void {
+    run.phase = 'done';
+    if (run.timer) clearTimeout(run.timer);
+    if (run.abortTimer) clearTimeout(run.abortTimer);
+    runs.delete(run.runId);
+    // keep the gateway ids mapped a little longer so late events for them stay dropped
+    setTimeout(() => {
+      for (const id of run.mapper.runIds) if (byGatewayId.get(id) === run) byGatewayId.delete(id);
+    }, 60_000).unref?.();
+    finished.set(run.runId, terminal);
+    if (finished.size > FINISHED_CACHE) finished.delete(finished.keys().next().value!);
+    logger.info(`openclaw: run ${run.runId} ended (${terminal.type}${terminal.type === 'error' ? `: ${terminal.kind}` : ''})`);
+    const s = sessions.get(run.sessionKey);
+    if (s) {
+      s.waiting = s.waiting.filter((r) => r !== run);
+      if (s.current === run) {
+        s.current = undefined;
+        startNext(run.sessionKey);
+      }
+      if (!s.current && s.waiting.length === 0) sessions.delete(run.sessionKey);
+    }
+  }
+
+  function startNext(key: string): void {
+    const s = sessions.get(key);
+    if (!s || s.current || closed) return;
+    const next = s.waiting.shift();
+    if (!next) return;
+    s.current = next;
+    send(next).catch((err: unknown) => emit(next, [toErrorEvent(err)]));
+  }
+
+  function toErrorEvent(err: unknown): Extract<EngineEvent, { type: 'error' }> {
+    if (err instanceof EngineError) return { type: 'error', kind: err.kind, message: err.message };
+    return { type: 'error', kind: 'unknown', message: err instanceof Error ? err.message : String(err) };
+  }
+
+  function alias(run: Run, gatewayRunId: string): void {
+    run.mapper.alias(gatewayRunId);
+    byGatewayId.set(gatewayRunId, run);
+  }
+
+  /** The gateway run id to address (a deferred run's execution id once adopted). */
+  function gatewayRunIdOf(run: Run): string {
+    let last = run.runId;
+    for (const id of run.mapper.runIds) last = id;
+    return last;
+  }
+
+  // ---------- talking to the gateway ----------
+
+  async function send(run: Run): Promise<void> {
+    run.phase = 'sending';
+    const res = await conn.request<{ runId?: string; status?: string }>('chat.send', {
+      sessionKey: run.sessionKey,
+      message: run.prompt,
+      idempotencyKey: run.runId,
+      queueMode: 'followup',
+    });
+    if (isDone(run)) return;
+    run.phase = 'running';
+    if (res.runId && res.runId !== run.runId) alias(run, res.runId);
+    const status = res.status ?? 'started';
+    if (status !== 'started') {
+      // in_flight: a redelivery of a run the gateway still runs; ok: it already finished.
+      logger.info(`openclaw: run ${run.runId} was already known to the gateway (${status}); attaching`);
+      void reconcile(run, status === 'ok' ? 'finished-elsewhere' : 'attach');
+    }
+  }
+
+  type ReconcileReason = 'attach' | 'finished-elsewhere' | 'reconnect' | 'gap';
+
+  async function reconcile(run: Run, reason: ReconcileReason): Promise<void> {
+    if (run.phase === 'done' || run.phase === 'queued' || run.reconciling) return;
+    run.reconciling = true;
+    try {
+      const raw = await conn.request<unknown>('chat.history', { sessionKey: run.sessionKey, limit: 100 });
+      if (isDone(run)) return;
+      const parsed = chatHistorySchema.safeParse(raw);
+      if (!parsed.success) {
+        logger.warn(`openclaw: unexpected chat.history answer while reconciling run ${run.runId}`);
+        return;
+      }
+      const aliases = [...run.mapper.runIds].filter((id) => id !== run.runId);
+      const where = locateRun(parsed.data, run.runId, aliases);
+      switch (where.state) {
+        case 'in-flight':
+          if (!run.mapper.runIds.has(where.runId)) alias(run, where.runId);
+          if (run.phase === 'deferred') run.phase = 'running';
+          // never step backwards: only adopt text we have not already shown
+          if (!run.mapper.text.startsWith(where.text)) emit(run, run.mapper.adoptText(where.text));
+          return;
+        case 'finished':
+          if (!run.mapper.runIds.has(where.runId)) alias(run, where.runId);
+          emit(run, [{ type: 'final', text: where.text }]);
+          return;
+        case 'accepted':
+        case 'unknown': {
+          if (reason === 'attach' || reason === 'gap') return; // events will come
+          if (reason === 'finished-elsewhere') {
+            emit(run, [{ type: 'error', kind: 'unknown', message: 'The gateway reports this run as finished, but its reply is not in the session history.' }]);
+            return;
+          }
+          // reconnect: the gateway has no live run and no reply → it lost the run (crash/restart).
+          if (settings.resubmitLostRuns && !run.mapper.sawTool && run.resubmits < 2) {
+            run.resubmits += 1;
+            logger.warn(`openclaw: run ${run.runId} was lost by the gateway; sending it again (attempt ${run.resubmits})`);
+            run.mapper.restartExecution();
+            emit(run, [{ type: 'status', phase: 'resubmitted' }]);
+            await send(run);
+            return;
+          }
+          emit(run, [
+            {
+              type: 'error',
+              kind: 'unavailable',
+              message: run.mapper.sawTool
+                ? 'The OpenClaw gateway restarted during this run after it had used tools; it was not repeated. Please ask again.'
+                : 'The OpenClaw gateway lost this run (restart or crash).',
+            },
+          ]);
+          return;
+        }
+      }
+    } catch (err) {
+      logger.warn(`openclaw: reconcile of run ${run.runId} failed: ${err instanceof Error ? err.message : String(err)}`);
+    } finally {
+      run.reconciling = false;
+    }
+  }
+
+  function onFrame(frame: GatewayEventFrame): void {
+    if (frame.event === 'shutdown') {
+      logger.warn('openclaw: gateway is shutting down');
+      return;
+    }
+    if (frame.event !== 'chat' && frame.event !== 'agent' && !frame.event.startsWith('exec.approval.')) return;
+    const payload = (frame.payload ?? {}) as { runId?: unknown; sessionKey?: unknown; seq?: unknown; request?: { runId?: unknown } };
+    const gatewayRunId = typeof payload.runId === 'string' ? payload.runId : typeof payload.request?.runId === 'string' ? payload.request.runId : undefined;
+    if (!gatewayRunId) return;
+    let run = byGatewayId.get(gatewayRunId);
+    if (!run && (frame.event === 'chat' || frame.event === 'agent')) run = adoptForDeferred(gatewayRunId, payload);
+    if (!run || run.phase === 'done') return;
+
+    if (frame.event === 'chat' && run.phase !== 'deferred') {
+      const chat = chatEventSchema.safeParse(frame.payload);
+      if (chat.success && chat.data.state === 'final' && !messageText(chat.data.message) && !run.mapper.sawActivity && chat.data.runId === run.runId) {
+        // The gateway queued our message behind another run: it answers with an empty final
+        // under our id and runs the turn later under a new id. Wait for that run.
+        run.phase = 'deferred';
+        run.mapper.accept(frame); // marks the frame as seen
+        logger.info(`openclaw: run ${run.runId} queued by the gateway behind another run in ${run.sessionKey}`);
+        emit(run, [{ type: 'status', phase: 'queued' }]);
+        return;
+      }
+    }
+    emit(run, run.mapper.accept(frame));
+  }
+
+  /** A run starting in the session of a deferred run (that is not ours) is its execution. */
+  function adoptForDeferred(gatewayRunId: string, payload: { sessionKey?: unknown; seq?: unknown }): Run | undefined {
+    if (foreignSeen.has(gatewayRunId)) return undefined;
+    const key = typeof payload.sessionKey === 'string' ? payload.sessionKey.toLowerCase() : undefined;
+    const current = key ? sessions.get(key)?.current : undefined;
+    const startsNow = typeof payload.seq === 'number' && payload.seq <= 2;
+    if (current && current.phase === 'deferred' && startsNow) {
+      logger.info(`openclaw: run ${current.runId} executes as gateway run ${gatewayRunId}`);
+      alias(current, gatewayRunId);
+      current.phase = 'running';
+      return current;
+    }
+    foreignSeen.add(gatewayRunId);
+    if (foreignSeen.size > FOREIGN_CACHE) foreignSeen.delete(foreignSeen.values().next().value!);
+    return undefined;
+  }
+
+  async function backfillApprovals(): Promise<void> {
+    if (!settings.approvals || runs.size === 0) return;
+    try {
+      const list = await conn.request<unknown>('exec.approval.list', {});
+      if (!Array.isArray(list)) return;
+      for (const entry of list) onFrame({ event: 'exec.approval.requested', payload: entry });
+    } catch (err) {
+      logger.warn(`openclaw: exec.approval.list failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
+  conn.onEvent(onFrame);
+  conn.onOpen((_hello: HelloOk, reconnect: boolean) => {
+    if (!reconnect) return;
+    for (const run of runs.values()) void reconcile(run, 'reconnect');
+    void backfillApprovals();
+  });
+  conn.onGap(() => {
+    for (const run of runs.values()) void reconcile(run, 'gap');
+  });
+
+  // ---------- Engine ----------
+
+  async function abortRun(run: Run): Promise<boolean> {
+    if (run.phase === 'done') return false;
+    if (run.phase === 'queued') {
+      emit(run, [{ type: 'aborted', reason: 'stopped before it started' }]);
+      return true;
+    }
+    const res = await conn.request<{ aborted?: boolean }>('chat.abort', { sessionKey: run.sessionKey, runId: gatewayRunIdOf(run) });
+    const aborted = res.aborted === true || run.phase === 'deferred';
+    if (aborted && !isDone(run) && !run.abortTimer) {
+      // normally the gateway's `aborted` event ends the run; do not wait for it forever
+      run.abortTimer = setTimeout(() => emit(run, [{ type: 'aborted', reason: 'stopped' }]), settings.abortGraceMs);
+      run.abortTimer.unref?.();
+    }
+    return aborted;
+  }
+
+  const engine: OpenClawEngine = {
+    id: OPENCLAW_ENGINE_ID,
+    settings: (({ token: _token, ...rest }) => rest)(settings),
+    connection: conn,
+
+    async start(request: RunRequest): Promise<EngineRun> {
+      if (closed) throw new OpenClawEngineError('unavailable', 'OpenClaw engine is closed.');
+      const live = runs.get(request.runId);
+      if (live) return subscribe(live); // redelivery while running: same run, new view
+      const done = finished.get(request.runId);
+      if (done) {
+        const queue = createEventQueue(request.runId);
+        queue.push(done);
+        return queue;
+      }
+      const agentId = request.agentId ?? settings.defaultAgentId;
+      let sessionKey: string;
+      try {
+        sessionKey = canonicalSessionKey(request.sessionKey, agentId);
+      } catch (err) {
+        throw new OpenClawEngineError('unknown', `Invalid session key: ${err instanceof Error ? err.message : String(err)}`);
+      }
+      if (request.agentId && agentIdOfSessionKey(sessionKey) !== request.agentId.toLowerCase()) {
+        throw new OpenClawEngineError('unknown', `Session key ${sessionKey} belongs to another agent than ${request.agentId}.`);
+      }
+      await conn.ready(settings.connectTimeoutMs);
+
+      const run: Run = {
+        runId: request.runId,
+        sessionKey,
+        prompt: request.prompt,
+        mapper: createRunEventMapper({ runId: request.runId, sessionKey }),
+        subscribers: [],
+        phase: 'queued',
+        resubmits: 0,
+        reconciling: false,
+      };
+      runs.set(run.runId, run);
+      byGatewayId.set(run.runId, run);
+      const view = createEventQueue(run.runId);
+      run.subscribers.push(view);
+      const timeoutMs = request.timeoutMs ?? settings.runTimeoutMs;
+      run.timer = setTimeout(() => {
+        if (run.phase === 'done') return;
+        const gatewayId = gatewayRunIdOf(run);
+        const wasSent = run.phase !== 'queued';
+        emit(run, [{ type: 'error', kind: 'timeout', message: `The agent did not finish within ${Math.round(timeoutMs / 1000)} s.` }]);
+        if (wasSent) conn.request('chat.abort', { sessionKey, runId: gatewayId }).catch(() => undefined);
+      }, timeoutMs);
+      run.timer.unref?.();
+
+      const s = session(sessionKey);
+      if (s.current) {
+        s.waiting.push(run);
+        view.push({ type: 'status', phase: 'queued' });
+        logger.info(`openclaw: run ${run.runId} waits for run ${s.current.runId} in ${sessionKey}`);
+        return view;
+      }
+      s.current = run;
+      try {
+        await send(run);
+      } catch (err) {
+        // nothing started: report it as a failure of start(), not as a run
+        runs.delete(run.runId);
+        byGatewayId.delete(run.runId);
+        if (run.timer) clearTimeout(run.timer);
+        run.phase = 'done';
+        s.current = undefined;
+        startNext(sessionKey);
+        if (!s.current && s.waiting.length === 0) sessions.delete(sessionKey);
+        throw err instanceof EngineError ? err : new OpenClawEngineError('unknown', err instanceof Error ? err.message : String(err));
+      }
+      logger.info(`openclaw: run ${run.runId} started in ${sessionKey}`);
+      return view;
+    },
+
+    async abort(sessionKey: string, runId?: string): Promise<boolean> {
+      const key = canonicalSessionKey(sessionKey, settings.defaultAgentId);
+      if (runId) {
+        const run = runs.get(runId) ?? byGatewayId.get(runId);
+        if (run && run.sessionKey === key) return abortRun(run);
+        if (run) return false;
+        // not ours (e.g. started before a bridge restart): ask the gateway anyway
+        await conn.ready(settings.connectTimeoutMs);
+        const res = await conn.request<{ aborted?: boolean }>('chat.abort', { sessionKey: key, runId });
+        return res.aborted === true;
+      }
+      const s = sessions.get(key);
+      let stopped = false;
+      for (const waiting of [...(s?.waiting ?? [])]) stopped = (await abortRun(waiting)) || stopped;
+      const current = s?.current;
+      if (current) {
+        stopped = (await abortRun(current)) || stopped;
+      } else {
+        await conn.ready(settings.connectTimeoutMs);
+        const res = await conn.request<{ aborted?: boolean }>('chat.abort', { sessionKey: key });
+        stopped = res.aborted === true || stopped;
+      }
+      return stopped;
+    },
+
+    async reset(sessionKey: string): Promise<void> {
+      const key = canonicalSessionKey(sessionKey, settings.defaultAgentId);
+      // sessions.reset requires operator.admin: use a short-lived connection for it alone.
+      const admin = connect({ ...connectionOptions, approvals: false, scopes: ['operator.admin'], caps: [], displayName: 'tailchat-agent bridge (reset)' });
+      try {
+        await admin.ready(settings.connectTimeoutMs);
+        await admin.request('sessions.reset', { key, reason: 'new' });
+        logger.info(`openclaw: session ${key} reset`);
+      } finally {
+        await admin.close();
+      }
+    },
+
+    async resolveApproval(approvalId: string, decision: ApprovalDecision): Promise<void> {
+      if (!settings.approvals) throw new OpenClawEngineError('denied', 'Exec approvals are disabled for the OpenClaw engine.', 'Set engines.openclaw.approvals to true.');
+      await conn.ready(settings.connectTimeoutMs);
+      try {
+        await conn.request('exec.approval.resolve', { id: approvalId, decision });
+      } catch (err) {
+        if (err instanceof EngineError && /not found|unknown approval|expired/i.test(err.message)) {
+          throw new OpenClawEngineError('unknown', `Approval ${approvalId} is not pending any more (resolved, expired or unknown).`);
+        }
+        throw err;
+      }
+    },
+
+    async health(): Promise<EngineHealth> {
+      if (conn.state !== 'open' || !conn.hello) {
+        const err = conn.lastError;
+        return {
+          ok: false,
+          detail: err ? `${err.message}${err.adminHint ? ` ${err.adminHint}` : ''}` : `connecting to OpenClaw gateway at ${settings.url}`,
+        };
+      }
+      const hello = conn.hello;
+      try {
+        const res = await conn.request<{ ok?: boolean }>('health', {}, { timeoutMs: 5_000 });
+        const ok = res.ok !== false;
+        return { ok, detail: `OpenClaw ${hello.server.version} at ${settings.url} (protocol ${hello.protocol})${ok ? '' : ': gateway reports a problem'}` };
+      } catch (err) {
+        return { ok: false, detail: err instanceof Error ? err.message : String(err) };
+      }
+    },
+
+    async close(): Promise<void> {
+      if (closed) return;
+      closed = true;
+      for (const run of [...runs.values()]) emit(run, [{ type: 'error', kind: 'unavailable', message: 'The OpenClaw engine was shut down.' }]);
+      sessions.clear();
+      await conn.close();
+    },
+  };
+  return engine;
+}

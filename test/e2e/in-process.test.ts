@@ -1,0 +1,78 @@
+/**
+ * Deploy form (b): the chat side inside Tailchat's own process as a server plugin
+ * (`server/plugins/com.yourcompany.ai/services/`), on Tailchat's own Node (the machine's, not the
+ * bundle's Node 24), with the engine side as the bundle's own process (AI_ROLE=runner).
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBundleProcess, type BundleProcess } from '../support/bundle-process.js';
+import { startConversation, type Conversation } from '../support/conversation.js';
+import { createPluginBroker } from '../tailchat/broker.js';
+import { REPO_ROOT, startTailchat, waitForHealthServices, type TailchatInstance } from '../tailchat/kit.js';
+import { expectLiveReplyAndFinalMessage, expectNewForgets, expectNoAnswerToBots } from './scenario.js';
+
+/** PATH without the bundle's Node 24, so Tailchat runs on the Node it would have anyway. */
+function hostNodePath(): string {
+  return (process.env.PATH ?? '').split(':').filter((p) => !p.includes('.cache/node24') && !p.includes('node_modules/.bin')).join(':');
+}
+
+describe('in Tailchat\'s process as a server plugin', () => {
+  let tc: TailchatInstance;
+  let runner: BundleProcess;
+  let conv: Conversation;
+  const pluginDir = path.join(REPO_ROOT, 'dist/tailchat-plugin/com.yourcompany.ai');
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts/build.mjs'), 'server'], { cwd: REPO_ROOT });
+    tc = await startTailchat({
+      transporter: 'redis',
+      label: 'inprocess',
+      env: { PATH: hostNodePath() },
+      serverPlugins: [
+        {
+          id: 'com.yourcompany.ai',
+          files: Object.fromEntries(fs.readdirSync(path.join(pluginDir, 'services')).map((f) => [`services/${f}`, path.join(pluginDir, 'services', f)])),
+        },
+      ],
+      waitForServices: ['plugin:com.yourcompany.ai'],
+    });
+    runner = startBundleProcess(
+      { TRANSPORTER: tc.transporter, TAILCHAT_NAMESPACE: tc.namespace, AI_ROLE: 'runner', AI_SCRIPTED_CHUNK_DELAY_MS: '25', AI_STREAM_INTERVAL_MS: '100' },
+      'runner',
+    );
+    await waitForHealthServices(tc.url, ['plugin:com.yourcompany.ai.runner'], 60_000);
+    conv = await startConversation(tc);
+  });
+  afterAll(async () => {
+    conv?.close();
+    await runner?.stop();
+    await tc?.stop();
+  });
+
+  it('runs the chat service in Tailchat\'s own process, on Tailchat\'s Node', async () => {
+    const broker = createPluginBroker({ tailchat: tc });
+    await broker.start();
+    try {
+      await broker.waitForServices(['plugin:com.yourcompany.ai', 'plugin:com.yourcompany.ai.runner'], 15_000);
+      const services = broker.registry.getServiceList({ onlyAvailable: true }) as { name: string; nodeID: string }[];
+      expect(services.filter((s) => s.name === 'plugin:com.yourcompany.ai').map((s) => s.nodeID)).toEqual([tc.nodeId]);
+      expect(services.find((s) => s.name === 'plugin:com.yourcompany.ai.runner')?.nodeID).not.toBe(tc.nodeId);
+    } finally {
+      await broker.stop();
+    }
+    const tailchatNode = fs.readlinkSync(`/proc/${tc.env.TAILCHAT_PID}/exe`);
+    const version = execFileSync(tailchatNode, ['--version']).toString().trim();
+    expect(Number(version.slice(1).split('.')[0])).toBeLessThan(22); // not the bundle's Node 24
+  });
+  it('answers a mention live and stores one final reply', async () => {
+    await expectLiveReplyAndFinalMessage(conv);
+  });
+  it('never answers itself or another bot', async () => {
+    await expectNoAnswerToBots(conv, tc);
+  });
+  it('/new starts a new conversation for the group', async () => {
+    await expectNewForgets(conv);
+  });
+});

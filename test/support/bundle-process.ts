@@ -1,0 +1,72 @@
+/**
+ * Runs the bundle's own service as a real separate process (`services/node/main.ts` on Node 24
+ * through tsx), the way an admin deploys it beside Tailchat. Output is kept for assertions and
+ * printed when a test fails.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { REPO_ROOT } from '../tailchat/kit.js';
+
+export interface BundleProcess {
+  readonly pid: number;
+  readonly output: () => string;
+  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** SIGTERM (graceful: drains runs) and wait for exit. */
+  stop(): Promise<number | null>;
+  /** SIGKILL, as a crash. */
+  kill(): Promise<void>;
+  readonly exited: Promise<number | null>;
+}
+
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const p of running) p.kill('SIGKILL');
+});
+
+export function startBundleProcess(env: Record<string, string>, label = 'bundle'): BundleProcess {
+  const tsx = path.join(REPO_ROOT, 'node_modules/.bin/tsx');
+  const child = spawn(tsx, [path.join(REPO_ROOT, 'services/node/main.ts')], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  let out = '';
+  const onData = (d: Buffer) => {
+    out += d.toString();
+    if (process.env.TAILCHAT_HARNESS_VERBOSE) process.stderr.write(`[${label}] ${d}`);
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
+  return {
+    pid: child.pid!,
+    output: () => out,
+    exited,
+    async waitForOutput(pattern, timeoutMs = 30_000) {
+      const t0 = Date.now();
+      while (!pattern.test(out)) {
+        if (child.exitCode !== null) throw new Error(`${label} exited (${child.exitCode}) before ${pattern}:\n${out.slice(-3000)}`);
+        if (Date.now() - t0 > timeoutMs) throw new Error(`${label}: ${pattern} not seen in ${timeoutMs} ms:\n${out.slice(-3000)}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      const code = await exited;
+      clearTimeout(timer);
+      return code;
+    },
+    async kill() {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}

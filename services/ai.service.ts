@@ -111,6 +111,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
           const deps: ChatDeps = {
             host: state.host,
             botUserId: bot,
+            botNickname: config.bot.nickname,
             settings: state.settings,
             can: state.can,
             runner: runnerClient(ctx),

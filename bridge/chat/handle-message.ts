@@ -25,6 +25,7 @@ export interface RunnerClient {
 export interface ChatDeps {
   host: TailchatHost;
   botUserId: string;
+  botNickname: string;
   settings: GroupSettingsStore;
   can: PermissionChecker;
   runner: RunnerClient;
@@ -70,7 +71,7 @@ export async function handleMessageEvent(payload: unknown, deps: ChatDeps): Prom
     place = { kind: 'dm', withBot, enabled: deps.dmEnabled };
   }
 
-  const decision = decide(event, place, deps.botUserId);
+  const decision = decide(event, place, { userId: deps.botUserId, nickname: deps.botNickname });
   if (decision.kind === 'ignore') return { kind: 'ignored', reason: decision.reason };
 
   if (event.groupId) {

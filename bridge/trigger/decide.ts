@@ -26,7 +26,14 @@ const COMMANDS: Record<string, Command> = {
 /** A message that is only one of these words stops the running reply, like /stop. */
 const STOP_WORDS = new Set(['stop', '停止', '停']);
 
-export function decide(message: AddedMessage, place: Place, botUserId: string): Decision {
+export interface BotRef {
+  userId: string;
+  /** Typed mentions without the picker (`@AI Assistant …`) count too. */
+  nickname: string;
+}
+
+export function decide(message: AddedMessage, place: Place, bot: BotRef): Decision {
+  const botUserId = bot.userId;
   const plain = message.plain ?? message.content;
   let via: Extract<Decision, { kind: 'prompt' }>['via'];
   let text = promptFromContent(plain, botUserId);
@@ -39,7 +46,9 @@ export function decide(message: AddedMessage, place: Place, botUserId: string): 
     const s = place.settings;
     if (!s.enabled) return { kind: 'ignore', reason: 'disabled' };
     const prefixed = s.trigger !== 'mention' && startsWithWord(text, s.prefix);
-    if (mentionsUser(message.content, message.meta.mentions, botUserId)) via = 'mention';
+    const typedMention = startsWithWord(text.toLowerCase(), `@${bot.nickname.toLowerCase()}`);
+    if (typedMention) text = text.slice(bot.nickname.length + 1).trim();
+    if (typedMention || mentionsUser(message.content, message.meta.mentions, botUserId)) via = 'mention';
     else if (message.meta.reply?.author === botUserId) via = 'reply';
     else if (prefixed) via = 'prefix';
     else if (s.trigger === 'all' && s.allMessagesPanels.includes(message.converseId)) via = 'panel';

@@ -276,6 +276,9 @@ export function createOpenClawEngine(
 
     if (frame.event === 'chat' && run.phase !== 'deferred') {
       const chat = chatEventSchema.safeParse(frame.payload);
+      if (chat.success && chat.data.state !== 'delta' && chat.data.state !== 'status') {
+        logger.debug?.(`openclaw: run ${run.runId}: chat ${chat.data.state} (gateway run ${chat.data.runId}, seq ${chat.data.seq}, activity ${run.mapper.sawActivity})`);
+      }
       if (chat.success && chat.data.state === 'final' && !messageText(chat.data.message) && !run.mapper.sawActivity && chat.data.runId === run.runId) {
         // The gateway queued our message behind another run: it answers with an empty final
         // under our id and runs the turn later under a new id. Wait for that run.

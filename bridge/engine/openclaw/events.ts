@@ -351,6 +351,7 @@ export function createRunEventMapper(opts: RunEventMapperOptions): RunEventMappe
       return snapshot(next, undefined);
     },
     restartExecution() {
+      sawActivity = false;
       seen.clear();
       toolPhases.clear();
       lastDeltaSeq = -1;

@@ -74,6 +74,7 @@ export function locateRun(history: ChatHistory, runId: string, aliases: Iterable
   }
   const active = history.sessionInfo?.activeRunIds ?? [];
   if (active.some((id) => ids.has(id))) return { state: 'in-flight', runId: active.find((id) => ids.has(id))!, text: reply?.text ?? '' };
-  if (reply) return { state: 'finished', runId: reply.runId, text: reply.text };
+  // The live `final` event carries the reply trimmed; history keeps trailing whitespace. Match it.
+  if (reply) return { state: 'finished', runId: reply.runId, text: reply.text.trimEnd() };
   return userIndex >= 0 ? { state: 'accepted' } : { state: 'unknown' };
 }

@@ -21,7 +21,7 @@ export function createRedactor(secrets: () => Array<string | undefined>): Redact
     for (const secret of secrets()) {
       if (secret && secret.length >= 8) out = out.split(secret).join('***');
     }
-    return out.replace(/\b[a-f0-9]{40,}\b/gi, '***');
+    return out.replace(/(?<![a-f0-9])[a-f0-9]{40,}(?![a-f0-9])/gi, '***');
   };
 }
 

@@ -2,6 +2,7 @@
  * In-memory stand-in for the Tailchat actions the bridge calls, for unit tests of single
  * modules only. End-to-end tests use the real Tailchat (test/tailchat).
  */
+import type { Logger } from '../../../bridge/run/execute.js';
 import { createTailchatHost, type Call } from '../../../bridge/tailchat/host.js';
 
 export interface RecordedCall {
@@ -55,7 +56,7 @@ export function createFakeHost(opts: FakeHostOptions = {}) {
   return { host: createTailchatHost(call), calls, groupData, byAction: (a: string) => calls.filter((c) => c.action === a) };
 }
 
-export const silentLogger = { info() {}, warn() {}, error() {} };
+export const silentLogger: Logger = { info() {}, warn() {}, error() {} };
 
 export function recordingLogger() {
   const lines: { level: string; msg: string; fields?: Record<string, unknown> }[] = [];

@@ -20,7 +20,7 @@ function setup(opts: FakeHostOptions & { invokeByDefault?: boolean } = {}) {
   };
   const { lines, logger } = recordingLogger();
   const deps: ChatDeps = {
-    host: fake.host, botUserId: BOT,
+    host: fake.host, botUserId: BOT, botNickname: 'AI Assistant',
     settings: createGroupSettingsStore(fake.host, defaults),
     can: createPermissionChecker(fake.host, { invokeByDefault: opts.invokeByDefault ?? true }),
     runner, isBot: async (u) => opts.users?.[u]?.type === 'pluginBot', dmEnabled: true, maxPromptChars: 100,

@@ -3,7 +3,8 @@ import type { GroupSettings } from '../../../../protocol/actions.js';
 import type { AddedMessage } from '../../../../bridge/message/incoming.js';
 import { decide } from '../../../../bridge/trigger/decide.js';
 
-const BOT = 'bot0000000000000000000001';
+const BOT_ID = 'bot0000000000000000000001';
+const BOT = { userId: BOT_ID, nickname: 'AI Assistant' };
 const settings: GroupSettings = { enabled: true, engine: 'scripted', agentId: 'main', trigger: 'mention', prefix: '/ai', allMessagesPanels: [], sessionScope: 'group' };
 const msg = (content: string, meta: AddedMessage['meta'] = {}, converseId = 'P1'): AddedMessage => ({
   type: 'add', groupId: 'G1', converseId, messageId: 'M1', author: 'U1', content, meta,
@@ -12,14 +13,19 @@ const group = (s: Partial<GroupSettings> = {}) => ({ kind: 'group' as const, set
 
 describe('decide', () => {
   it('answers a mention with the mention removed', () => {
-    expect(decide(msg(`[at=${BOT}]AI[/at] what is 2+2?`, { mentions: [BOT] }), group(), BOT)).toEqual({ kind: 'prompt', prompt: 'what is 2+2?', via: 'mention' });
+    expect(decide(msg(`[at=${BOT_ID}]AI[/at] what is 2+2?`, { mentions: [BOT_ID] }), group(), BOT)).toEqual({ kind: 'prompt', prompt: 'what is 2+2?', via: 'mention' });
+  });
+  it('takes a typed @nickname (no picker) as a mention', () => {
+    expect(decide(msg('@AI Assistant what time is it'), group(), BOT)).toEqual({ kind: 'prompt', prompt: 'what time is it', via: 'mention' });
+    expect(decide(msg('@ai assistant /stop'), group(), BOT)).toEqual({ kind: 'command', command: 'stop' });
+    expect(decide(msg('@AI Assistants are great'), group(), BOT)).toEqual({ kind: 'ignore', reason: 'not-addressed' });
   });
   it('ignores messages not addressed to it, and everything when disabled', () => {
     expect(decide(msg('hello all'), group(), BOT)).toEqual({ kind: 'ignore', reason: 'not-addressed' });
-    expect(decide(msg(`[at=${BOT}]AI[/at] hi`, { mentions: [BOT] }), group({ enabled: false }), BOT)).toEqual({ kind: 'ignore', reason: 'disabled' });
+    expect(decide(msg(`[at=${BOT_ID}]AI[/at] hi`, { mentions: [BOT_ID] }), group({ enabled: false }), BOT)).toEqual({ kind: 'ignore', reason: 'disabled' });
   });
   it('wakes on a reply to one of its messages', () => {
-    expect(decide(msg('and why?', { reply: { _id: 'M0', author: BOT } }), group(), BOT)).toMatchObject({ kind: 'prompt', prompt: 'and why?', via: 'reply' });
+    expect(decide(msg('and why?', { reply: { _id: 'M0', author: BOT_ID } }), group(), BOT)).toMatchObject({ kind: 'prompt', prompt: 'and why?', via: 'reply' });
   });
   it('honours the prefix only when the group uses prefix or all mode', () => {
     expect(decide(msg('/ai summarize'), group(), BOT)).toEqual({ kind: 'ignore', reason: 'not-addressed' });
@@ -32,7 +38,7 @@ describe('decide', () => {
     expect(decide(msg('hi', {}, 'P1'), s, BOT)).toEqual({ kind: 'ignore', reason: 'not-addressed' });
   });
   it('recognises commands and stop words', () => {
-    const m = (t: string) => decide(msg(`[at=${BOT}]AI[/at] ${t}`, { mentions: [BOT] }), group(), BOT);
+    const m = (t: string) => decide(msg(`[at=${BOT_ID}]AI[/at] ${t}`, { mentions: [BOT_ID] }), group(), BOT);
     expect(m('/stop')).toEqual({ kind: 'command', command: 'stop' });
     expect(m('/new')).toEqual({ kind: 'command', command: 'new' });
     expect(m('/reset')).toEqual({ kind: 'command', command: 'new' });

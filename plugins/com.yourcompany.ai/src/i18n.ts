@@ -1,0 +1,175 @@
+/**
+ * Every visible string of the plugin, English and Simplified Chinese. A tiny own table rather than
+ * `localTrans` calls scattered over the components: one place to review, typed keys, `{name}`
+ * placeholders. The language comes from the host's i18next (`getLanguage`), read at call time.
+ */
+import { getLanguage } from '@capital/common';
+
+type Lang = 'en-US' | 'zh-CN';
+type Entry = Record<Lang, string>;
+
+const MESSAGES = {
+  // permissions (Group settings → Roles)
+  'perm.invoke.title': { 'en-US': 'Use the AI assistant', 'zh-CN': '使用 AI 助手' },
+  'perm.invoke.desc': {
+    'en-US': 'Members can ask the AI assistant in this group (mention, prefix or every message, as configured).',
+    'zh-CN': '成员可以在本群组中向 AI 助手提问（按设置的触发方式：提及、前缀或所有消息）。',
+  },
+  'perm.approve.title': { 'en-US': 'Approve AI actions', 'zh-CN': '审批 AI 操作' },
+  'perm.approve.desc': {
+    'en-US': "Approve or deny commands the AI assistant wants to run, and stop other members' runs.",
+    'zh-CN': '批准或拒绝 AI 助手请求执行的命令，并可停止其他成员发起的运行。',
+  },
+  'perm.configure.title': { 'en-US': 'Configure the AI assistant', 'zh-CN': '配置 AI 助手' },
+  'perm.configure.desc': {
+    'en-US': 'Change the AI assistant settings of this group: engine, agent, trigger and session scope.',
+    'zh-CN': '修改本群组的 AI 助手设置：引擎、智能体、触发方式与会话范围。',
+  },
+
+  // run status
+  'run.queued': { 'en-US': 'Queued…', 'zh-CN': '排队中…' },
+  'run.streaming': { 'en-US': 'Generating…', 'zh-CN': '生成中…' },
+  'run.error': { 'en-US': 'The run failed', 'zh-CN': '运行失败' },
+  'run.aborted': { 'en-US': 'Stopped', 'zh-CN': '已停止' },
+  'run.stop': { 'en-US': 'Stop', 'zh-CN': '停止' },
+  'run.stopping': { 'en-US': 'Stopping…', 'zh-CN': '正在停止…' },
+  'run.engine': { 'en-US': 'Engine: {engine}', 'zh-CN': '引擎：{engine}' },
+  'run.unsupported': {
+    'en-US': 'This AI reply uses a format this plugin version cannot show; the plain text is shown instead.',
+    'zh-CN': '此 AI 回复的格式无法由当前插件版本显示，已改为显示纯文本。',
+  },
+  'run.crashed': { 'en-US': 'The AI panel failed to render.', 'zh-CN': 'AI 面板渲染失败。' },
+
+  // code
+  'code.copy': { 'en-US': 'Copy', 'zh-CN': '复制' },
+  'code.copied': { 'en-US': 'Copied', 'zh-CN': '已复制' },
+  'code.copyFailed': { 'en-US': 'Copy failed', 'zh-CN': '复制失败' },
+  'code.lines': { 'en-US': '{count} lines', 'zh-CN': '{count} 行' },
+
+  // diff
+  'diff.unified': { 'en-US': 'Unified', 'zh-CN': '统一视图' },
+  'diff.split': { 'en-US': 'Split', 'zh-CN': '分栏视图' },
+  'diff.files': { 'en-US': '{count} files', 'zh-CN': '{count} 个文件' },
+  'diff.oneFile': { 'en-US': '1 file', 'zh-CN': '1 个文件' },
+  'diff.collapse': { 'en-US': 'Collapse file', 'zh-CN': '折叠文件' },
+  'diff.expand': { 'en-US': 'Expand file', 'zh-CN': '展开文件' },
+  'diff.binary': { 'en-US': 'Binary file changed', 'zh-CN': '二进制文件已更改' },
+  'diff.renamed': { 'en-US': 'renamed', 'zh-CN': '已重命名' },
+  'diff.created': { 'en-US': 'new file', 'zh-CN': '新文件' },
+  'diff.deleted': { 'en-US': 'deleted', 'zh-CN': '已删除' },
+  'diff.unparsable': {
+    'en-US': 'This diff could not be parsed; showing it as text.',
+    'zh-CN': '无法解析此差异，按文本显示。',
+  },
+  'diff.noChanges': { 'en-US': 'No changes.', 'zh-CN': '没有更改。' },
+
+  // tool call
+  'tool.running': { 'en-US': 'Running', 'zh-CN': '运行中' },
+  'tool.succeeded': { 'en-US': 'Succeeded', 'zh-CN': '成功' },
+  'tool.failed': { 'en-US': 'Failed', 'zh-CN': '失败' },
+  'tool.args': { 'en-US': 'Arguments', 'zh-CN': '参数' },
+  'tool.result': { 'en-US': 'Result', 'zh-CN': '结果' },
+  'tool.details': { 'en-US': 'Details', 'zh-CN': '详情' },
+  'tool.redacted': {
+    'en-US': 'Arguments and result are private to the requester.',
+    'zh-CN': '参数与结果仅对请求者可见。',
+  },
+  'tool.truncated': { 'en-US': '… (truncated)', 'zh-CN': '…（已截断）' },
+
+  // approval
+  'approval.title': { 'en-US': 'Approval needed', 'zh-CN': '需要审批' },
+  'approval.approve': { 'en-US': 'Approve once', 'zh-CN': '批准一次' },
+  'approval.always': { 'en-US': 'Always allow', 'zh-CN': '始终允许' },
+  'approval.deny': { 'en-US': 'Deny', 'zh-CN': '拒绝' },
+  'approval.sending': { 'en-US': 'Sending decision…', 'zh-CN': '正在提交…' },
+  'approval.approvedBy': { 'en-US': 'Approved by', 'zh-CN': '批准人：' },
+  'approval.deniedBy': { 'en-US': 'Denied by', 'zh-CN': '拒绝人：' },
+  'approval.approved': { 'en-US': 'Approved', 'zh-CN': '已批准' },
+  'approval.denied': { 'en-US': 'Denied', 'zh-CN': '已拒绝' },
+  'approval.expired': { 'en-US': 'Expired without a decision', 'zh-CN': '已过期，未作决定' },
+  'approval.expiresAt': { 'en-US': 'Expires at {time}', 'zh-CN': '{time} 过期' },
+
+  // errors (block kind)
+  'error.refusal': { 'en-US': 'The model refused', 'zh-CN': '模型拒绝了请求' },
+  'error.timeout': { 'en-US': 'Timed out', 'zh-CN': '超时' },
+  'error.rate_limit': { 'en-US': 'Rate limited', 'zh-CN': '请求过于频繁' },
+  'error.context_length': { 'en-US': 'Conversation too long', 'zh-CN': '对话过长' },
+  'error.unavailable': { 'en-US': 'Engine unavailable', 'zh-CN': '引擎不可用' },
+  'error.auth': { 'en-US': 'Engine authentication failed', 'zh-CN': '引擎认证失败' },
+  'error.bad_response': { 'en-US': 'Unexpected engine response', 'zh-CN': '引擎响应异常' },
+  'error.denied': { 'en-US': 'Permission denied', 'zh-CN': '权限不足' },
+  'error.unknown': { 'en-US': 'Error', 'zh-CN': '错误' },
+
+  // badges
+  'badge.novelty': { 'en-US': 'Novelty', 'zh-CN': '新颖度' },
+  'badge.expert': { 'en-US': 'Expert', 'zh-CN': '专家' },
+  'badge.demo': { 'en-US': 'Demo', 'zh-CN': '演示' },
+
+  // unknown blocks
+  'fallback.title': { 'en-US': 'Unsupported block “{type}”', 'zh-CN': '不支持的内容块“{type}”' },
+  'fallback.invalid': { 'en-US': 'Block “{type}” has data this panel cannot show', 'zh-CN': '内容块“{type}”的数据无法由此面板显示' },
+
+  // markdown
+  'md.image': { 'en-US': 'Image: {alt}', 'zh-CN': '图片：{alt}' },
+
+  // group settings
+  'settings.label': { 'en-US': 'AI assistant', 'zh-CN': 'AI 助手' },
+  'settings.loading': { 'en-US': 'Loading settings…', 'zh-CN': '正在加载设置…' },
+  'settings.loadFailed': { 'en-US': 'Could not load the settings: {message}', 'zh-CN': '无法加载设置：{message}' },
+  'settings.readOnly': {
+    'en-US': 'You can view these settings; changing them needs the “Configure the AI assistant” permission.',
+    'zh-CN': '你可以查看这些设置；修改需要“配置 AI 助手”权限。',
+  },
+  'settings.enabled': { 'en-US': 'Enabled in this group', 'zh-CN': '在本群组启用' },
+  'settings.engine': { 'en-US': 'Engine', 'zh-CN': '引擎' },
+  'settings.agentId': { 'en-US': 'Agent id', 'zh-CN': '智能体 ID' },
+  'settings.trigger': { 'en-US': 'Trigger', 'zh-CN': '触发方式' },
+  'settings.trigger.mention': { 'en-US': 'When the bot is mentioned', 'zh-CN': '提及机器人时' },
+  'settings.trigger.prefix': { 'en-US': 'Messages starting with a prefix', 'zh-CN': '以前缀开头的消息' },
+  'settings.trigger.all': { 'en-US': 'Every message in chosen panels', 'zh-CN': '所选面板中的所有消息' },
+  'settings.prefix': { 'en-US': 'Prefix', 'zh-CN': '前缀' },
+  'settings.panels': { 'en-US': 'Panels where every message goes to the agent', 'zh-CN': '所有消息都交给智能体的面板' },
+  'settings.panels.none': { 'en-US': 'This group has no text panels.', 'zh-CN': '本群组没有文本面板。' },
+  'settings.panels.hint': {
+    'en-US': 'Mentions and the prefix still work in every other panel.',
+    'zh-CN': '在其他面板中，提及与前缀依然有效。',
+  },
+  'settings.sessionScope': { 'en-US': 'Conversation memory', 'zh-CN': '会话记忆范围' },
+  'settings.scope.group': { 'en-US': 'One session for the whole group', 'zh-CN': '整个群组共用一个会话' },
+  'settings.scope.panel': { 'en-US': 'One session per panel', 'zh-CN': '每个面板一个会话' },
+  'settings.scope.thread': { 'en-US': 'One session per reply thread', 'zh-CN': '每个回复线程一个会话' },
+  'settings.save': { 'en-US': 'Save', 'zh-CN': '保存' },
+  'settings.saving': { 'en-US': 'Saving…', 'zh-CN': '正在保存…' },
+  'settings.saved': { 'en-US': 'AI assistant settings saved', 'zh-CN': 'AI 助手设置已保存' },
+  'settings.saveFailed': { 'en-US': 'Not saved: {message}', 'zh-CN': '未保存：{message}' },
+  'settings.invalid': { 'en-US': 'Check the highlighted fields.', 'zh-CN': '请检查标出的字段。' },
+  'settings.required': { 'en-US': 'Required', 'zh-CN': '必填' },
+  'settings.tooLong': { 'en-US': 'At most {max} characters', 'zh-CN': '最多 {max} 个字符' },
+
+  'request.failed': { 'en-US': 'Request failed', 'zh-CN': '请求失败' },
+} as const;
+
+export type MessageKey = keyof typeof MESSAGES;
+
+// Compile-time check that every entry has both languages (esbuild 0.12 cannot parse `satisfies`).
+const checkComplete: Record<MessageKey, Entry> = MESSAGES;
+void checkComplete;
+
+/** 'zh-CN' for any Chinese variant, English otherwise. */
+export function currentLang(): Lang {
+  let lang = '';
+  try {
+    lang = String(getLanguage() ?? '');
+  } catch {
+    // A host without i18next: fall back to the browser.
+  }
+  if (!lang && typeof navigator !== 'undefined') lang = navigator.language;
+  return lang.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en-US';
+}
+
+export function t(key: MessageKey, vars?: Record<string, string | number>): string {
+  const entry: Entry = MESSAGES[key];
+  const text = entry[currentLang()];
+  if (!vars) return text;
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+}

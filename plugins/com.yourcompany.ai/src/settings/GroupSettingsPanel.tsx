@@ -1,0 +1,161 @@
+import React, { useEffect, useState } from 'react';
+import { showToasts, useGroupIdContext, useGroupInfo } from '@capital/common';
+import { groupSettings, sessionScope, triggerMode } from '../../../../protocol/actions';
+import type { GroupSettings } from '../../../../protocol/actions';
+import { errorMessage, getGroupSettings, saveGroupSettings } from '../api';
+import { KNOWN_ENGINES } from '../constants';
+import { t } from '../i18n';
+import { Choice, Field, PanelPicker } from './fields';
+
+/** Shown until the server answers with the stored (or default) settings. */
+const EMPTY: GroupSettings = {
+  enabled: false,
+  engine: KNOWN_ENGINES[0],
+  agentId: 'main',
+  trigger: 'mention',
+  prefix: '/ai',
+  allMessagesPanels: [],
+  sessionScope: 'panel',
+};
+
+type FieldErrors = Partial<Record<keyof GroupSettings, string>>;
+
+/** zod issues → one short message per field, in the user's language. */
+function validate(form: GroupSettings): FieldErrors {
+  const result = groupSettings.safeParse(form);
+  if (result.success) return {};
+  const errors: FieldErrors = {};
+  for (const issue of result.error.issues) {
+    const field = issue.path[0] as keyof GroupSettings;
+    if (errors[field]) continue;
+    errors[field] = issue.code === 'too_big' ? t('settings.tooLong', { max: Number(issue.maximum) }) : t('settings.required');
+  }
+  return errors;
+}
+
+type LoadState = { phase: 'loading' } | { phase: 'failed'; message: string } | { phase: 'ready'; canConfigure: boolean };
+
+/**
+ * Group detail → Plugins → "AI assistant": per-group settings, loaded and saved through the
+ * backend (`getGroupSettings` / `saveGroupSettings`), which checks the configure permission.
+ * Members without it see the settings read-only; a refused save is shown as given by the server.
+ */
+export default function GroupSettingsPanel(): React.ReactElement {
+  const groupId = useGroupIdContext();
+  const group = useGroupInfo(groupId);
+  const [load, setLoad] = useState<LoadState>({ phase: 'loading' });
+  const [form, setForm] = useState<GroupSettings>(EMPTY);
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [saving, setSaving] = useState(false);
+  const [saveError, setSaveError] = useState<string | null>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    setLoad({ phase: 'loading' });
+    getGroupSettings(groupId).then(
+      (loaded) => {
+        if (cancelled) return;
+        setForm({ ...EMPTY, ...loaded.settings });
+        setLoad({ phase: 'ready', canConfigure: loaded.canConfigure });
+      },
+      (err: unknown) => !cancelled && setLoad({ phase: 'failed', message: errorMessage(err) })
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [groupId]);
+
+  if (load.phase === 'loading') return <div className="tcai-settings tcai-muted">{t('settings.loading')}</div>;
+  if (load.phase === 'failed') {
+    return (
+      <div className="tcai-settings tcai-field-error" data-testid="tcai-settings-error">
+        {t('settings.loadFailed', { message: load.message })}
+      </div>
+    );
+  }
+
+  const readOnly = !load.canConfigure || saving;
+  const set = <K extends keyof GroupSettings>(key: K, value: GroupSettings[K]): void => {
+    setForm((previous) => ({ ...previous, [key]: value }));
+    setErrors((previous) => ({ ...previous, [key]: undefined }));
+  };
+  const engines: string[] = KNOWN_ENGINES.includes(form.engine as (typeof KNOWN_ENGINES)[number]) ? [...KNOWN_ENGINES] : [...KNOWN_ENGINES, form.engine];
+
+  const onSave = (): void => {
+    const found = validate(form);
+    setErrors(found);
+    setSaveError(null);
+    if (Object.keys(found).length > 0) {
+      setSaveError(t('settings.invalid'));
+      return;
+    }
+    setSaving(true);
+    saveGroupSettings(groupId, form).then(
+      (saved) => {
+        setForm({ ...EMPTY, ...saved });
+        setSaving(false);
+        showToasts(t('settings.saved'), 'success');
+      },
+      (err: unknown) => {
+        const message = t('settings.saveFailed', { message: errorMessage(err) });
+        setSaveError(message);
+        setSaving(false);
+        showToasts(message, 'error');
+      }
+    );
+  };
+
+  return (
+    <form className="tcai-settings" data-testid="tcai-settings" onSubmit={(event) => (event.preventDefault(), onSave())}>
+      {!load.canConfigure && (
+        <div className="tcai-muted tcai-settings-note" data-testid="tcai-settings-readonly">
+          {t('settings.readOnly')}
+        </div>
+      )}
+      <label className="tcai-field tcai-field-inline">
+        <input type="checkbox" data-testid="tcai-settings-enabled" checked={form.enabled} disabled={readOnly} onChange={(event) => set('enabled', event.target.checked)} />
+        <span>{t('settings.enabled')}</span>
+      </label>
+      <Field label={t('settings.engine')} error={errors.engine}>
+        <select className="tcai-input" data-testid="tcai-settings-engine" value={form.engine} disabled={readOnly} onChange={(event) => set('engine', event.target.value)}>
+          {engines.map((engine) => (
+            <option key={engine} value={engine}>
+              {engine}
+            </option>
+          ))}
+        </select>
+      </Field>
+      <Field label={t('settings.agentId')} error={errors.agentId}>
+        <input className="tcai-input" data-testid="tcai-settings-agent" value={form.agentId} disabled={readOnly} onChange={(event) => set('agentId', event.target.value)} />
+      </Field>
+      <Field label={t('settings.trigger')} error={errors.trigger}>
+        <Choice name="trigger" value={form.trigger} options={triggerMode.options} labelKey={(mode) => `settings.trigger.${mode}`} disabled={readOnly} onChange={(mode) => set('trigger', mode)} />
+      </Field>
+      {form.trigger === 'prefix' && (
+        <Field label={t('settings.prefix')} error={errors.prefix}>
+          <input className="tcai-input" data-testid="tcai-settings-prefix" value={form.prefix} maxLength={32} disabled={readOnly} onChange={(event) => set('prefix', event.target.value)} />
+        </Field>
+      )}
+      {form.trigger === 'all' && (
+        <Field label={t('settings.panels')} error={errors.allMessagesPanels} hint={t('settings.panels.hint')}>
+          <PanelPicker panels={group?.panels ?? []} selected={form.allMessagesPanels} disabled={readOnly} onChange={(ids) => set('allMessagesPanels', ids)} />
+        </Field>
+      )}
+      <Field label={t('settings.sessionScope')} error={errors.sessionScope}>
+        <Choice name="scope" value={form.sessionScope} options={sessionScope.options} labelKey={(scope) => `settings.scope.${scope}`} disabled={readOnly} onChange={(scope) => set('sessionScope', scope)} />
+      </Field>
+      {load.canConfigure && (
+        <div className="tcai-actions">
+          <button type="submit" className="tcai-btn tcai-btn-primary" data-testid="tcai-settings-save" disabled={saving}>
+            {saving ? t('settings.saving') : t('settings.save')}
+          </button>
+          {saveError && (
+            <span className="tcai-field-error" data-testid="tcai-settings-error" role="alert">
+              {saveError}
+            </span>
+          )}
+        </div>
+      )}
+    </form>
+  );
+}

@@ -16,7 +16,7 @@ export const scriptedEngineConfig = z.object({
   chunkDelayMs: z.number().int().min(0).max(10_000).default(40),
   chunkChars: z.number().int().min(1).max(10_000).default(12),
   /** Shown on every reply so nobody mistakes the demo engine for a model. */
-  label: z.string().default('demo'),
+  label: z.string().default('scripted engine, no model'),
 });
 
 export const openclawEngineConfig = z.object({

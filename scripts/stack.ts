@@ -22,20 +22,32 @@ function frontendPublicDirs(): Record<string, string> {
   return fs.existsSync(path.join(built, 'index.js')) ? { 'plugins/com.yourcompany.ai': built } : {};
 }
 
-function registryBe(): Record<string, string> {
-  const manifest = path.join(REPO_ROOT, 'plugins/com.yourcompany.ai/manifest.json');
-  if (!fs.existsSync(manifest)) return {};
-  const file = path.join(REPO_ROOT, '.cache', 'registry-be.json');
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, JSON.stringify([JSON.parse(fs.readFileSync(manifest, 'utf8'))], null, 2));
-  return { 'registry-be.json': file };
+/**
+ * The plugin as Tailchat's server-plugin list advertises it (`registry-be.json`, shown in the
+ * Plugin Store), and pre-installed for this stack's browsers: Tailchat keeps installed plugins in
+ * each browser's localStorage, so the served index.html adds ours there once.
+ */
+function pluginFiles(webDist: string): Record<string, string> {
+  const manifestFile = path.join(REPO_ROOT, 'plugins/com.yourcompany.ai/manifest.json');
+  if (!fs.existsSync(manifestFile)) return {};
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as { name: string };
+  const dir = path.join(REPO_ROOT, '.cache', 'stack');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'registry-be.json'), JSON.stringify([manifest], null, 2));
+  const preinstall = `<script>(function(){try{var k='$TailchatInstalledPlugins',m=${JSON.stringify(manifest)};
+var v=JSON.parse(localStorage.getItem(k)||'{"rawData":[]}');var l=Array.isArray(v.rawData)?v.rawData:[];
+if(!l.some(function(p){return p&&p.name===m.name})){l.push(m);localStorage.setItem(k,JSON.stringify({rawData:l}));}}catch(e){}})();</script>`;
+  const index = fs.readFileSync(path.join(webDist, 'index.html'), 'utf8').replace('<head>', `<head>${preinstall}`);
+  fs.writeFileSync(path.join(dir, 'index.html'), index);
+  return { 'registry-be.json': path.join(dir, 'registry-be.json'), 'index.html': path.join(dir, 'index.html') };
 }
 
+const webDist = ensureWebDist();
 const tc = await startTailchat({
   transporter,
   label: 'stack',
-  publicDirs: { '': ensureWebDist(), ...frontendPublicDirs() },
-  publicFiles: registryBe(),
+  publicDirs: { '': webDist, ...frontendPublicDirs() },
+  publicFiles: pluginFiles(webDist),
   ...(process.env.STACK_PORT ? { env: { TAILCHAT_PORT: process.env.STACK_PORT } } : {}),
 });
 const bundle = startBundleProcess({ TRANSPORTER: tc.transporter, TAILCHAT_NAMESPACE: tc.namespace, ...(process.env.TAILCHAT_HARNESS_VERBOSE ? {} : {}) }, 'bundle');

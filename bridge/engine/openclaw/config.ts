@@ -50,6 +50,13 @@ export const openClawSettingsSchema = z.object({
    * reported as interrupted instead, so side effects never repeat.
    */
   resubmitLostRuns: z.boolean().default(true),
+  /**
+   * After a reconnect finds our turn recorded but not running, how long to wait for the
+   * gateway's own restart recovery to pick it up before treating the run as lost.
+   */
+  lostRunGraceMs: z.number().int().min(0).default(15_000),
+  /** While disconnected, start a fresh connection attempt at least this often (the client's own backoff grows to 30 s). */
+  reconnectWatchdogMs: z.number().int().min(500).default(4_000),
   /** How long an `abort` waits for the gateway's `aborted` event before ending the run itself. */
   abortGraceMs: z.number().int().min(0).default(5_000),
 });

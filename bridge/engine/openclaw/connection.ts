@@ -38,6 +38,12 @@ export interface GatewayConnectionOptions {
   scopes?: string[];
   caps?: string[];
   displayName?: string;
+  /**
+   * While not connected, replace the client with a fresh one (immediate attempt) this often.
+   * The official client's backoff grows 1 s → 30 s, which leaves the bridge offline for up to
+   * 30 s after a ~20 s gateway restart. 0 disables.
+   */
+  reconnectWatchdogMs?: number;
   /** Test seam: build the client (defaults to the official GatewayClient). */
   createClient?: (options: GatewayClientOptions) => GatewayClientLike;
 }
@@ -103,7 +109,8 @@ export function createGatewayConnection(options: GatewayConnectionOptions): Gate
   let everOpened = false;
   let closedByUs = false;
   let failedAt = 0;
-  let client: GatewayClientLike;
+  let client: GatewayClientLike | undefined;
+  let watchdog: ReturnType<typeof setInterval> | undefined;
 
   const notify = <A extends unknown[]>(set: Set<(...a: A) => void>, ...args: A) => {
     for (const fn of [...set]) {
@@ -121,6 +128,9 @@ export function createGatewayConnection(options: GatewayConnectionOptions): Gate
   };
 
   const build = (): GatewayClientLike => {
+    let self: GatewayClientLike | undefined;
+    /** Callbacks of a replaced client are ignored. */
+    const current = () => self !== undefined && self === client;
     const clientOptions: GatewayClientOptions = {
       url: options.url,
       ...(options.token ? { token: options.token } : {}),
@@ -143,6 +153,8 @@ export function createGatewayConnection(options: GatewayConnectionOptions): Gate
         logError: (m) => logger.warn(`openclaw client: ${redact(m)}`),
       },
       onHelloOk: (h) => {
+        if (!current()) return;
+        disarmWatchdog();
         hello = h;
         state = 'open';
         lastError = undefined;
@@ -154,6 +166,7 @@ export function createGatewayConnection(options: GatewayConnectionOptions): Gate
         notify(openListeners, h, reconnect);
       },
       onConnectError: (err) => {
+        if (!current()) return;
         const mapped = connectErrorToEngineError(err, options.url);
         lastError = mapped;
         if (mapped.kind === 'auth' || mapped.kind === 'rate_limit') {
@@ -166,39 +179,61 @@ export function createGatewayConnection(options: GatewayConnectionOptions): Gate
         }
       },
       onReconnectPaused: (info) => {
+        if (!current()) return;
         state = 'failed';
         failedAt = Date.now();
         lastError ??= new OpenClawEngineError('auth', `OpenClaw gateway at ${options.url} refused the connection (${info.detailCode ?? info.code}).`, undefined, info.detailCode ?? undefined);
         rejectWaiters(lastError);
       },
       onClose: (code, reason) => {
+        if (!current()) return;
         const wasOpen = state === 'open';
         if (state === 'open') state = closedByUs ? 'closed' : 'connecting';
         if (wasOpen) {
           logger.warn(`openclaw: connection closed (${code}${reason ? ` ${redact(reason)}` : ''})${closedByUs ? '' : ', reconnecting'}`);
           notify(closeListeners, code, reason);
         }
+        if (!closedByUs && state === 'connecting') armWatchdog();
       },
       onGap: (info) => {
+        if (!current()) return;
         logger.warn(`openclaw: missed gateway events (expected seq ${info.expected}, got ${info.received})`);
         notify(gapListeners, info);
       },
       onEvent: (frame) => {
+        if (!current()) return;
         notify(eventListeners, { event: frame.event, payload: frame.payload, ...(typeof frame.seq === 'number' ? { seq: frame.seq } : {}) });
       },
     };
-    return options.createClient ? options.createClient(clientOptions) : new GatewayClient(clientOptions);
+    self = options.createClient ? options.createClient(clientOptions) : new GatewayClient(clientOptions);
+    return self;
   };
 
-  client = build();
-  client.start();
-
   const restartClient = () => {
-    client.stop();
+    client?.stop();
     state = 'connecting';
     client = build();
     client.start();
   };
+
+  function armWatchdog(): void {
+    const every = options.reconnectWatchdogMs ?? 4_000;
+    if (watchdog || closedByUs || every <= 0) return;
+    watchdog = setInterval(() => {
+      if (closedByUs || state === 'open' || state === 'failed') return disarmWatchdog();
+      logger.debug?.('openclaw: still not connected; starting a fresh connection attempt');
+      restartClient();
+    }, every);
+    watchdog.unref?.();
+  }
+
+  function disarmWatchdog(): void {
+    if (watchdog) clearInterval(watchdog);
+    watchdog = undefined;
+  }
+
+  restartClient();
+  armWatchdog();
 
   return {
     url: options.url,
@@ -244,7 +279,7 @@ export function createGatewayConnection(options: GatewayConnectionOptions): Gate
     async request<T>(method: string, params: unknown, opts?: { timeoutMs?: number }): Promise<T> {
       if (state !== 'open') throw lastError && state === 'failed' ? lastError : new OpenClawEngineError('unavailable', `OpenClaw gateway not connected (${method}).`);
       try {
-        return await client.request<T>(method, params, opts?.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : undefined);
+        return await client!.request<T>(method, params, opts?.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : undefined);
       } catch (err) {
         const mapped = requestErrorToEngineError(err, method);
         throw new OpenClawEngineError(mapped.kind, redact(mapped.message), mapped.adminHint, mapped.code, mapped.requestId);
@@ -269,11 +304,12 @@ export function createGatewayConnection(options: GatewayConnectionOptions): Gate
     async close() {
       closedByUs = true;
       state = 'closed';
+      disarmWatchdog();
       rejectWaiters(new OpenClawEngineError('unavailable', 'OpenClaw engine is closed.'));
       try {
-        await client.stopAndWait({ timeoutMs: 2_000 });
+        await client?.stopAndWait({ timeoutMs: 2_000 });
       } catch {
-        client.stop();
+        client?.stop();
       }
     },
   };

@@ -59,6 +59,7 @@ interface Run {
   phase: Phase;
   timer?: ReturnType<typeof setTimeout>;
   abortTimer?: ReturnType<typeof setTimeout>;
+  lostCheck?: ReturnType<typeof setTimeout>;
   resubmits: number;
   reconciling: boolean;
 }
@@ -89,6 +90,7 @@ export function createOpenClawEngine(
     deviceIdentityPath: settings.deviceIdentityPath,
     approvals: settings.approvals,
     requestTimeoutMs: settings.requestTimeoutMs,
+    reconnectWatchdogMs: settings.reconnectWatchdogMs,
     logger,
   };
   const conn = connect(connectionOptions);
@@ -134,6 +136,7 @@ export function createOpenClawEngine(
     run.phase = 'done';
     if (run.timer) clearTimeout(run.timer);
     if (run.abortTimer) clearTimeout(run.abortTimer);
+    if (run.lostCheck) clearTimeout(run.lostCheck);
     runs.delete(run.runId);
     // keep the gateway ids mapped a little longer so late events for them stay dropped
     setTimeout(() => {
@@ -197,13 +200,18 @@ export function createOpenClawEngine(
       // in_flight: a redelivery of a run the gateway still runs; ok: it already finished.
       logger.info(`openclaw: run ${run.runId} was already known to the gateway (${status}); attaching`);
       void reconcile(run, status === 'ok' ? 'finished-elsewhere' : 'attach');
+      if (status !== 'ok') void backfillApprovals(); // it may be waiting for an approval asked before we attached
     }
   }
 
-  type ReconcileReason = 'attach' | 'finished-elsewhere' | 'reconnect' | 'gap';
+  type ReconcileReason = 'attach' | 'finished-elsewhere' | 'reconnect' | 'gap' | 'lost-check';
 
   async function reconcile(run: Run, reason: ReconcileReason): Promise<void> {
     if (run.phase === 'done' || run.phase === 'queued' || run.reconciling) return;
+    if (reason !== 'lost-check' && run.lostCheck) {
+      clearTimeout(run.lostCheck);
+      run.lostCheck = undefined;
+    }
     run.reconciling = true;
     try {
       const raw = await conn.request<unknown>('chat.history', { sessionKey: run.sessionKey, limit: 100 });
@@ -219,6 +227,7 @@ export function createOpenClawEngine(
         case 'in-flight':
           if (!run.mapper.runIds.has(where.runId)) alias(run, where.runId);
           if (run.phase === 'deferred') run.phase = 'running';
+          if (run.lostCheck) clearTimeout(run.lostCheck);
           // never step backwards: only adopt text we have not already shown
           if (!run.mapper.text.startsWith(where.text)) emit(run, run.mapper.adoptText(where.text));
           return;
@@ -233,7 +242,16 @@ export function createOpenClawEngine(
             emit(run, [{ type: 'error', kind: 'unknown', message: 'The gateway reports this run as finished, but its reply is not in the session history.' }]);
             return;
           }
-          // reconnect: the gateway has no live run and no reply → it lost the run (crash/restart).
+          if (where.state === 'accepted' && reason === 'reconnect') {
+            // The gateway has our turn but nothing runs it (yet): after a crash its restart
+            // recovery continues interrupted turns under a new run id. Wait for a run to start in
+            // the session (adopted like a queued run), then look again.
+            run.phase = 'deferred';
+            run.lostCheck = setTimeout(() => void reconcile(run, 'lost-check'), settings.lostRunGraceMs);
+            run.lostCheck.unref?.();
+            return;
+          }
+          // The gateway lost the turn (it never recorded it, or nothing continued it).
           if (settings.resubmitLostRuns && !run.mapper.sawTool && run.resubmits < 2) {
             run.resubmits += 1;
             logger.warn(`openclaw: run ${run.runId} was lost by the gateway; sending it again (attempt ${run.resubmits})`);
@@ -394,7 +412,7 @@ export function createOpenClawEngine(
         if (run.phase === 'done') return;
         const gatewayId = gatewayRunIdOf(run);
         const wasSent = run.phase !== 'queued';
-        emit(run, [{ type: 'error', kind: 'timeout', message: `The agent did not finish within ${Math.round(timeoutMs / 1000)} s.` }]);
+        emit(run, [{ type: 'error', kind: 'timeout', message: `The agent did not finish within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}.` }]);
         if (wasSent) conn.request('chat.abort', { sessionKey, runId: gatewayId }).catch(() => undefined);
       }, timeoutMs);
       run.timer.unref?.();
@@ -452,7 +470,7 @@ export function createOpenClawEngine(
     async reset(sessionKey: string): Promise<void> {
       const key = canonicalSessionKey(sessionKey, settings.defaultAgentId);
       // sessions.reset requires operator.admin: use a short-lived connection for it alone.
-      const admin = connect({ ...connectionOptions, approvals: false, scopes: ['operator.admin'], caps: [], displayName: 'tailchat-agent bridge (reset)' });
+      const admin = connect({ ...connectionOptions, approvals: false, scopes: ['operator.admin'], caps: [], displayName: 'tailchat-agent bridge (reset)', reconnectWatchdogMs: 0 });
       try {
         await admin.ready(settings.connectTimeoutMs);
         await admin.request('sessions.reset', { key, reason: 'new' });

@@ -35,6 +35,29 @@ export const mbeEngineConfig = z.object({
   /** Secret: only from env MBE_API_KEY or MBE_API_KEY_FILE. */
   apiKey: z.string().min(1).optional(),
   timeoutMs: z.number().int().min(100).default(30_000),
+  /** MBE's MCP server over stdio for surprise/route/memory (generation stays on HTTP). */
+  mcp: z
+    .object({
+      command: z.string().min(1),
+      args: z.array(z.string()).default([]),
+      env: z.record(z.string(), z.string()).optional(),
+      cwd: z.string().optional(),
+    })
+    .optional(),
+  /** Every HTTP path of our MBE wire format (bridge/engine/mbe/WIRE.md) can be moved. */
+  paths: z
+    .object({
+      health: z.string(),
+      surprise: z.string(),
+      route: z.string(),
+      generate: z.string(),
+      memoryWrite: z.string(),
+      memoryRead: z.string(),
+      memoryClear: z.string(),
+    })
+    .partial()
+    .optional(),
+  temperature: z.number().min(0).max(2).default(0.7),
 });
 
 export const engineId = z.enum(['scripted', 'openclaw', 'mbe']);

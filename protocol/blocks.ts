@@ -41,7 +41,10 @@ export const approvalBlock = z.object({
   command: z.string(),
   status: approvalStatus,
   decidedBy: z.string().optional(),
+  /** Epoch milliseconds. */
   expiresAt: z.number().optional(),
+  /** Decisions the engine accepts; absent = allow-once, allow-always, deny. */
+  decisions: z.array(z.enum(['allow-once', 'allow-always', 'deny'])).optional(),
 });
 export const errorKind = z.enum([
   'refusal',

@@ -94,6 +94,13 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
           return (await getRunner()).resolveApproval(p.runId, p.approvalId, p.decision, p.decidedBy);
         },
       },
+      stats: {
+        visibility: 'public',
+        params: { engineId: 'string', userId: 'string' },
+        async handler(ctx: Context<{ engineId: string; userId: string }>) {
+          return { text: (await (await getRunner()).stats(ctx.params.engineId, ctx.params.userId)) ?? null };
+        },
+      },
       health: {
         visibility: 'public',
         async handler() {

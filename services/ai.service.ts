@@ -6,6 +6,7 @@
  */
 import type { Context, ServiceBroker, ServiceSchema } from 'moleculer';
 import moleculer from 'moleculer';
+import { TEXT } from '../bridge/chat/texts.js';
 import { handleMessageEvent, type ChatDeps, type RunnerClient } from '../bridge/chat/handle-message.js';
 import { createPermissionChecker, type Capability, type PermissionChecker } from '../bridge/permission/check.js';
 import { createGroupSettingsStore, type GroupSettingsStore } from '../bridge/settings/group-settings.js';
@@ -55,6 +56,10 @@ export function createAiService(config: BundleConfig): ServiceSchema {
       const nodes = runnerNodes(broker, 'abortSession');
       const results = await Promise.allSettled(nodes.map((nodeID) => ctx.call(`${RUNNER_SERVICE}.abortSession`, { sessionKey }, { nodeID })));
       return results.some((r) => r.status === 'fulfilled' && r.value === true);
+    },
+    async stats(engineId, userId) {
+      const { text } = (await ctx.call(`${RUNNER_SERVICE}.stats`, { engineId, userId })) as { text: string | null };
+      return text ?? TEXT.noStats;
     },
     async reset(engineId, sessionKey) {
       const nodes = runnerNodes(broker, 'resetSession');

@@ -20,6 +20,8 @@ export interface RunnerClient {
   /** Stops the session's running reply; resolves true if one was running. */
   abortSession(sessionKey: string): Promise<boolean>;
   reset(engineId: string, sessionKey: string): Promise<void>;
+  /** The engine's `/stats` text for this user. */
+  stats(engineId: string, userId: string): Promise<string>;
 }
 
 export interface ChatDeps {
@@ -147,6 +149,9 @@ async function runCommand(
       if (!stopped) await say(deps, event, TEXT.nothingToStop);
       break;
     }
+    case 'stats':
+      await say(deps, event, await deps.runner.stats(engine, event.author));
+      break;
     case 'new':
       await deps.runner.reset(engine, sessionKey);
       await say(deps, event, TEXT.newConversation);

@@ -43,7 +43,8 @@ export type EngineEvent =
       result?: unknown;
       isError?: boolean;
     }
-  | { type: 'approval.requested'; approvalId: string; command: string; expiresAt?: number }
+  /** `allowedDecisions`: what the engine accepts for this request (absent = all three). */
+  | { type: 'approval.requested'; approvalId: string; command: string; expiresAt?: number; allowedDecisions?: ApprovalDecision[] }
   | { type: 'approval.resolved'; approvalId: string; decision: ApprovalDecision; by?: string }
   | { type: 'usage'; usage: Usage }
   /** Run finished. `text` is the whole reply ('' = nothing to post). */
@@ -55,7 +56,12 @@ export type TerminalEvent = Extract<EngineEvent, { type: 'final' | 'error' | 'ab
 
 export type ApprovalDecision = 'allow-once' | 'allow-always' | 'deny';
 
-/** A started run. Iterating yields events in order and ends after exactly one terminal event. */
+/**
+ * A started run. `start()` with a run id the engine already knows returns a view of that same
+ * run (which catches up), never a second run. Status phases are engine-specific strings
+ * (e.g. 'started', 'queued', 'resubmitted', 'mbe.route').
+ *
+ * Iterating yields events in order and ends after exactly one terminal event. */
 export interface EngineRun extends AsyncIterable<EngineEvent> {
   readonly runId: string;
 }
@@ -74,6 +80,8 @@ export interface Engine {
   /** Forgets the session's conversation memory (`/new`). */
   reset(sessionKey: string): Promise<void>;
   resolveApproval?(approvalId: string, decision: ApprovalDecision): Promise<void>;
+  /** Text for the `/stats` command (engines that keep per-user statistics, e.g. MBE). */
+  stats?(userId: string): Promise<string>;
   health(): Promise<EngineHealth>;
   close(): Promise<void>;
 }

@@ -19,6 +19,7 @@ export interface Runner {
   reset(engineId: string, sessionKey: string): Promise<void>;
   /** Passes a decision to the engine; remembers who decided for the approval card. */
   resolveApproval(runId: string, approvalId: string, decision: ApprovalDecision, decidedBy: string): Promise<{ resolved: boolean }>;
+  stats(engineId: string, userId: string): Promise<string | undefined>;
   activeCount(): number;
   /** Waits for every active run to finish (graceful shutdown). */
   drain(): Promise<void>;
@@ -82,6 +83,10 @@ export function createRunner(engines: EngineRegistry, baseDeps: RunDeps): Runner
       if (deciders.size > 10_000) deciders.delete(deciders.keys().next().value!);
       await engine.resolveApproval(approvalId, decision);
       return { resolved: true };
+    },
+    async stats(engineId, userId) {
+      const engine = await engines.get(engineId);
+      return engine.stats ? engine.stats(userId) : undefined;
     },
     activeCount: () => active.size,
     async drain() {

@@ -66,6 +66,7 @@ export function applyEvent(state: ReplyState, event: EngineEvent): ReplyState {
         command: event.command,
         status: 'pending',
         ...(event.expiresAt ? { expiresAt: event.expiresAt } : {}),
+        ...(event.allowedDecisions ? { decisions: event.allowedDecisions } : {}),
       };
       return { ...state, approvals: [...state.approvals, { at: state.text.length, block }] };
     }

@@ -6,7 +6,7 @@ import type { GroupSettings } from '../../protocol/actions.js';
 import type { AddedMessage } from '../message/incoming.js';
 import { mentionsUser, promptFromContent } from '../message/bbcode.js';
 
-export type Command = 'stop' | 'new' | 'help';
+export type Command = 'stop' | 'new' | 'help' | 'stats';
 
 export type Decision =
   | { kind: 'ignore'; reason: IgnoreReason }
@@ -22,6 +22,7 @@ const COMMANDS: Record<string, Command> = {
   '/new': 'new',
   '/reset': 'new',
   '/help': 'help',
+  '/stats': 'stats',
 };
 /** A message that is only one of these words stops the running reply, like /stop. */
 const STOP_WORDS = new Set(['stop', '停止', '停']);

@@ -8,6 +8,7 @@ import type { BundleConfig } from '../../config/schema.js';
 import { createAiService } from '../ai.service.js';
 import { createRunnerService } from '../ai-runner.service.js';
 import { createConfiguredEngines } from './engines.js';
+import { adaptLogger } from '../logger.js';
 
 export interface BundleBrokerOptions {
   engines?: EngineRegistry;
@@ -25,7 +26,8 @@ export function createBundleBroker(config: BundleConfig, opts: BundleBrokerOptio
   });
   if (config.role === 'all' || config.role === 'chat') broker.createService(createAiService(config));
   if (config.role === 'all' || config.role === 'runner') {
-    broker.createService(createRunnerService({ config, engines: opts.engines ?? createConfiguredEngines(config) }));
+    const engines = opts.engines ?? createConfiguredEngines(config, (id) => adaptLogger(broker.getLogger(`engine:${id}`)));
+    broker.createService(createRunnerService({ config, engines }));
   }
   return broker;
 }

@@ -1,14 +1,28 @@
 /**
- * The engines this process offers, from config. Engine modules are imported only when
- * configured, so a runner without OpenClaw never loads its client.
+ * The engines this process offers, from config. Engine modules are imported on first use, so a
+ * runner that never serves OpenClaw never loads its client.
  */
 import { createEngineRegistry, type EngineFactory, type EngineRegistry } from '../../bridge/engine/registry.js';
 import { createScriptedEngine } from '../../bridge/engine/scripted/engine.js';
+import { EngineError } from '../../bridge/engine/types.js';
+import type { Logger } from '../../bridge/run/execute.js';
 import type { BundleConfig } from '../../config/schema.js';
 
-export function createConfiguredEngines(config: BundleConfig): EngineRegistry {
+export function createConfiguredEngines(config: BundleConfig, logger: (engine: string) => Logger): EngineRegistry {
   const factories: Record<string, EngineFactory> = {
     scripted: () => createScriptedEngine(config.engines.scripted),
+    openclaw: async () => {
+      const oc = config.engines.openclaw;
+      if (oc.auth === 'token' && !oc.token) {
+        throw new EngineError('auth', 'the OpenClaw gateway token is not configured', 'set OPENCLAW_GATEWAY_TOKEN or OPENCLAW_GATEWAY_TOKEN_FILE');
+      }
+      const { createOpenClawEngine } = await import('../../bridge/engine/openclaw/index.js');
+      return createOpenClawEngine(oc, logger('openclaw'));
+    },
+    mbe: async () => {
+      const { createMbeEngine } = await import('../../bridge/engine/mbe/index.js');
+      return createMbeEngine(config.engines.mbe, logger('mbe'));
+    },
   };
   return createEngineRegistry(factories);
 }

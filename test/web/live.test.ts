@@ -157,6 +157,15 @@ describe('approval', () => {
     await card.locator('[data-testid="tcai-approval-decided"]', { hasText: 'Denied by Alice' }).waitFor();
   });
 
+  it('offers only the decisions the engine accepts', async () => {
+    const { page } = host;
+    await page.evaluate((m) => window.__host.addMessage(m), aiMessage('ap4', 'once only', aiMeta([{ ...pending('ap-4'), decisions: ['allow-once', 'deny'] }], 'streaming', { runId })));
+    const card = page.locator('[data-message-id="ap4"] [data-testid="tcai-approval"]');
+    await card.locator('[data-testid="tcai-approval-approve"]').waitFor();
+    expect(await card.locator('[data-testid="tcai-approval-deny"]').count()).toBe(1);
+    expect(await card.locator('[data-testid="tcai-approval-always"]').count()).toBe(0);
+  });
+
   it('an approval past its deadline greys out without a server round trip', async () => {
     const { page } = host;
     const expiresAt = Date.now() + 1_500;

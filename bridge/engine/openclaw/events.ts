@@ -64,6 +64,13 @@ const approvalRequest = z.looseObject({
   allowedDecisions: z.array(z.string()).optional(),
 });
 
+const DECISIONS: readonly ApprovalDecision[] = ['allow-once', 'allow-always', 'deny'];
+/** The gateway's list of acceptable decisions, restricted to the ones we know. */
+function allowed(list: string[] | undefined): ApprovalDecision[] | undefined {
+  const known = list?.filter((d): d is ApprovalDecision => (DECISIONS as readonly string[]).includes(d));
+  return known && known.length > 0 ? known : undefined;
+}
+
 export const approvalRequestedSchema = z.looseObject({
   id: z.string().min(1),
   request: approvalRequest,
@@ -300,6 +307,7 @@ export function createRunEventMapper(opts: RunEventMapperOptions): RunEventMappe
             approvalId: parsed.data.id,
             command,
             ...(parsed.data.expiresAtMs !== undefined ? { expiresAt: parsed.data.expiresAtMs } : {}),
+            ...(allowed(parsed.data.request.allowedDecisions) ? { allowedDecisions: allowed(parsed.data.request.allowedDecisions)! } : {}),
           };
           pendingApprovals.set(parsed.data.id, event);
           return [event];

@@ -88,9 +88,12 @@ export default function ApprovalPanel({ block, context }: PanelProps<ApprovalBlo
               <button type="button" className="tcai-btn tcai-btn-primary" data-testid="tcai-approval-approve" disabled={sending !== null} onClick={() => decide('allow-once')}>
                 {t('approval.approve')}
               </button>
-              <button type="button" className="tcai-btn" data-testid="tcai-approval-always" disabled={sending !== null} onClick={() => decide('allow-always')}>
-                {t('approval.always')}
-              </button>
+              {/* Only offered where the engine accepts it (OpenClaw may mark it unavailable). */}
+              {(!block.decisions || block.decisions.includes('allow-always')) && (
+                <button type="button" className="tcai-btn" data-testid="tcai-approval-always" disabled={sending !== null} onClick={() => decide('allow-always')}>
+                  {t('approval.always')}
+                </button>
+              )}
               <button type="button" className="tcai-btn tcai-btn-danger" data-testid="tcai-approval-deny" disabled={sending !== null} onClick={() => decide('deny')}>
                 {t('approval.deny')}
               </button>

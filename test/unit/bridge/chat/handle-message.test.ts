@@ -17,6 +17,7 @@ function setup(opts: FakeHostOptions & { invokeByDefault?: boolean } = {}) {
     start: async (j) => void jobs.push(j),
     abortSession: async (k) => (aborted.push(k), true),
     reset: async (_e, k) => void resets.push(k),
+    stats: async (e, u) => `stats of ${u} from ${e}`,
   };
   const { lines, logger } = recordingLogger();
   const deps: ChatDeps = {
@@ -84,9 +85,10 @@ describe('handleMessageEvent', () => {
     await handleMessageEvent(add(`[at=${BOT}]AI[/at] /stop`), s.deps);
     await handleMessageEvent(add(`[at=${BOT}]AI[/at] /new`), s.deps);
     await handleMessageEvent(add(`[at=${BOT}]AI[/at] /help`), s.deps);
+    await handleMessageEvent(add(`[at=${BOT}]AI[/at] /stats`), s.deps);
     expect(s.aborted).toEqual(['agent:main:tailchat:group:g1']);
     expect(s.resets).toEqual(['agent:main:tailchat:group:g1']);
-    expect(sent(s.fake)).toEqual([expect.stringContaining('new conversation'), expect.stringContaining('Commands:')]);
+    expect(sent(s.fake)).toEqual([expect.stringContaining('new conversation'), expect.stringContaining('Commands:'), 'stats of U1 from scripted']);
   });
 
   it('tells the user when no runner can take the run', async () => {

@@ -20,12 +20,17 @@ export function mentionsUser(content: string, mentions: string[] | undefined, us
   return false;
 }
 
+/** Tags Tailchat's BBCode renderer acts on (client bbcode plugin); anything else is plain text. */
+const TAILCHAT_TAGS = 'at|url|img|emoji|card|b|i|u|s|code|markdown|md|br|size|color|quote|collapse';
+const TAG = new RegExp(`\\[(\\/?(?:${TAILCHAT_TAGS}))(?=[\\]= ])([^\\]]*)\\]`, 'gi');
+
 /**
- * Makes untrusted agent text inert as BBCode: square brackets of anything that looks like a tag
- * are replaced by look-alike full-width brackets, so `[at=all]` or `[card …]` render as text.
+ * Makes untrusted agent text inert as BBCode: the brackets of Tailchat's own tags are replaced by
+ * look-alike full-width brackets, so `[at=all]` or `[card …]` render as text. Other brackets
+ * (markdown links, `[1]`, `a[0]`, `[note]`) stay as they are.
  */
 export function neutralizeBBCode(text: string): string {
-  return text.replace(/\[(\/?[a-z]+)([= ][^\]]*)?\]/gi, '［$1$2］');
+  return text.replace(TAG, '［$1$2］');
 }
 
 export function atTag(userId: string, nickname: string): string {

@@ -15,5 +15,6 @@ describe('bbcode', () => {
     expect(out).not.toMatch(/\[at=/);
     expect(out).not.toMatch(/\[card/);
     expect(out).toContain('a[0]');
+    expect(neutralizeBBCode('[Answered by the coding expert] and [link](http://x) [b]bold[/b]')).toBe('[Answered by the coding expert] and [link](http://x) ［b］bold［/b］');
   });
 });

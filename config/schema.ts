@@ -114,6 +114,16 @@ export const configSchema = z.object({
       /** Tailchat stores any length, but clients choke on huge messages; longer replies are split. */
       maxReplyChars: z.number().int().min(100).default(60_000),
       runTimeoutMs: z.number().int().min(1000).default(600_000),
+      /** Prompts a user may send per minute (0 = no limit). */
+      userPerMinute: z.number().int().min(0).default(20),
+      /** Prompts a group may send per minute (0 = no limit). */
+      groupPerMinute: z.number().int().min(0).default(120),
+      /** Runs executing at once per group, per runner instance; more wait in the queue. */
+      maxRunsPerGroup: z.number().int().min(1).default(3),
+      /** Runs executing at once per runner instance. */
+      maxRuns: z.number().int().min(1).default(500),
+      /** Runs waiting per runner instance; beyond that a prompt is refused with a message. */
+      maxQueued: z.number().int().min(0).default(200),
     })
     .prefault({}),
   stream: z
@@ -121,6 +131,10 @@ export const configSchema = z.object({
       /** Live-update cadence; coalescing keeps a run at ≤ 1000/intervalMs updates a second. */
       intervalMs: z.number().int().min(50).max(5000).default(250),
     })
+    .prefault({}),
+  /** Shared state across instances (rate-limit counters); none = per-instance memory. */
+  state: z
+    .object({ redisUrl: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional() })
     .prefault({}),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
 });

@@ -47,7 +47,7 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
       maxReplyChars: config.limits.maxReplyChars,
       runTimeoutMs: config.limits.runTimeoutMs,
       logger: adaptLogger(broker.getLogger(RUNNER_SERVICE)),
-    });
+    }, { maxActive: config.limits.maxRuns, maxPerGroup: config.limits.maxRunsPerGroup, maxQueued: config.limits.maxQueued });
     return runner;
   };
 
@@ -112,7 +112,7 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
               out[id] = { ok: false, detail: err instanceof Error ? err.message : String(err) };
             }
           }
-          return { engines: out, activeRuns: runner?.activeCount() ?? 0 };
+          return { engines: out, activeRuns: runner?.activeCount() ?? 0, queuedRuns: runner?.queuedCount() ?? 0 };
         },
       },
     },

@@ -12,6 +12,8 @@ import { createPermissionChecker, type Capability, type PermissionChecker } from
 import { createGroupSettingsStore, type GroupSettingsStore } from '../bridge/settings/group-settings.js';
 import { resolveBotUserId } from '../bridge/tailchat/bot-user.js';
 import { createTailchatHost, type TailchatHost } from '../bridge/tailchat/host.js';
+import { createMemoryCounterStore, createRateLimiter, createRedisCounterStore, type RateLimiter } from '../bridge/limits/rate-limit.js';
+import { Redis } from 'ioredis';
 import type { RunJob } from '../bridge/run/execute.js';
 import type { BundleConfig } from '../config/schema.js';
 import { ACTIONS, getGroupSettingsParams, resolveApprovalParams, saveGroupSettingsParams, stopRunParams, type GroupSettings } from '../protocol/actions.js';
@@ -22,6 +24,8 @@ const { MoleculerClientError } = moleculer.Errors;
 
 interface ChatState {
   host: TailchatHost;
+  rateLimit: RateLimiter;
+  closeStore?: () => Promise<void>;
   settings: GroupSettingsStore;
   can: PermissionChecker;
   botUserId?: Promise<string>;
@@ -123,6 +127,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
             isBot: (userId) => isBotUser(state, userId),
             dmEnabled: config.dm.enabled,
             maxPromptChars: config.limits.maxPromptChars,
+            rateLimit: state.rateLimit,
             defaultEngine: config.engines.default,
             dmAgentId: config.groupDefaults.agentId,
             logger,
@@ -186,12 +191,20 @@ export function createAiService(config: BundleConfig): ServiceSchema {
     created(this: { broker: ServiceBroker }) {
       broker = this.broker;
       const host = createTailchatHost((action, params, opts) => broker.call(action, params, opts));
+      // Counters shared by every instance when Redis is configured, else per instance.
+      const redis = config.state.redisUrl ? new Redis(config.state.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) : undefined;
+      const store = redis ? createRedisCounterStore(redis) : createMemoryCounterStore();
       state = {
         host,
+        rateLimit: createRateLimiter(store, config.limits),
+        ...(redis ? { closeStore: async () => void (await redis.quit()) } : {}),
         settings: createGroupSettingsStore(host, defaults),
         can: createPermissionChecker(host, config.permissions),
         botCache: new Map(),
       };
+    },
+    async stopped() {
+      await state.closeStore?.();
     },
     started() {
       // Resolve the bot early, but never block start-up on Tailchat being there yet.

@@ -10,6 +10,7 @@ import type { Logger } from '../run/execute.js';
 import type { PermissionChecker } from '../permission/check.js';
 import { sessionKeyFor } from '../session/keys.js';
 import type { GroupSettingsStore } from '../settings/group-settings.js';
+import type { RateLimiter } from '../limits/rate-limit.js';
 import type { TailchatHost } from '../tailchat/host.js';
 import { decide, type Decision, type Place } from '../trigger/decide.js';
 import { TEXT } from './texts.js';
@@ -34,6 +35,8 @@ export interface ChatDeps {
   isBot: (userId: string) => Promise<boolean>;
   dmEnabled: boolean;
   maxPromptChars: number;
+  /** Per-user / per-group prompt rate; absent = unlimited. */
+  rateLimit?: RateLimiter;
   defaultEngine: string;
   dmAgentId: string;
   logger: Logger;
@@ -101,6 +104,15 @@ export async function handleMessageEvent(payload: unknown, deps: ChatDeps): Prom
   if (decision.prompt.length > deps.maxPromptChars) {
     await say(deps, event, TEXT.promptTooLong(deps.maxPromptChars, decision.prompt.length));
     return { kind: 'refused', reason: 'prompt-too-long' };
+  }
+
+  if (deps.rateLimit) {
+    const rate = await deps.rateLimit(event.author, event.groupId);
+    if (!rate.allowed) {
+      deps.logger.info('refused: rate limit', { scope: rate.scope, userId: event.author, groupId: event.groupId });
+      await say(deps, event, TEXT.rateLimited(rate.scope, Math.ceil(rate.retryAfterMs / 1000)));
+      return { kind: 'refused', reason: `rate-limit-${rate.scope}` };
+    }
   }
 
   const runId = runIdFor(event.messageId);

@@ -9,6 +9,10 @@ export const TEXT = {
   noPermission: 'You do not have permission to use the AI assistant in this group. · 你没有在本群使用 AI 助手的权限。',
   promptTooLong: (max: number, got: number) =>
     `Your message is too long for the assistant (${got} characters, limit ${max}). · 消息过长（${got} 字符，上限 ${max}）。`,
+  rateLimited: (scope: 'user' | 'group', seconds: number) =>
+    scope === 'user'
+      ? `You are sending requests faster than the assistant allows. Try again in ${seconds} s. · 请求过于频繁，请 ${seconds} 秒后再试。`
+      : `This group is sending requests faster than the assistant allows. Try again in ${seconds} s. · 本群请求过于频繁，请 ${seconds} 秒后再试。`,
   stopped: 'Stopped. · 已停止。',
   nothingToStop: 'Nothing is running. · 当前没有正在进行的回复。',
   newConversation: 'Started a new conversation: I forgot what we said before. · 已开始新对话。',

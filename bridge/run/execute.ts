@@ -4,7 +4,7 @@
  * a reply, a short error, or "stopped" — never silence.
  */
 import { EngineError, type Engine, type EngineEvent, type RunRequest } from '../engine/types.js';
-import { createReplyPublisher, type ReplyTarget } from '../notify/reply-publisher.js';
+import { createReplyPublisher, type ReplyPublisher, type ReplyTarget } from '../notify/reply-publisher.js';
 import { applyEvent, initialReplyState, type ReplyState } from '../stream/reply-state.js';
 import type { SentMessage, TailchatHost } from '../tailchat/host.js';
 
@@ -50,10 +50,11 @@ export const USER_ERROR_TEXT: Record<string, string> = {
   unknown: 'The agent failed to answer. Please try again.',
 };
 
-export async function executeRun(engine: Engine, job: RunJob, deps: RunDeps): Promise<RunOutcome> {
+/** The live draft + final message of one run (created early when the run has to wait in a queue). */
+export function createRunPublisher(job: RunJob, deps: RunDeps): ReplyPublisher {
   const { request } = job;
   const log = { runId: request.runId, engine: job.engineId, sessionKey: request.sessionKey };
-  const publisher = createReplyPublisher({
+  return createReplyPublisher({
     host: deps.host,
     botUserId: deps.botUserId,
     target: job.target,
@@ -64,6 +65,11 @@ export async function executeRun(engine: Engine, job: RunJob, deps: RunDeps): Pr
     maxReplyChars: deps.maxReplyChars,
     onError: (err, phase) => deps.logger.warn('tailchat notify failed', { ...log, phase, error: String(err) }),
   });
+}
+
+export async function executeRun(engine: Engine, job: RunJob, deps: RunDeps, publisher: ReplyPublisher = createRunPublisher(job, deps)): Promise<RunOutcome> {
+  const { request } = job;
+  const log = { runId: request.runId, engine: job.engineId, sessionKey: request.sessionKey };
 
   let state = initialReplyState();
   const fail = (kind: keyof typeof USER_ERROR_TEXT, detail: string): EngineEvent => ({

@@ -22,11 +22,19 @@ export interface ReplyState {
   badges: Badge[];
   usage?: Usage;
   abortReason?: string;
+  /** While waiting for a free slot on the runner (1 = next). */
+  queuePosition?: number;
 }
 
 export function initialReplyState(): ReplyState {
   return { status: 'streaming', text: '', tools: [], approvals: [], badges: [] };
 }
+
+export function queuedReplyState(position: number): ReplyState {
+  return { ...initialReplyState(), status: 'queued', queuePosition: position };
+}
+
+const queuedText = (position: number) => `⏳ Waiting for a free slot: position ${position} in the queue. · 排队中：第 ${position} 位。`;
 
 const DECISION_STATUS: Record<ApprovalDecision, ApprovalBlock['status']> = {
   'allow-once': 'approved',
@@ -105,6 +113,7 @@ function expirePending(approvals: Anchored<ApprovalBlock>[]): Anchored<ApprovalB
 
 /** Ordered panel blocks: text parts with tool and approval cards where they happened. */
 export function toBlocks(state: ReplyState): AnyBlock[] {
+  if (state.status === 'queued') return [{ type: 'markdown', text: queuedText(state.queuePosition ?? 1) }];
   const anchored = [...state.tools, ...state.approvals].sort((a, b) => a.at - b.at);
   const blocks: AnyBlock[] = [];
   let from = 0;
@@ -122,6 +131,7 @@ export function toBlocks(state: ReplyState): AnyBlock[] {
 
 /** Readable text for clients without the plugin (Tailchat's own apps, bots, search). */
 export function toPlainText(state: ReplyState, labels: PlainLabels = DEFAULT_LABELS): string {
+  if (state.status === 'queued') return queuedText(state.queuePosition ?? 1);
   const parts: string[] = [];
   for (const a of state.approvals) parts.push(`${labels.approval}: ${a.block.command} (${a.block.status})`);
   for (const t of state.tools) parts.push(`${labels.tool}: ${t.block.name} (${t.block.status})`);

@@ -1,0 +1,62 @@
+/**
+ * Per-user and per-group request rate limits (fixed one-minute windows). The counter store is
+ * in memory for one instance, or Redis so that every instance of the service counts together.
+ */
+import type { Redis } from 'ioredis';
+
+export interface CounterStore {
+  /** Adds one hit to `key` in the current window; returns the count and the window's remaining ms. */
+  hit(key: string, windowMs: number): Promise<{ count: number; resetInMs: number }>;
+}
+
+export function createMemoryCounterStore(now: () => number = Date.now): CounterStore {
+  const windows = new Map<string, { start: number; count: number }>();
+  return {
+    async hit(key, windowMs) {
+      const t = now();
+      let w = windows.get(key);
+      if (!w || t - w.start >= windowMs) {
+        w = { start: t, count: 0 };
+        windows.set(key, w);
+        if (windows.size > 100_000) for (const [k, v] of windows) if (t - v.start >= windowMs) windows.delete(k);
+      }
+      w.count++;
+      return { count: w.count, resetInMs: w.start + windowMs - t };
+    },
+  };
+}
+
+export function createRedisCounterStore(redis: Redis, prefix = 'tcai:rate:'): CounterStore {
+  return {
+    async hit(key, windowMs) {
+      const k = prefix + key;
+      const [[, count], [, ttl]] = (await redis.multi().incr(k).pttl(k).exec()) as [[null, number], [null, number]];
+      if (ttl < 0) await redis.pexpire(k, windowMs);
+      return { count, resetInMs: ttl < 0 ? windowMs : ttl };
+    },
+  };
+}
+
+export interface RateRules {
+  userPerMinute: number;
+  groupPerMinute: number;
+}
+
+export type RateDecision = { allowed: true } | { allowed: false; scope: 'user' | 'group'; retryAfterMs: number };
+
+export function createRateLimiter(store: CounterStore, rules: RateRules) {
+  const WINDOW = 60_000;
+  return async function check(userId: string, groupId: string | undefined): Promise<RateDecision> {
+    if (rules.userPerMinute > 0) {
+      const u = await store.hit(`u:${userId}`, WINDOW);
+      if (u.count > rules.userPerMinute) return { allowed: false, scope: 'user', retryAfterMs: u.resetInMs };
+    }
+    if (groupId && rules.groupPerMinute > 0) {
+      const g = await store.hit(`g:${groupId}`, WINDOW);
+      if (g.count > rules.groupPerMinute) return { allowed: false, scope: 'group', retryAfterMs: g.resetInMs };
+    }
+    return { allowed: true };
+  };
+}
+
+export type RateLimiter = ReturnType<typeof createRateLimiter>;

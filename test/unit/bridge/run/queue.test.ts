@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { createAdmission } from '../../../../bridge/run/queue.js';
+
+describe('run admission', () => {
+  const item = (id: string, group: string) => ({ id, group });
+  it('caps runs per group and in all, queues the rest in order, and starts them as slots free', () => {
+    const a = createAdmission({ maxActive: 3, maxPerGroup: 2, maxQueued: 10 }, (i: { group: string }) => i.group);
+    const [a1, a2, a3, b1, b2] = [item('a1', 'A'), item('a2', 'A'), item('a3', 'A'), item('b1', 'B'), item('b2', 'B')];
+    expect(a.admit(a1)).toEqual({ kind: 'run' });
+    expect(a.admit(a2)).toEqual({ kind: 'run' });
+    expect(a.admit(a3)).toEqual({ kind: 'queued', position: 1 }); // group A full
+    expect(a.admit(b1)).toEqual({ kind: 'run' });
+    expect(a.admit(b2)).toEqual({ kind: 'queued', position: 2 }); // instance full
+    expect(a.release(b1)).toEqual([b2]); // B's slot frees: b2 fits, a3 still blocked by its group
+    expect(a.positions().map((p) => [p.item.id, p.position])).toEqual([['a3', 1]]);
+    expect(a.release(a1)).toEqual([a3]); // a slot in all and in group A: a3 starts
+    expect(a.active).toBe(3);
+    expect(a.queued).toBe(0);
+  });
+  it('refuses when the queue is full and lets waiting items be removed', () => {
+    const a = createAdmission({ maxActive: 1, maxPerGroup: 1, maxQueued: 1 }, (i: { group: string }) => i.group);
+    a.admit(item('x', 'G'));
+    expect(a.admit(item('y', 'G'))).toEqual({ kind: 'queued', position: 1 });
+    expect(a.admit(item('z', 'G'))).toEqual({ kind: 'full' });
+    expect(a.remove((i) => i.id === 'y').map((i) => i.id)).toEqual(['y']);
+    expect(a.queued).toBe(0);
+  });
+});

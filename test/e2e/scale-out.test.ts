@@ -1,0 +1,81 @@
+/**
+ * Several instances of the bundle on one NATS transporter, as a scaled deployment runs them:
+ * Tailchat's balanced event gives each message to exactly one instance, and the prompt rate
+ * limit is counted across instances through Redis.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBundleProcess, type BundleProcess } from '../support/bundle-process.js';
+import { startConversation, type Conversation } from '../support/conversation.js';
+import { createPluginBroker } from '../tailchat/broker.js';
+import { startTailchat, waitForHealthServices, type TailchatInstance } from '../tailchat/kit.js';
+
+const PLUGIN = 'plugin:com.yourcompany.ai';
+
+describe('two instances on NATS', () => {
+  let tc: TailchatInstance;
+  const bundles: BundleProcess[] = [];
+  let conv: Conversation;
+
+  beforeAll(async () => {
+    tc = await startTailchat({ transporter: 'nats', label: 'scale' });
+    for (const n of [1, 2]) {
+      bundles.push(
+        startBundleProcess(
+          {
+            TRANSPORTER: tc.transporter,
+            TAILCHAT_NAMESPACE: tc.namespace,
+            AI_NODE_ID: `tcai-${n}-${process.pid}`,
+            AI_REDIS_URL: tc.redisUrl!,
+            AI_RATE_USER_PER_MIN: '4',
+            AI_SCRIPTED_CHUNK_DELAY_MS: '5',
+          },
+          `bundle-${n}`,
+        ),
+      );
+    }
+    // Both instances must be known before the first message, or one would get everything.
+    const probe = createPluginBroker({ tailchat: tc });
+    await probe.start();
+    try {
+      for (let i = 0; i < 200; i++) {
+        const list = probe.registry.getServiceList({ onlyAvailable: true }) as { name: string; nodeID: string }[];
+        if (new Set(list.filter((s) => s.name === PLUGIN).map((s) => s.nodeID)).size === 2) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    } finally {
+      await probe.stop();
+    }
+    await waitForHealthServices(tc.url, [PLUGIN, `${PLUGIN}.runner`], 60_000);
+    conv = await startConversation(tc);
+  });
+  afterAll(async () => {
+    conv?.close();
+    await Promise.all(bundles.map((b) => b.stop()));
+    await tc?.stop();
+  });
+
+  it('answers every message exactly once, shares the work, and counts the rate limit across instances', async () => {
+    const prompts = [];
+    for (let i = 1; i <= 5; i++) prompts.push(await conv.ask(`question ${i}`));
+    const replies = await Promise.all(
+      prompts.map((p) =>
+        conv.bobSocket.waitFor<{ content: string; meta?: Record<string, unknown> }>(
+          'notify:chat.message.add',
+          (m: { author: string; meta?: Record<string, unknown> }) =>
+            m.author === conv.botUserId && (m.meta?.reply as { _id?: string } | undefined)?._id === p._id && (m.meta?.['com.yourcompany.ai'] as { status?: string } | undefined)?.status !== 'streaming',
+          20_000,
+        ),
+      ),
+    );
+    // 4 a minute for alice across both instances: the 5th is refused, whichever instance got it.
+    expect(replies.slice(0, 4).every((r) => r.content.includes('You said:'))).toBe(true);
+    expect(replies[4]!.content).toContain('faster than the assistant allows');
+    await new Promise((r) => setTimeout(r, 1000));
+    const stored = await conv.botMessages();
+    for (const p of prompts) expect(stored.filter((m) => (m.meta?.reply as { _id?: string } | undefined)?._id === p._id)).toHaveLength(1);
+    // Both instances took part.
+    const handled = bundles.map((b) => (b.output().match(/message handled/g) ?? []).length);
+    expect(handled.every((n) => n > 0)).toBe(true);
+    expect(handled.reduce((a, b) => a + b, 0)).toBe(5);
+  });
+});

@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 
-const objectId = z.string().min(1).max(64);
+/** Tailchat ids are ObjectIds; anything else cannot be a real message and is refused here. */
+const objectId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'not a Tailchat id');
 
 const mentionList = z.array(z.string()).optional().catch(undefined);
 const replyRef = z

@@ -59,9 +59,9 @@ describe('two instances on NATS', () => {
     for (let i = 1; i <= 5; i++) prompts.push(await conv.ask(`question ${i}`));
     const replies = await Promise.all(
       prompts.map((p) =>
-        conv.bobSocket.waitFor<{ content: string; meta?: Record<string, unknown> }>(
+        conv.bobSocket.waitFor<{ author: string; content: string; meta?: Record<string, unknown> }>(
           'notify:chat.message.add',
-          (m: { author: string; meta?: Record<string, unknown> }) =>
+          (m) =>
             m.author === conv.botUserId && (m.meta?.reply as { _id?: string } | undefined)?._id === p._id && (m.meta?.['com.yourcompany.ai'] as { status?: string } | undefined)?.status !== 'streaming',
           20_000,
         ),

@@ -4,10 +4,11 @@
  * memory like a real engine, so session mapping, /new and isolation behave observably:
  * every reply states the turn number and the previous prompt it remembers.
  *
- * Keywords in a prompt show each panel: "code", "diff", "tool", "slow" (long stream), "fail".
+ * Keywords in a prompt show each panel: "code", "diff", "tool", "slow" (long stream), "fail",
+ * "approve" (asks for an exec approval and waits for the decision, like OpenClaw's exec tool).
  */
 import { createEventQueue } from '../event-queue.js';
-import { EngineError, type Engine, type EngineEvent, type EngineRun, type RunRequest } from '../types.js';
+import { EngineError, type ApprovalDecision, type Engine, type EngineEvent, type EngineRun, type RunRequest } from '../types.js';
 
 export interface ScriptedEngineOptions {
   chunkDelayMs: number;
@@ -24,6 +25,7 @@ export function createScriptedEngine(opts: ScriptedEngineOptions): Engine {
   const memory = new Map<string, string[]>();
   const active = new Map<string, ActiveRun>();
   const started = new Map<string, EngineRun>();
+  const approvals = new Map<string, (decision: ApprovalDecision) => void>();
 
   function replyFor(request: RunRequest): string {
     const history = memory.get(request.sessionKey) ?? [];
@@ -51,11 +53,19 @@ export function createScriptedEngine(opts: ScriptedEngineOptions): Engine {
       const queue = createEventQueue(request.runId);
       started.set(request.runId, queue);
       let stopped: string | undefined;
-      active.set(request.runId, { sessionKey: request.sessionKey, stop: (r) => (stopped = r) });
+      let wakeApproval: (() => void) | undefined;
+      active.set(request.runId, {
+        sessionKey: request.sessionKey,
+        stop: (r) => {
+          stopped = r;
+          wakeApproval?.();
+        },
+      });
 
       const text = replyFor(request);
       const wantsTool = request.prompt.toLowerCase().includes('tool');
       const wantsFail = request.prompt.toLowerCase().includes('fail');
+      const wantsApproval = request.prompt.toLowerCase().includes('approve');
       const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
       void (async () => {
@@ -65,6 +75,26 @@ export function createScriptedEngine(opts: ScriptedEngineOptions): Engine {
           emit({ type: 'tool', toolCallId: `${request.runId}-t1`, name: 'word_count', phase: 'start', args: { text: request.prompt } });
           await sleep(opts.chunkDelayMs);
           emit({ type: 'tool', toolCallId: `${request.runId}-t1`, name: 'word_count', phase: 'result', result: { words: request.prompt.split(/\s+/).length } });
+        }
+        if (wantsApproval) {
+          const approvalId = `${request.runId}-approval`;
+          const command = 'rm -rf ./build && npm run build';
+          const decision = new Promise<ApprovalDecision | 'stopped'>((resolve) => {
+            approvals.set(approvalId, resolve);
+            wakeApproval = () => resolve('stopped');
+          });
+          emit({ type: 'approval.requested', approvalId, command, allowedDecisions: ['allow-once', 'deny'], expiresAt: Date.now() + 30 * 60_000 });
+          const d = await decision;
+          approvals.delete(approvalId);
+          if (d === 'stopped') return emit({ type: 'aborted', reason: stopped });
+          emit({ type: 'approval.resolved', approvalId, decision: d });
+          if (d === 'deny') {
+            emit({ type: 'text', text: 'The command was not run: the approval was denied.' });
+            return emit({ type: 'final', text: 'The command was not run: the approval was denied.', badges: [{ kind: 'demo', label: opts.label }] });
+          }
+          emit({ type: 'tool', toolCallId: `${request.runId}-exec`, name: 'exec', phase: 'start', args: { command } });
+          await sleep(opts.chunkDelayMs);
+          emit({ type: 'tool', toolCallId: `${request.runId}-exec`, name: 'exec', phase: 'result', result: { exitCode: 0, stdout: 'build ok' } });
         }
         let sent = 0;
         while (sent < text.length) {
@@ -91,6 +121,11 @@ export function createScriptedEngine(opts: ScriptedEngineOptions): Engine {
     },
     async reset(sessionKey) {
       memory.delete(sessionKey);
+    },
+    async resolveApproval(approvalId, decision) {
+      const resolve = approvals.get(approvalId);
+      if (!resolve) throw new EngineError('unknown', `no pending approval ${approvalId}`);
+      resolve(decision);
     },
     async health() {
       return { ok: true, detail: 'scripted engine (offline demo)' };

@@ -46,3 +46,32 @@ describe('scripted engine', () => {
     expect(events.at(-1)).toEqual({ type: 'aborted', reason: 'stopped by user' });
   });
 });
+
+describe('scripted engine approvals', () => {
+  it('asks for an approval, waits, then runs the tool on allow or reports a denial', async () => {
+    for (const decision of ['allow-once', 'deny'] as const) {
+      const e = engine();
+      const run = await e.start(req(`ap-${decision}`, 'please approve the build'));
+      const seen: EngineEvent[] = [];
+      for await (const ev of run) {
+        seen.push(ev);
+        if (ev.type === 'approval.requested') {
+          expect(ev.allowedDecisions).toEqual(['allow-once', 'deny']);
+          setTimeout(() => void e.resolveApproval!(ev.approvalId, decision), 10);
+        }
+      }
+      expect(seen).toContainEqual(expect.objectContaining({ type: 'approval.resolved', decision }));
+      const ranTool = seen.some((ev) => ev.type === 'tool' && ev.phase === 'result');
+      expect(ranTool).toBe(decision === 'allow-once');
+      expect(seen.at(-1)?.type).toBe('final');
+    }
+  });
+  it('a pending approval ends as aborted on /stop', async () => {
+    const e = engine();
+    const run = await e.start(req('ap-stop', 'approve this'));
+    setTimeout(() => void e.abort('s1'), 30);
+    const seen: EngineEvent[] = [];
+    for await (const ev of run) seen.push(ev);
+    expect(seen.at(-1)?.type).toBe('aborted');
+  });
+});

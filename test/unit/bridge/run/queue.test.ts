@@ -4,7 +4,7 @@ import { createAdmission } from '../../../../bridge/run/queue.js';
 describe('run admission', () => {
   const item = (id: string, group: string) => ({ id, group });
   it('caps runs per group and in all, queues the rest in order, and starts them as slots free', () => {
-    const a = createAdmission({ maxActive: 3, maxPerGroup: 2, maxQueued: 10 }, (i: { group: string }) => i.group);
+    const a = createAdmission({ maxActive: 3, maxPerGroup: 2, maxQueued: 10 }, (i: { id: string; group: string }) => i.group);
     const [a1, a2, a3, b1, b2] = [item('a1', 'A'), item('a2', 'A'), item('a3', 'A'), item('b1', 'B'), item('b2', 'B')];
     expect(a.admit(a1)).toEqual({ kind: 'run' });
     expect(a.admit(a2)).toEqual({ kind: 'run' });
@@ -18,7 +18,7 @@ describe('run admission', () => {
     expect(a.queued).toBe(0);
   });
   it('refuses when the queue is full and lets waiting items be removed', () => {
-    const a = createAdmission({ maxActive: 1, maxPerGroup: 1, maxQueued: 1 }, (i: { group: string }) => i.group);
+    const a = createAdmission({ maxActive: 1, maxPerGroup: 1, maxQueued: 1 }, (i: { id: string; group: string }) => i.group);
     a.admit(item('x', 'G'));
     expect(a.admit(item('y', 'G'))).toEqual({ kind: 'queued', position: 1 });
     expect(a.admit(item('z', 'G'))).toEqual({ kind: 'full' });

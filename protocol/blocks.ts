@@ -87,6 +87,11 @@ export const aiMeta = z.object({
   blocks: z.array(anyBlock),
   requester: z.string().optional(),
   sessionKey: z.string().optional(),
+  /**
+   * A reply longer than one message is stored as several: part 1 carries every block (the panel
+   * shows the whole reply there), later parts carry only the readable text of their slice.
+   */
+  part: z.object({ index: z.number().int().min(1), count: z.number().int().min(1) }).optional(),
 });
 
 export type MarkdownBlock = z.infer<typeof markdownBlock>;

@@ -11,6 +11,7 @@ import { createCoalescer } from '../stream/coalescer.js';
 import { toBlocks, toPlainText, type ReplyState } from '../stream/reply-state.js';
 import type { SentMessage, TailchatHost } from '../tailchat/host.js';
 import { draftMessageId } from './object-id.js';
+import { splitLongText } from './split.js';
 
 export interface ReplyTarget {
   converseId: string;
@@ -30,10 +31,14 @@ export interface ReplyPublisherOptions {
   intervalMs: number;
   maxReplyChars: number;
   onError: (err: unknown, phase: 'draft' | 'final') => void;
+  /** Called as a live push goes to Tailchat, with the ms since the engine event it shows (metrics). */
+  onLive?: (sinceEventMs: number) => void;
+  now?: () => number;
 }
 
 export interface ReplyPublisher {
-  update(state: ReplyState): void;
+  /** `eventAt` (`now()` clock): when the engine event behind this state arrived, if one did. */
+  update(state: ReplyState, eventAt?: number): void;
   /** Persists the final reply (unless there is nothing to say) and removes the draft. */
   finish(state: ReplyState): Promise<SentMessage | null>;
   readonly liveUpdates: number;
@@ -41,6 +46,8 @@ export interface ReplyPublisher {
 
 export function createReplyPublisher(o: ReplyPublisherOptions): ReplyPublisher {
   const draftId = draftMessageId();
+  // Without broker access (bot mode) there is no socket push: only the final message is stored.
+  const liveDrafts = o.host.liveDrafts !== false;
   const createdAt = new Date().toISOString();
   let draftShown = false;
 
@@ -53,13 +60,16 @@ export function createReplyPublisher(o: ReplyPublisherOptions): ReplyPublisher {
     requester: o.requesterId,
   });
   const contentOf = (state: ReplyState) => clip(neutralizeBBCode(toPlainText(state)), o.maxReplyChars);
+  const partsOf = (state: ReplyState) => splitLongText(neutralizeBBCode(toPlainText(state)), o.maxReplyChars);
   const metaField = (state: ReplyState) => ({ [AI_META_KEY]: metaOf(state), ...(o.target.replyTo ? { reply: o.target.replyTo } : {}) });
 
-  const live = createCoalescer<ReplyState>({
+  const now = o.now ?? (() => performance.now());
+  const live = createCoalescer<{ state: ReplyState; eventAt?: number }>({
     intervalMs: o.intervalMs,
     onError: (err) => o.onError(err, 'draft'),
-    publish: async (state) => {
+    publish: async ({ state, eventAt }) => {
       const patch = { _id: draftId, converseId: o.target.converseId, content: contentOf(state) || '…', meta: metaField(state) };
+      if (eventAt !== undefined) o.onLive?.(now() - eventAt);
       if (!draftShown) {
         draftShown = true;
         await o.host.notify(o.target.audience, 'notify:chat.message.add', {
@@ -81,8 +91,8 @@ export function createReplyPublisher(o: ReplyPublisherOptions): ReplyPublisher {
     get liveUpdates() {
       return live.published;
     },
-    update(state) {
-      live.update(state);
+    update(state, eventAt) {
+      if (liveDrafts) live.update(eventAt === undefined ? { state } : { state, eventAt });
     },
     async finish(state) {
       await live.flush();
@@ -91,12 +101,18 @@ export function createReplyPublisher(o: ReplyPublisherOptions): ReplyPublisher {
       const hasSomething = state.text.trim() !== '' || state.tools.length > 0 || state.approvals.length > 0 || state.status !== 'done';
       try {
         if (hasSomething) {
-          sent = await o.host.sendMessage(o.botUserId, {
-            converseId: o.target.converseId,
-            ...(o.target.groupId ? { groupId: o.target.groupId } : {}),
-            content: contentOf(state),
-            meta: metaField(state),
-          });
+          // A reply too long for one message never vanishes: it is stored in parts, in order.
+          const parts = partsOf(state);
+          const where = { converseId: o.target.converseId, ...(o.target.groupId ? { groupId: o.target.groupId } : {}) };
+          for (const [i, content] of parts.entries()) {
+            const part = parts.length > 1 ? { part: { index: i + 1, count: parts.length } } : {};
+            const meta =
+              i === 0
+                ? { ...metaField(state), [AI_META_KEY]: { ...metaOf(state), ...part } }
+                : { [AI_META_KEY]: { ...metaOf(state), blocks: [], ...part } };
+            const message = await o.host.sendMessage(o.botUserId, { ...where, content, meta });
+            sent ??= message;
+          }
         }
       } catch (err) {
         o.onError(err, 'final');

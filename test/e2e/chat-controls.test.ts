@@ -30,6 +30,7 @@ describe('chat controls on the real Tailchat', () => {
         TAILCHAT_NAMESPACE: tc.namespace,
         AI_INVOKE_BY_DEFAULT: 'false',
         AI_MAX_PROMPT_CHARS: '200',
+        AI_MAX_REPLY_CHARS: '500',
         AI_SCRIPTED_CHUNK_DELAY_MS: '40',
         AI_STREAM_INTERVAL_MS: '100',
       },
@@ -57,6 +58,25 @@ describe('chat controls on the real Tailchat', () => {
   it('refuses an oversized prompt with the limit, and answers the next one', async () => {
     const big = await conv.ask('x'.repeat(250));
     expect((await botSays((m) => (m.meta?.reply as { _id: string } | undefined)?._id === big._id)).content).toContain('limit 200');
+  });
+
+  it('stores a reply longer than a message in parts, losing nothing; part 1 carries the whole panel', async () => {
+    const prompt = await conv.ask('a slow and long answer');
+    const first = await conv.finalReplyTo(prompt);
+    const meta = aiMeta(first)!;
+    expect(meta.part?.index).toBe(1);
+    const count = meta.part!.count;
+    expect(count).toBeGreaterThan(2);
+    await new Promise((r) => setTimeout(r, 1000));
+    // Stored in order: ids are time-ordered (Tailchat lists newest first).
+    const parts = (await conv.botMessages()).filter((m) => aiMeta(m)?.runId === meta.runId).sort((a, b) => (a._id < b._id ? -1 : 1));
+    expect(parts.map((m) => aiMeta(m)!.part!.index)).toEqual(Array.from({ length: count }, (_, i) => i + 1));
+    for (const p of parts) expect(p.content.length).toBeLessThanOrEqual(500);
+    const all = parts.map((p) => p.content).join('\n');
+    for (const n of [1, 30, 60]) expect(all).toContain(`Line ${n} of a long answer.`);
+    const panelText = meta.blocks.filter((b) => b.type === 'markdown').map((b) => (b as { text: string }).text).join('\n');
+    expect(panelText).toContain('Line 60 of a long answer.');
+    expect(parts.slice(1).every((p) => aiMeta(p)!.blocks.length === 0)).toBe(true);
   });
 
   it('/stop ends a streaming reply; the stored reply says it was stopped', async () => {

@@ -34,6 +34,10 @@ const MESSAGES = {
   'run.stop': { 'en-US': 'Stop', 'zh-CN': '停止' },
   'run.stopping': { 'en-US': 'Stopping…', 'zh-CN': '正在停止…' },
   'run.engine': { 'en-US': 'Engine: {engine}', 'zh-CN': '引擎：{engine}' },
+  'run.continuation': {
+    'en-US': 'Continued from the reply above (shown there in full, part {index} of {count}).',
+    'zh-CN': '接上一条回复（完整内容见上方，第 {index}/{count} 部分）。',
+  },
   'run.unsupported': {
     'en-US': 'This AI reply uses a format this plugin version cannot show; the plain text is shown instead.',
     'zh-CN': '此 AI 回复的格式无法由当前插件版本显示，已改为显示纯文本。',

@@ -72,6 +72,15 @@ export default function MessageView(props: { message: ChatMessagePayload }): Rea
     );
   }
 
+  if (meta.part && meta.part.index > 1) {
+    // The first part shows the whole reply; this part's text only serves clients without the plugin.
+    return (
+      <div className="tcai-muted tcai-continuation" data-testid="tcai-continuation" data-tcai-rich="" data-run-id={meta.runId}>
+        {t('run.continuation', { index: String(meta.part.index), count: String(meta.part.count) })}
+      </div>
+    );
+  }
+
   return (
     <div
       className="tcai-message"

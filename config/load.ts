@@ -115,5 +115,10 @@ export function redactConfig(config: BundleConfig): BundleConfig {
   for (const o of ENV_OVERRIDES) {
     if (o.secret && getPath(copy, o.path) !== undefined) setPath(copy, o.path, '[redacted]');
   }
+  // Passwords inside URLs (redis://:pass@host) are secrets too.
+  for (const path of [['transporter', 'url'], ['state', 'redisUrl']]) {
+    const url = getPath(copy, path);
+    if (typeof url === 'string') setPath(copy, path, url.replace(/\/\/([^/@]*:)?[^/@]*@/, (_m, user?: string) => `//${user ?? ''}[redacted]@`));
+  }
   return copy as unknown as BundleConfig;
 }

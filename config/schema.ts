@@ -114,6 +114,8 @@ export const configSchema = z.object({
       /** Tailchat stores any length, but clients choke on huge messages; longer replies are split. */
       maxReplyChars: z.number().int().min(100).default(60_000),
       runTimeoutMs: z.number().int().min(1000).default(600_000),
+      /** A pending approval nobody decided is denied after this long. */
+      approvalTtlMs: z.number().int().min(1000).default(30 * 60_000),
       /** Prompts a user may send per minute (0 = no limit). */
       userPerMinute: z.number().int().min(0).default(20),
       /** Prompts a group may send per minute (0 = no limit). */
@@ -136,7 +138,42 @@ export const configSchema = z.object({
   state: z
     .object({ redisUrl: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional() })
     .prefault({}),
+  /**
+   * Bot mode (services/botmode/main.ts): the bridge as a Tailchat open-platform bot, over
+   * Tailchat's HTTP API and socket.io instead of its broker (README "Bot mode").
+   */
+  botMode: z
+    .object({
+      /** Tailchat's public base URL (HTTP API and socket.io), e.g. https://chat.example.com */
+      url: z.string().url().optional(),
+      /** The open-platform app id (`tc_…`). */
+      appId: z.string().min(1).optional(),
+      /** Secret: only from env TAILCHAT_BOT_APP_SECRET or TAILCHAT_BOT_APP_SECRET_FILE. */
+      appSecret: z.string().min(1).optional(),
+      /** Log in again this long before the bot's token expires (Tailchat issues 30-day tokens). */
+      tokenRenewMarginMs: z.number().int().min(0).default(86_400_000),
+      /** Treat a token as expired after this long even if it says later (short-lived policies, tests). */
+      tokenMaxAgeMs: z.number().int().min(1000).optional(),
+      /** Reconnect backoff: first delay, doubled per failed attempt up to the max (±20 % jitter). */
+      reconnectMinMs: z.number().int().min(10).default(500),
+      reconnectMaxMs: z.number().int().min(100).default(30_000),
+      /** After a reconnect, answer messages missed while away if at most this old (0 = never). */
+      catchUpWindowMs: z.number().int().min(0).default(300_000),
+      requestTimeoutMs: z.number().int().min(1000).default(15_000),
+    })
+    .prefault({}),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  /** `json`: one JSON object per line (for log shippers); `short`: human-readable. */
+  logFormat: z.enum(['short', 'json']).default('short'),
+  /** `/metrics`, `/healthz`, `/readyz` of the bundle's own process (README "Observability"). */
+  observability: z
+    .object({
+      /** 0 = no HTTP endpoint. */
+      port: z.number().int().min(0).max(65535).default(9464),
+      /** Loopback unless configured (a container sets 0.0.0.0). */
+      host: z.string().min(1).default('127.0.0.1'),
+    })
+    .prefault({}),
 });
 
 export type BundleConfig = z.infer<typeof configSchema>;

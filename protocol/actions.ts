@@ -36,6 +36,8 @@ export const groupSettings = z.object({
   /** Panel ids where every message goes to the agent (trigger 'all'); empty = none. */
   allMessagesPanels: z.array(z.string()),
   sessionScope,
+  /** When set, only these users (and the group owner) may decide approvals. */
+  approvers: z.array(z.string()).optional(),
 });
 export type GroupSettings = z.infer<typeof groupSettings>;
 export const getGroupSettingsParams = z.object({ groupId: z.string().min(1) });

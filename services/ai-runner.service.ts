@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { EngineRegistry } from '../bridge/engine/registry.js';
 import { parseRunJob } from '../bridge/run/job.js';
 import { createRunner, type Runner } from '../bridge/run/runner.js';
+import { trackRunner } from '../bridge/observability/metrics.js';
 import { resolveBotUserId } from '../bridge/tailchat/bot-user.js';
 import { createTailchatHost } from '../bridge/tailchat/host.js';
 import type { BundleConfig } from '../config/schema.js';
@@ -34,6 +35,7 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
   const { config, engines } = opts;
   let runner: Runner | undefined;
   let broker: ServiceBroker;
+  let untrack: (() => void) | undefined;
 
   const getRunner = async (): Promise<Runner> => {
     if (runner) return runner;
@@ -46,6 +48,7 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
       intervalMs: config.stream.intervalMs,
       maxReplyChars: config.limits.maxReplyChars,
       runTimeoutMs: config.limits.runTimeoutMs,
+      approvalTtlMs: config.limits.approvalTtlMs,
       logger: adaptLogger(broker.getLogger(RUNNER_SERVICE)),
     }, { maxActive: config.limits.maxRuns, maxPerGroup: config.limits.maxRunsPerGroup, maxQueued: config.limits.maxQueued });
     return runner;
@@ -118,6 +121,8 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
     },
     created(this: { broker: ServiceBroker }) {
       broker = this.broker;
+      // Metrics: this instance's active and queued runs, read at scrape time.
+      untrack = trackRunner({ activeCount: () => runner?.activeCount() ?? 0, queuedCount: () => runner?.queuedCount() ?? 0 });
     },
     started() {
       getRunner().catch((err) => broker.getLogger(RUNNER_SERVICE).warn('runner not ready yet (Tailchat unreachable?)', { error: String(err) }));
@@ -128,6 +133,7 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
         await Promise.race([runner.drain(), timeout]);
       }
       await engines.close();
+      untrack?.();
     },
   } as ServiceSchema;
 }

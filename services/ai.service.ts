@@ -51,9 +51,9 @@ export function createAiService(config: BundleConfig): ServiceSchema {
     return state.botUserId;
   };
 
-  const runnerClient = (ctx: Context): RunnerClient => ({
+  const runnerClient = (ctx: Context, receivedAt?: number): RunnerClient => ({
     async start(job: RunJob) {
-      await ctx.call(`${RUNNER_SERVICE}.startRun`, { job });
+      await ctx.call(`${RUNNER_SERVICE}.startRun`, { job: receivedAt === undefined ? job : { ...job, receivedAt } });
     },
     async abortSession(sessionKey) {
       // Every runner instance is asked: the run lives on exactly one of them.
@@ -109,6 +109,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
     events: {
       'chat.message.updateMessage': {
         async handler(this: unknown, ctx: Context) {
+          const receivedAt = Date.now(); // metrics: event → engine
           const logger = adaptLogger(broker.getLogger(CHAT_SERVICE));
           let bot: string;
           try {
@@ -123,7 +124,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
             botNickname: config.bot.nickname,
             settings: state.settings,
             can: state.can,
-            runner: runnerClient(ctx),
+            runner: runnerClient(ctx, receivedAt),
             isBot: (userId) => isBotUser(state, userId),
             dmEnabled: config.dm.enabled,
             maxPromptChars: config.limits.maxPromptChars,
@@ -160,8 +161,14 @@ export function createAiService(config: BundleConfig): ServiceSchema {
           const userId = requireUser(ctx);
           const p = parse(resolveApprovalParams, ctx.params);
           const origin = await runOrigin(ctx, p.runId, userId);
-          if (origin.groupId) await requireCapability(origin.groupId, userId, 'approve');
-          else if (origin.requester !== userId) throw new MoleculerClientError('Only the requester can approve here.', 403, 'FORBIDDEN');
+          if (origin.groupId) {
+            await requireCapability(origin.groupId, userId, 'approve');
+            const { approvers } = await state.settings.get(origin.groupId);
+            if (approvers?.length && !approvers.includes(userId) && (await state.host.getGroupInfo(origin.groupId))?.owner !== userId) {
+              throw new MoleculerClientError('Only the named approvers of this group can decide this.', 403, 'FORBIDDEN', { capability: 'approve' });
+            }
+            broker.getLogger(CHAT_SERVICE).info('audit: approval decided', { groupId: origin.groupId, runId: p.runId, approvalId: p.approvalId, decision: p.decision, by: userId });
+          } else if (origin.requester !== userId) throw new MoleculerClientError('Only the requester can approve here.', 403, 'FORBIDDEN');
           return ctx.call(`${RUNNER_SERVICE}.resolveApproval`, { ...p, decidedBy: userId });
         },
       },
@@ -193,6 +200,8 @@ export function createAiService(config: BundleConfig): ServiceSchema {
       const host = createTailchatHost((action, params, opts) => broker.call(action, params, opts));
       // Counters shared by every instance when Redis is configured, else per instance.
       const redis = config.state.redisUrl ? new Redis(config.state.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) : undefined;
+      // Without a listener ioredis prints "Unhandled error event" to stderr on every retry (not a log line).
+      redis?.on('error', (err: Error) => broker.getLogger(CHAT_SERVICE).warn('shared Redis unavailable', { error: err.message }));
       const store = redis ? createRedisCounterStore(redis) : createMemoryCounterStore();
       state = {
         host,

@@ -5,8 +5,9 @@
  */
 import { EngineError, type Engine, type EngineEvent, type RunRequest } from '../engine/types.js';
 import { createReplyPublisher, type ReplyPublisher, type ReplyTarget } from '../notify/reply-publisher.js';
-import { applyEvent, initialReplyState, type ReplyState } from '../stream/reply-state.js';
+import { applyEvent, expireApproval, initialReplyState, type ReplyState } from '../stream/reply-state.js';
 import type { SentMessage, TailchatHost } from '../tailchat/host.js';
+import { runMetrics } from '../observability/metrics.js';
 
 export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
@@ -18,6 +19,8 @@ export interface RunJob {
   request: RunRequest;
   engineId: string;
   target: ReplyTarget;
+  /** Epoch ms when the chat side received the Tailchat event (metrics: event → engine). */
+  receivedAt?: number;
 }
 
 export interface RunDeps {
@@ -27,6 +30,8 @@ export interface RunDeps {
   maxReplyChars: number;
   runTimeoutMs: number;
   logger: Logger;
+  /** Pending approvals are denied after this long (or at the engine's own deadline if sooner). */
+  approvalTtlMs?: number;
   /** Who clicked Approve/Deny in Tailchat (the engine only knows that it was resolved). */
   deciderOf?: (approvalId: string) => string | undefined;
 }
@@ -63,7 +68,11 @@ export function createRunPublisher(job: RunJob, deps: RunDeps): ReplyPublisher {
     requesterId: request.requester.userId,
     intervalMs: deps.intervalMs,
     maxReplyChars: deps.maxReplyChars,
-    onError: (err, phase) => deps.logger.warn('tailchat notify failed', { ...log, phase, error: String(err) }),
+    onError: (err, phase) => {
+      runMetrics.notifyFailed(phase);
+      deps.logger.warn('tailchat notify failed', { ...log, phase, error: String(err) });
+    },
+    onLive: (ms) => runMetrics.deltaToNotify(job.engineId, ms),
   });
 }
 
@@ -72,15 +81,37 @@ export async function executeRun(engine: Engine, job: RunJob, deps: RunDeps, pub
   const log = { runId: request.runId, engine: job.engineId, sessionKey: request.sessionKey };
 
   let state = initialReplyState();
+  let failKind: string | undefined;
+  const startedAt = performance.now();
+  runMetrics.started(job.engineId);
   const fail = (kind: keyof typeof USER_ERROR_TEXT, detail: string): EngineEvent => ({
     type: 'error',
     kind: kind as never,
     message: USER_ERROR_TEXT[kind] ?? detail,
   });
+  const failWith = (kind: string, detail: string) => {
+    failKind ??= kind;
+    return fail(kind, detail);
+  };
 
   try {
+    if (job.receivedAt !== undefined) runMetrics.eventToEngine(job.engineId, Date.now() - job.receivedAt);
     const run = await engine.start(request);
     let timedOut = false;
+    const approvalTimers: NodeJS.Timeout[] = [];
+    const expireLater = (event: Extract<EngineEvent, { type: 'approval.requested' }>) => {
+      const ttl = deps.approvalTtlMs ?? 30 * 60_000;
+      const due = Math.min(Date.now() + ttl, event.expiresAt ?? Infinity) - Date.now();
+      approvalTimers.push(
+        setTimeout(() => {
+          if (!state.approvals.some((a) => a.block.approvalId === event.approvalId && a.block.status === 'pending')) return;
+          deps.logger.info('approval expired; denying', { ...log, approvalId: event.approvalId });
+          state = expireApproval(state, event.approvalId);
+          publisher.update(state);
+          void engine.resolveApproval?.(event.approvalId, 'deny').catch(() => undefined);
+        }, Math.max(0, due)),
+      );
+    };
     const deadline = setTimeout(() => {
       deps.logger.warn('run timed out; aborting', { ...log, timeoutMs: deps.runTimeoutMs });
       void engine.abort(request.sessionKey, request.runId).catch(() => undefined);
@@ -88,24 +119,29 @@ export async function executeRun(engine: Engine, job: RunJob, deps: RunDeps, pub
     }, deps.runTimeoutMs);
     try {
       for await (const event of run) {
+        const eventAt = performance.now();
         if (event.type === 'error') {
           deps.logger.warn('engine reported an error', { ...log, kind: event.kind, detail: event.message });
-          state = applyEvent(state, fail(event.kind, event.message));
-        } else if (event.type === 'approval.resolved' && !event.by && deps.deciderOf?.(event.approvalId)) {
+          state = applyEvent(state, failWith(event.kind, event.message));
+        } else if (event.type === 'approval.resolved' && deps.deciderOf?.(event.approvalId)) {
+          // The Tailchat member who decided wins over the engine's `by` (for OpenClaw that is
+          // only our own client's name); decisions made elsewhere keep the engine's.
           state = applyEvent(state, { ...event, by: deps.deciderOf(event.approvalId)! });
         } else if (event.type === 'aborted' && timedOut) {
-          state = applyEvent(state, fail('timeout', 'timed out'));
+          state = applyEvent(state, failWith('timeout', 'timed out'));
         } else {
           state = applyEvent(state, event);
+          if (event.type === 'approval.requested') expireLater(event);
         }
-        if (state.status === 'streaming') publisher.update(state);
+        if (state.status === 'streaming') publisher.update(state, eventAt);
       }
     } finally {
       clearTimeout(deadline);
+      approvalTimers.forEach(clearTimeout);
     }
     if (state.status === 'streaming') {
       deps.logger.error('engine stream ended without a final event', log);
-      state = applyEvent(state, fail('bad_response', 'stream ended early'));
+      state = applyEvent(state, failWith('bad_response', 'stream ended early'));
     }
   } catch (err) {
     const kind = err instanceof EngineError ? err.kind : 'unknown';
@@ -115,8 +151,9 @@ export async function executeRun(engine: Engine, job: RunJob, deps: RunDeps, pub
       error: err instanceof Error ? err.message : String(err),
       ...(err instanceof EngineError && err.adminHint ? { adminHint: err.adminHint } : {}),
     });
-    state = applyEvent(state, fail(kind, String(err)));
+    state = applyEvent(state, failWith(kind, String(err)));
   }
+  runMetrics.finished(job.engineId, state.status, performance.now() - startedAt, failKind);
 
   const message = await publisher.finish(state);
   deps.logger.info('run finished', { ...log, status: state.status, liveUpdates: publisher.liveUpdates, messageId: message?._id });

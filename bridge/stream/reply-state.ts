@@ -82,7 +82,8 @@ export function applyEvent(state: ReplyState, event: EngineEvent): ReplyState {
       return {
         ...state,
         approvals: state.approvals.map((a) =>
-          a.block.approvalId === event.approvalId
+          // An expired approval stays expired: the engine's deny is our own doing.
+          a.block.approvalId === event.approvalId && a.block.status !== 'expired'
             ? { at: a.at, block: { ...a.block, status: DECISION_STATUS[event.decision], ...(event.by ? { decidedBy: event.by } : {}) } }
             : a,
         ),
@@ -109,6 +110,16 @@ function settleTools(tools: Anchored<ToolBlock>[], as: ToolBlock['status'] = 'su
 }
 function expirePending(approvals: Anchored<ApprovalBlock>[]): Anchored<ApprovalBlock>[] {
   return approvals.map((a) => (a.block.status === 'pending' ? { at: a.at, block: { ...a.block, status: 'expired' as const } } : a));
+}
+
+/** An approval nobody decided in time: shown as expired (the engine is told to deny it). */
+export function expireApproval(state: ReplyState, approvalId: string): ReplyState {
+  return {
+    ...state,
+    approvals: state.approvals.map((a) =>
+      a.block.approvalId === approvalId && a.block.status === 'pending' ? { at: a.at, block: { ...a.block, status: 'expired' as const } } : a,
+    ),
+  };
 }
 
 /** Ordered panel blocks: text parts with tool and approval cards where they happened. */

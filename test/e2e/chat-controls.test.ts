@@ -74,7 +74,7 @@ describe('chat controls on the real Tailchat', () => {
     for (const p of parts) expect(p.content.length).toBeLessThanOrEqual(500);
     const all = parts.map((p) => p.content).join('\n');
     for (const n of [1, 30, 60]) expect(all).toContain(`Line ${n} of a long answer.`);
-    const panelText = meta.blocks.filter((b) => b.type === 'markdown').map((b) => (b as { text: string }).text).join('\n');
+    const panelText = meta.blocks.filter((b) => b.type === 'markdown').map((b) => (b as unknown as { text: string }).text).join('\n');
     expect(panelText).toContain('Line 60 of a long answer.');
     expect(parts.slice(1).every((p) => aiMeta(p)!.blocks.length === 0)).toBe(true);
   });
@@ -116,6 +116,30 @@ describe('chat controls on the real Tailchat', () => {
     await new Promise((r) => setTimeout(r, 1500));
     expect((await conv.botMessages()).some((m) => (m.meta?.reply as { _id: string } | undefined)?._id === off._id)).toBe(false);
     await conv.api.call(`${PLUGIN}.saveGroupSettings`, { groupId: conv.groupId, settings: { enabled: true, trigger: 'mention' } }, conv.alice.token);
+  });
+
+  it('approvals: checked against the approve permission and the group\'s named approvers; the card shows who decided', async () => {
+    const roleId = await conv.api.createGroupRole(conv.alice.token, conv.groupId, 'AI approvers', [PERMISSIONS.approve]);
+    await conv.api.appendGroupMemberRoles(conv.alice.token, conv.groupId, [conv.bob.userId], [roleId]);
+    await conv.api.call(`${PLUGIN}.saveGroupSettings`, { groupId: conv.groupId, settings: { approvers: [conv.alice.userId] } }, conv.alice.token);
+    const prompt = await conv.ask('please approve the build');
+    const draft = await conv.bobSocket.waitFor<WireMessage>(
+      'notify:chat.message.update',
+      (u) => aiMeta(u)?.runId === `tc-${prompt._id}` && aiMeta(u)!.blocks.some((b) => b.type === 'approval'),
+      15_000,
+    );
+    const approval = aiMeta(draft)!.blocks.find((b) => b.type === 'approval') as unknown as { approvalId: string; status: string; decisions?: string[] };
+    expect(approval.status).toBe('pending');
+    expect(approval.decisions).toEqual(['allow-once', 'deny']);
+    const body = { runId: `tc-${prompt._id}`, approvalId: approval.approvalId, decision: 'allow-once' };
+    const notNamed = await conv.api.request(`${PLUGIN}.resolveApproval`, body, conv.bob.token);
+    expect(notNamed.status).toBe(403);
+    expect(await notNamed.text()).toContain('named approvers');
+    await conv.api.call(`${PLUGIN}.saveGroupSettings`, { groupId: conv.groupId, settings: { approvers: [] } }, conv.alice.token);
+    await conv.api.call(`${PLUGIN}.resolveApproval`, body, conv.bob.token);
+    const final = await conv.finalReplyTo(prompt);
+    expect(aiMeta(final)!.blocks).toContainEqual(expect.objectContaining({ type: 'approval', status: 'approved', decidedBy: conv.bob.userId }));
+    expect(aiMeta(final)!.blocks).toContainEqual(expect.objectContaining({ type: 'tool', name: 'exec', status: 'succeeded' }));
   });
 
   it('answers a DM with the agent, ignores DMs between people', async () => {

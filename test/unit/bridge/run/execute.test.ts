@@ -71,6 +71,22 @@ describe('executeRun', () => {
     expect(lines.find((l) => l.level === 'error')?.fields).toMatchObject({ kind: 'auth', adminHint: 'check OPENCLAW_GATEWAY_TOKEN' });
   });
 
+  it('an approval card names the Tailchat member who decided, not the engine client', async () => {
+    const fake = createFakeHost();
+    const engine = engineFrom([
+      { type: 'approval.requested', approvalId: 'a1', command: 'ls' },
+      { type: 'approval.resolved', approvalId: 'a1', decision: 'allow-once', by: 'tailchat-agent bridge' },
+      { type: 'approval.requested', approvalId: 'a2', command: 'pwd' },
+      { type: 'approval.resolved', approvalId: 'a2', decision: 'deny', by: 'gateway operator' },
+      { type: 'final', text: 'ok' },
+    ]);
+    await executeRun(engine, job(), { ...deps(fake.host), deciderOf: (id: string) => (id === 'a1' ? 'U7' : undefined) });
+    const blocks = (fake.byAction('chat.message.sendMessage')[0]!.params.meta as Record<string, any>)[AI_META_KEY].blocks;
+    expect(blocks).toContainEqual(expect.objectContaining({ approvalId: 'a1', status: 'approved', decidedBy: 'U7' }));
+    // decided outside Tailchat: the engine's name stays
+    expect(blocks).toContainEqual(expect.objectContaining({ approvalId: 'a2', status: 'denied', decidedBy: 'gateway operator' }));
+  });
+
   it('never lets a duplicate final or a late error replace a finished answer', async () => {
     const fake = createFakeHost();
     const engine = engineFrom([
@@ -116,5 +132,17 @@ describe('executeRun', () => {
     expect(aborted).toBe(true);
     expect(out.status).toBe('error');
     expect(fake.byAction('chat.message.sendMessage')[0]!.params.content).toContain(USER_ERROR_TEXT.timeout);
+  });
+});
+
+describe('approval expiry', () => {
+  it('denies an approval nobody decided and shows it as expired', async () => {
+    const fake = createFakeHost();
+    const engine = createScriptedEngine({ chunkDelayMs: 1, chunkChars: 50, label: 'demo' });
+    const out = await executeRun(engine, job('approve the deploy'), { ...deps(fake.host), approvalTtlMs: 50 });
+    expect(out.status).toBe('done');
+    const meta = fake.byAction('chat.message.sendMessage')[0]!.params.meta as Record<string, any>;
+    expect(meta[AI_META_KEY].blocks).toContainEqual(expect.objectContaining({ type: 'approval', status: 'expired' }));
+    expect(fake.byAction('chat.message.sendMessage')[0]!.params.content).toContain('not run');
   });
 });

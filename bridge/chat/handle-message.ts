@@ -14,6 +14,7 @@ import type { RateLimiter } from '../limits/rate-limit.js';
 import type { TailchatHost } from '../tailchat/host.js';
 import { decide, type Decision, type Place } from '../trigger/decide.js';
 import { TEXT } from './texts.js';
+import { chunkLines, COMBINE_INSTRUCTION, parseCount, readHistory, SUMMARY_INSTRUCTION, transcriptLines } from './summarize.js';
 
 /** How the chat side reaches the engine side (over the broker, or directly in tests). */
 export interface RunnerClient {
@@ -99,30 +100,45 @@ export async function handleMessageEvent(payload: unknown, deps: ChatDeps): Prom
     userId: event.author,
   });
 
-  if (decision.kind === 'command') return runCommand(decision, event, sessionKey, engine, settings, deps);
+  if (decision.kind === 'command') return runCommand(decision, event, { sessionKey, engine, agentId }, settings, deps);
 
   if (decision.prompt.length > deps.maxPromptChars) {
     await say(deps, event, TEXT.promptTooLong(deps.maxPromptChars, decision.prompt.length));
     return { kind: 'refused', reason: 'prompt-too-long' };
   }
 
-  if (deps.rateLimit) {
-    const rate = await deps.rateLimit(event.author, event.groupId);
-    if (!rate.allowed) {
-      deps.logger.info('refused: rate limit', { scope: rate.scope, userId: event.author, groupId: event.groupId });
-      await say(deps, event, TEXT.rateLimited(rate.scope, Math.ceil(rate.retryAfterMs / 1000)));
-      return { kind: 'refused', reason: `rate-limit-${rate.scope}` };
-    }
-  }
+  const limited = await rateLimited(deps, event);
+  if (limited) return limited;
+  return startRun(deps, event, { prompt: decision.prompt, sessionKey, engine, agentId });
+}
 
+interface RunSpec {
+  prompt: string;
+  sessionKey: string;
+  engine: string;
+  agentId: string;
+  /** Summaries of long transcripts: each chunk first, then `prompt` over the partial results. */
+  mapChunks?: string[];
+}
+
+async function rateLimited(deps: ChatDeps, event: AddedMessage): Promise<HandleOutcome | undefined> {
+  if (!deps.rateLimit) return undefined;
+  const rate = await deps.rateLimit(event.author, event.groupId);
+  if (rate.allowed) return undefined;
+  deps.logger.info('refused: rate limit', { scope: rate.scope, userId: event.author, groupId: event.groupId });
+  await say(deps, event, TEXT.rateLimited(rate.scope, Math.ceil(rate.retryAfterMs / 1000)));
+  return { kind: 'refused', reason: `rate-limit-${rate.scope}` };
+}
+
+async function startRun(deps: ChatDeps, event: AddedMessage, spec: RunSpec): Promise<HandleOutcome> {
   const runId = runIdFor(event.messageId);
   const job: RunJob = {
-    engineId: engine,
+    engineId: spec.engine,
     request: {
       runId,
-      sessionKey,
-      agentId,
-      prompt: decision.prompt,
+      sessionKey: spec.sessionKey,
+      agentId: spec.agentId,
+      prompt: spec.prompt,
       requester: { userId: event.author },
       origin: { converseId: event.converseId, messageId: event.messageId, ...(event.groupId ? { groupId: event.groupId } : {}) },
     },
@@ -132,6 +148,7 @@ export async function handleMessageEvent(payload: unknown, deps: ChatDeps): Prom
       audience: event.groupId ? { room: event.converseId } : { users: await dmMembers(deps, event) },
       replyTo: { _id: event.messageId, author: event.author, content: event.content.slice(0, 200) },
     },
+    ...(spec.mapChunks ? { mapChunks: spec.mapChunks } : {}),
   };
   try {
     await deps.runner.start(job);
@@ -140,18 +157,20 @@ export async function handleMessageEvent(payload: unknown, deps: ChatDeps): Prom
     await say(deps, event, TEXT.unavailable);
     return { kind: 'refused', reason: 'runner-unavailable' };
   }
-  return { kind: 'started', runId, sessionKey, engine };
+  return { kind: 'started', runId, sessionKey: spec.sessionKey, engine: spec.engine };
 }
 
 async function runCommand(
   decision: Extract<Decision, { kind: 'command' }>,
   event: AddedMessage,
-  sessionKey: string,
-  engine: string,
+  where: { sessionKey: string; engine: string; agentId: string },
   settings: GroupSettings | undefined,
   deps: ChatDeps,
 ): Promise<HandleOutcome> {
+  const { sessionKey, engine } = where;
   switch (decision.command) {
+    case 'summarize':
+      return summarize(decision.arg, event, where, deps);
     case 'help':
       await say(deps, event, TEXT.help(settings?.prefix ?? '/ai'));
       break;
@@ -188,4 +207,26 @@ async function say(deps: ChatDeps, event: AddedMessage, text: string): Promise<v
   } catch (err) {
     deps.logger.error('could not post a reply', { converseId: event.converseId, error: err instanceof Error ? err.message : String(err) });
   }
+}
+
+async function summarize(arg: string | undefined, event: AddedMessage, where: { sessionKey: string; engine: string; agentId: string }, deps: ChatDeps): Promise<HandleOutcome> {
+  const limited = await rateLimited(deps, event);
+  if (limited) return limited;
+  const history = await readHistory(deps.host, event.converseId, event.messageId, parseCount(arg), event.author);
+  const lines = await transcriptLines(deps.host, history, deps.botUserId);
+  if (lines.length === 0) {
+    await say(deps, event, TEXT.nothingToSummarize);
+    return { kind: 'command', command: 'summarize' };
+  }
+  // The window follows the prompt limit: a long history is summarized in parts, never cut off.
+  const chunks = chunkLines(lines, Math.max(500, deps.maxPromptChars - 600));
+  // Its own session: a summary neither reads nor pollutes the group's conversation memory.
+  const sessionKey = `${where.sessionKey}:summary:${event.messageId.toLowerCase()}`;
+  const outcome = await startRun(deps, event, {
+    ...where,
+    sessionKey,
+    prompt: chunks.length === 1 ? `${SUMMARY_INSTRUCTION}\n\n${chunks[0]}` : COMBINE_INSTRUCTION,
+    ...(chunks.length > 1 ? { mapChunks: chunks } : {}),
+  });
+  return outcome.kind === 'started' ? { kind: 'command', command: 'summarize' } : outcome;
 }

@@ -24,6 +24,9 @@ export const runJobSchema = z.object({
     audience: z.union([z.object({ room: id }), z.object({ users: z.array(id) })]),
     replyTo: z.object({ _id: id, author: id, content: z.string() }).optional(),
   }),
+  /** Epoch ms when the chat side received the Tailchat event (metrics only). */
+  receivedAt: z.number().nonnegative().optional(),
+  mapChunks: z.array(z.string()).max(500).optional(),
 });
 
 export function parseRunJob(value: unknown): RunJob {

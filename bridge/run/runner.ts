@@ -8,6 +8,7 @@ import { EngineError, type ApprovalDecision, type Engine } from '../engine/types
 import type { ReplyPublisher } from '../notify/reply-publisher.js';
 import { applyEvent, initialReplyState, queuedReplyState } from '../stream/reply-state.js';
 import { createRunPublisher, executeRun, type RunDeps, type RunJob, type RunOutcome } from './execute.js';
+import { runMapStep } from './map-chunks.js';
 import { createAdmission, type QueueLimits } from './queue.js';
 
 interface Entry {
@@ -59,7 +60,10 @@ export function createRunner(engines: EngineRegistry, baseDeps: RunDeps, limits:
     const { job } = entry;
     entry.done = engines
       .get(job.engineId)
-      .then((engine) => executeRun(engine, job, deps, entry.publisher))
+      .then(async (engine) => {
+        const request = job.mapChunks?.length ? await runMapStep(engine, job.request, job.mapChunks, entry.publisher) : job.request;
+        return executeRun(engine, { ...job, request }, deps, entry.publisher);
+      })
       // The engine could not even be created: still tell the user, through the same path.
       .catch((err) =>
         executeRun(unavailableEngine(job.engineId, err), job, deps, entry.publisher).catch((e) => {

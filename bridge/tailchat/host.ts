@@ -29,10 +29,28 @@ const groupInfo = z.looseObject({
 const sentMessage = z.looseObject({ _id: z.string(), converseId: z.string() });
 
 export type UserInfo = z.infer<typeof userInfo>;
+const historyMessage = z.looseObject({
+  _id: z.string(),
+  author: z.string().optional(),
+  content: z.string().optional().default(''),
+  hasRecall: z.boolean().optional(),
+  meta: z.record(z.string(), z.unknown()).optional(),
+});
+export type HistoryMessage = z.infer<typeof historyMessage>;
 export type SentMessage = z.infer<typeof sentMessage>;
 
-export function createTailchatHost(call: Call) {
+export interface HostOptions {
+  /**
+   * Whether `notify` (gateway.notify, broker only) can push unpersisted live drafts. False in
+   * bot mode (open platform over HTTP): replies are then only the final stored message.
+   */
+  liveDrafts?: boolean;
+}
+
+export function createTailchatHost(call: Call, opts: HostOptions = {}) {
   return {
+    /** See HostOptions.liveDrafts; the reply publisher skips live drafts when false. */
+    liveDrafts: opts.liveDrafts ?? true,
     /** Idempotent on Tailchat's side; returns the bot's user id. */
     async ensurePluginBot(bot: BotIdentity): Promise<string> {
       const id = await call('user.ensurePluginBot', { botId: bot.id, nickname: bot.nickname, ...(bot.avatar ? { avatar: bot.avatar } : {}) });
@@ -69,6 +87,11 @@ export function createTailchatHost(call: Call) {
     async getConverseMembers(converseId: string, asUserId: string): Promise<string[]> {
       const info = z.looseObject({ members: z.array(z.string()) }).parse(await call('chat.converse.findConverseInfo', { converseId }, { meta: { userId: asUserId } }));
       return info.members;
+    },
+    /** One page (Tailchat's 50, newest first) of messages older than `beforeId`, read as `asUserId`. */
+    async fetchConverseMessages(converseId: string, beforeId: string | undefined, asUserId: string): Promise<HistoryMessage[]> {
+      const page = await call('chat.message.fetchConverseMessage', { converseId, ...(beforeId ? { startId: beforeId } : {}) }, { meta: { userId: asUserId } });
+      return z.array(historyMessage).parse(page);
     },
     async sendMessage(authorId: string, message: OutgoingMessage): Promise<SentMessage> {
       return sentMessage.parse(await call('chat.message.sendMessage', { ...message }, { meta: { userId: authorId } }));

@@ -6,11 +6,11 @@ import type { GroupSettings } from '../../protocol/actions.js';
 import type { AddedMessage } from '../message/incoming.js';
 import { mentionsUser, promptFromContent } from '../message/bbcode.js';
 
-export type Command = 'stop' | 'new' | 'help' | 'stats';
+export type Command = 'stop' | 'new' | 'help' | 'stats' | 'summarize';
 
 export type Decision =
   | { kind: 'ignore'; reason: IgnoreReason }
-  | { kind: 'command'; command: Command }
+  | { kind: 'command'; command: Command; arg?: string }
   | { kind: 'prompt'; prompt: string; via: 'mention' | 'reply' | 'prefix' | 'panel' | 'dm' };
 
 export type IgnoreReason = 'disabled' | 'not-addressed' | 'dm-disabled' | 'dm-without-bot';
@@ -23,6 +23,8 @@ const COMMANDS: Record<string, Command> = {
   '/reset': 'new',
   '/help': 'help',
   '/stats': 'stats',
+  '/summarize': 'summarize',
+  '/summary': 'summarize',
 };
 /** A message that is only one of these words stops the running reply, like /stop. */
 const STOP_WORDS = new Set(['stop', '停止', '停']);
@@ -59,7 +61,10 @@ export function decide(message: AddedMessage, place: Place, bot: BotRef): Decisi
 
   const firstWord = text.split(/\s/, 1)[0]!.toLowerCase();
   const command = COMMANDS[firstWord];
-  if (command) return { kind: 'command', command };
+  if (command) {
+    const arg = text.slice(firstWord.length).trim();
+    return arg ? { kind: 'command', command, arg } : { kind: 'command', command };
+  }
   if (STOP_WORDS.has(text.toLowerCase().replace(/[.!。！]+$/, ''))) return { kind: 'command', command: 'stop' };
   if (text === '') return { kind: 'command', command: 'help' };
   return { kind: 'prompt', prompt: text, via };

@@ -142,6 +142,24 @@ describe('chat controls on the real Tailchat', () => {
     expect(aiMeta(final)!.blocks).toContainEqual(expect.objectContaining({ type: 'tool', name: 'exec', status: 'succeeded' }));
   });
 
+  it('/summarize reads the history through Tailchat\'s paging and summarizes a long one in parts', async () => {
+    for (let i = 1; i <= 12; i++) {
+      const who = i % 2 ? conv.alice : conv.bob;
+      await conv.api.sendMessage(who.token, { converseId: conv.panelId, groupId: conv.groupId, content: `status update number ${i}: the migration of service ${i} is ${i % 3 ? 'done' : 'blocked on review'}` });
+    }
+    const ask = await conv.ask('/summarize 12');
+    const summary = await conv.finalReplyTo(ask, 45_000);
+    // The whole reply is in part 1's panel (the text itself is longer than one message here).
+    const text = aiMeta(summary)!.blocks.map((b) => String((b as { text?: unknown }).text ?? '')).join('\n');
+    // 12 messages (~900 chars) exceed the 500-char window of this bundle: parts, then the combination.
+    expect(text).toContain('Combine them into one concise summary');
+    for (const part of ['Part 1:', 'Part 2:']) expect(text).toContain(part);
+    expect(text).toContain('status update number 1:');
+    expect(text).toContain('status update number 12:');
+    // Its own session: the summary is turn 1 there, whatever the group discussed before.
+    expect(text).toContain('This is turn 1 of this conversation');
+  });
+
   it('answers a DM with the agent, ignores DMs between people', async () => {
     const carol: TestUser = await createUser(conv.api, 'carol');
     const socket = await connectSocket(tc.url, carol.token);

@@ -21,6 +21,8 @@ export interface RunJob {
   target: ReplyTarget;
   /** Epoch ms when the chat side received the Tailchat event (metrics: event → engine). */
   receivedAt?: number;
+  /** Map step before the run: each chunk is summarized first; the run then combines the parts. */
+  mapChunks?: string[];
 }
 
 export interface RunDeps {

@@ -47,6 +47,17 @@ async function buildNodeService() {
     packages: 'external',
     logLevel: 'warning',
   });
+  // Bot mode (README "Bot mode"): the same bridge as an open-platform bot, no broker.
+  await build({
+    entryPoints: [join(root, 'services/botmode/main.ts')],
+    outfile: out('node/botmode.js'),
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    packages: 'external',
+    logLevel: 'warning',
+  });
 }
 
 function buildFrontend() {

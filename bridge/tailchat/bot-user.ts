@@ -26,3 +26,20 @@ export function resolveBotUserId(host: TailchatHost, bot: BotIdentity, retries =
   }
   return pending;
 }
+
+/**
+ * "Is this author a bot?" (plugin bots and open-platform bots never start runs), cached per
+ * user: a user's type does not change.
+ */
+export function createBotUserDetector(host: Pick<TailchatHost, 'getUserInfo'>, maxEntries = 50_000): (userId: string) => Promise<boolean> {
+  const cache = new Map<string, boolean>();
+  return async (userId) => {
+    const cached = cache.get(userId);
+    if (cached !== undefined) return cached;
+    const info = await host.getUserInfo(userId);
+    const bot = info?.type === 'pluginBot' || info?.type === 'openapiBot';
+    if (cache.size > maxEntries) cache.clear();
+    cache.set(userId, bot);
+    return bot;
+  };
+}

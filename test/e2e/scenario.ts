@@ -9,18 +9,31 @@ import type { TailchatConnection } from '../tailchat/kit.js';
 import { aiMeta, type Conversation, type WireMessage } from '../support/conversation.js';
 
 export async function expectLiveReplyAndFinalMessage(conv: Conversation): Promise<void> {
+  await expectReplyAndFinalMessage(conv, { live: true });
+}
+
+/**
+ * `live: false` is bot mode (no broker, so no live draft over gateway.notify): the same
+ * conversation, but the reply appears once, as the stored final message.
+ */
+export async function expectReplyAndFinalMessage(conv: Conversation, o: { live: boolean }): Promise<void> {
   const prompt = await conv.ask('hello from alice, please answer slowly');
   const final = await conv.finalReplyTo(prompt);
 
-  // Live: bob saw a draft appear and grow before the final message.
   const adds = conv.bobSocket.events<WireMessage>('notify:chat.message.add');
   const draft = adds.find((m) => m.author === conv.botUserId && aiMeta(m)?.status === 'streaming' && aiMeta(m)?.runId === `tc-${prompt._id}`);
-  expect(draft, 'a live draft was pushed').toBeDefined();
-  const updates = conv.bobSocket.events<{ _id: string; content: string }>('notify:chat.message.update').filter((u) => u._id === draft!._id);
-  expect(updates.length, 'the draft was updated while streaming').toBeGreaterThan(1);
-  const lengths = updates.map((u) => u.content.length);
-  expect([...lengths].sort((a, b) => a - b)).toEqual(lengths);
-  await conv.bobSocket.waitFor('notify:chat.message.delete', (d: { messageId: string }) => d.messageId === draft!._id, 5_000);
+  if (!o.live) {
+    expect(draft, 'no live draft without broker access').toBeUndefined();
+    expect(adds.filter((m) => aiMeta(m)?.runId === `tc-${prompt._id}`).map((m) => m._id)).toEqual([final._id]);
+  } else {
+    // Live: bob saw a draft appear and grow before the final message.
+    expect(draft, 'a live draft was pushed').toBeDefined();
+    const updates = conv.bobSocket.events<{ _id: string; content: string }>('notify:chat.message.update').filter((u) => u._id === draft!._id);
+    expect(updates.length, 'the draft was updated while streaming').toBeGreaterThan(1);
+    const lengths = updates.map((u) => u.content.length);
+    expect([...lengths].sort((a, b) => a - b)).toEqual(lengths);
+    await conv.bobSocket.waitFor('notify:chat.message.delete', (d: { messageId: string }) => d.messageId === draft!._id, 5_000);
+  }
 
   // Final: stored by Tailchat, readable as text, structured in meta, a reply to the prompt.
   expect(final.content).toContain('You said: "hello from alice, please answer slowly"');

@@ -51,12 +51,24 @@ export async function botUserIdOn(tc: TailchatConnection): Promise<string> {
   }
 }
 
-export async function startConversation(tc: TailchatConnection): Promise<Conversation> {
+export interface ConversationOptions {
+  /**
+   * The agent's user when it is not the plugin bot: bot mode logs in as an open-platform bot
+   * (its user id comes from that login, its nickname is the app's name).
+   */
+  bot?: { userId: string; nickname: string };
+  /** Runs once the group exists, before bob's socket connects (e.g. add an open-platform bot). */
+  onGroup?: (group: { groupId: string; panelId: string; owner: TestUser }) => Promise<void>;
+}
+
+export async function startConversation(tc: TailchatConnection, opts: ConversationOptions = {}): Promise<Conversation> {
   const api = new TailchatApi(tc.url);
   const [alice, bob] = await Promise.all([createUser(api, 'alice'), createUser(api, 'bob')]);
   const { groupId, textPanelId: panelId } = await api.createGroup(alice.token, 'AI group');
   await api.joinGroup(alice.token, groupId, bob.token);
-  const botUserId = await botUserIdOn(tc);
+  const botUserId = opts.bot?.userId ?? (await botUserIdOn(tc));
+  const botNickname = opts.bot?.nickname ?? BOT_NICKNAME;
+  await opts.onGroup?.({ groupId, panelId, owner: alice });
   const bobSocket = await connectSocket(tc.url, bob.token);
   return {
     api, alice, bob, groupId, panelId, botUserId, bobSocket,
@@ -64,7 +76,7 @@ export async function startConversation(tc: TailchatConnection): Promise<Convers
       return api.sendMessage(as.token, {
         converseId: panelId,
         groupId,
-        content: `[at=${botUserId}]${BOT_NICKNAME}[/at] ${text}`,
+        content: `[at=${botUserId}]${botNickname}[/at] ${text}`,
         meta: { mentions: [botUserId] },
       });
     },

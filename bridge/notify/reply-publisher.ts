@@ -9,7 +9,7 @@ import { AI_META_KEY, META_VERSION, type AiMeta } from '../../protocol/blocks.js
 import { neutralizeBBCode } from '../message/bbcode.js';
 import { createCoalescer } from '../stream/coalescer.js';
 import { toBlocks, toPlainText, type ReplyState } from '../stream/reply-state.js';
-import type { SentMessage, TailchatHost } from '../tailchat/host.js';
+import type { OutgoingMessage, SentMessage, TailchatHost } from '../tailchat/host.js';
 import { draftMessageId } from './object-id.js';
 import { splitLongText } from './split.js';
 
@@ -31,6 +31,8 @@ export interface ReplyPublisherOptions {
   intervalMs: number;
   maxReplyChars: number;
   onError: (err: unknown, phase: 'draft' | 'final') => void;
+  /** Pause before checking whether a failed store went through (tests shorten it). */
+  retryDelayMs?: number;
   /** Called as a live push goes to Tailchat, with the ms since the engine event it shows (metrics). */
   onLive?: (sinceEventMs: number) => void;
   now?: () => number;
@@ -87,6 +89,26 @@ export function createReplyPublisher(o: ReplyPublisherOptions): ReplyPublisher {
     },
   });
 
+  /**
+   * Stores one part. When the call fails, the message may still have been stored (the answer was
+   * lost on the way back): look before sending again, so a reply is never doubled nor lost.
+   */
+  const storeOnce = async (message: OutgoingMessage, partIndex: number): Promise<SentMessage> => {
+    try {
+      return await o.host.sendMessage(o.botUserId, message);
+    } catch (err) {
+      o.onError(err, 'final');
+      await new Promise((r) => setTimeout(r, o.retryDelayMs ?? 500));
+      const recent = await o.host.fetchConverseMessages(o.target.converseId, undefined, o.botUserId).catch(() => []);
+      const stored = recent.find((m) => {
+        const meta = m.meta?.[AI_META_KEY] as { runId?: string; part?: { index: number } } | undefined;
+        return m.author === o.botUserId && meta?.runId === o.runId && (meta.part?.index ?? 1) === partIndex;
+      });
+      if (stored) return { ...stored, converseId: o.target.converseId };
+      return o.host.sendMessage(o.botUserId, message);
+    }
+  };
+
   return {
     get liveUpdates() {
       return live.published;
@@ -110,13 +132,10 @@ export function createReplyPublisher(o: ReplyPublisherOptions): ReplyPublisher {
               i === 0
                 ? { ...metaField(state), [AI_META_KEY]: { ...metaOf(state), ...part } }
                 : { [AI_META_KEY]: { ...metaOf(state), blocks: [], ...part } };
-            const message = await o.host.sendMessage(o.botUserId, { ...where, content, meta });
+            const message = await storeOnce({ ...where, content, meta }, i + 1);
             sent ??= message;
           }
         }
-      } catch (err) {
-        o.onError(err, 'final');
-        throw err;
       } finally {
         // The draft goes only after the final message is stored: nobody sees a gap.
         if (draftShown) {

@@ -58,19 +58,22 @@ export function createRunner(engines: EngineRegistry, baseDeps: RunDeps, limits:
 
   const launch = (entry: Entry) => {
     const { job } = entry;
-    entry.done = engines
-      .get(job.engineId)
-      .then(async (engine) => {
-        const request = job.mapChunks?.length ? await runMapStep(engine, job.request, job.mapChunks, entry.publisher) : job.request;
-        return executeRun(engine, { ...job, request }, deps, entry.publisher);
-      })
-      // The engine could not even be created: still tell the user, through the same path.
-      .catch((err) =>
-        executeRun(unavailableEngine(job.engineId, err), job, deps, entry.publisher).catch((e) => {
-          deps.logger.error('run could not be reported', { runId: job.request.runId, error: String(e) });
-          return undefined;
-        }),
+    const prepare = async (): Promise<{ engine: Engine; request: RunJob['request'] }> => {
+      const engine = await engines.get(job.engineId);
+      const request = job.mapChunks?.length ? await runMapStep(engine, job.request, job.mapChunks, entry.publisher) : job.request;
+      return { engine, request };
+    };
+    entry.done = prepare()
+      .then(
+        ({ engine, request }) => executeRun(engine, { ...job, request }, deps, entry.publisher),
+        // No engine (or the map step failed): still tell the user, through the same path.
+        (err) => executeRun(unavailableEngine(job.engineId, err), job, deps, entry.publisher),
       )
+      // Only publishing itself can fail here; a second message would risk a duplicate reply.
+      .catch((e) => {
+        deps.logger.error('run could not be reported', { runId: job.request.runId, error: String(e) });
+        return undefined;
+      })
       .then((outcome) => {
         entries.delete(job.request.runId);
         for (const next of admission.release(entry)) launch(next);

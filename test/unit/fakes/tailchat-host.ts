@@ -17,12 +17,15 @@ export interface FakeHostOptions {
   users?: Record<string, { type?: string }>;
   groupData?: Record<string, string>;
   failSend?: boolean;
+  /** One entry per upcoming sendMessage: fail before storing, or store and then fail (lost answer). */
+  sendFailures?: Array<'before-store' | 'after-store'>;
 }
 
 export function createFakeHost(opts: FakeHostOptions = {}) {
   const calls: RecordedCall[] = [];
   const groupData = new Map(Object.entries(opts.groupData ?? {}));
   let nextId = 1;
+  const stored: Array<{ _id: string; author: string; converseId: string; content: string; meta?: unknown }> = [];
   const call: Call = async (action, params, o) => {
     calls.push({ action, params, ...(o?.meta ? { meta: o.meta } : {}) });
     switch (action) {
@@ -44,16 +47,24 @@ export function createFakeHost(opts: FakeHostOptions = {}) {
         return true;
       case 'chat.converse.findConverseInfo':
         return { members: ['U1', 'bot0000000000000000000001'] };
-      case 'chat.message.sendMessage':
+      case 'chat.message.sendMessage': {
         if (opts.failSend) throw new Error('tailchat down');
-        return { _id: `msg${nextId++}`, converseId: params.converseId };
+        const failure = opts.sendFailures?.shift();
+        if (failure === 'before-store') throw new Error('socket hang up');
+        const message = { _id: `msg${nextId++}`, author: String(o?.meta?.userId), converseId: String(params.converseId), content: String(params.content), meta: params.meta };
+        stored.push(message);
+        if (failure === 'after-store') throw new Error('timeout waiting for the answer');
+        return message;
+      }
+      case 'chat.message.fetchConverseMessage':
+        return stored.filter((m) => m.converseId === params.converseId).reverse();
       case 'gateway.notify':
         return undefined;
       default:
         throw new Error(`fake host: unexpected action ${action}`);
     }
   };
-  return { host: createTailchatHost(call), calls, groupData, byAction: (a: string) => calls.filter((c) => c.action === a) };
+  return { host: createTailchatHost(call), calls, stored, groupData, byAction: (a: string) => calls.filter((c) => c.action === a) };
 }
 
 export const silentLogger: Logger = { info() {}, warn() {}, error() {} };

@@ -146,3 +146,18 @@ describe('approval expiry', () => {
     expect(fake.byAction('chat.message.sendMessage')[0]!.params.content).toContain('not run');
   });
 });
+
+describe('storing the final reply when Tailchat hiccups', () => {
+  const run = async (failures: Array<'before-store' | 'after-store'>) => {
+    const fake = createFakeHost({ sendFailures: failures });
+    const engine = engineFrom([{ type: 'text', text: 'Answer.' }, { type: 'final', text: 'Answer.' }]);
+    await executeRun(engine, job(), deps(fake.host));
+    return fake.stored.filter((m) => m.content === 'Answer.');
+  };
+  it('an answer lost on the way back is not stored twice', async () => {
+    expect(await run(['after-store'])).toHaveLength(1);
+  });
+  it('a store that really failed is retried once', async () => {
+    expect(await run(['before-store'])).toHaveLength(1);
+  });
+});

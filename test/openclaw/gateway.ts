@@ -33,6 +33,14 @@ export interface TestGatewayOptions {
   extraConfig?: Record<string, unknown>;
   /** Keep the temp dir after dispose (debugging). */
   keepDir?: boolean;
+  /**
+   * Use this directory (created if missing, never removed) instead of a fresh temp dir, so the
+   * gateway's state (sessions, paired devices) survives the caller: the local stack keeps it in
+   * `.cache/stack/openclaw`. The config is rewritten on every start.
+   */
+  dir?: string;
+  /** Extra environment for the gateway process, e.g. a model API key the config names as `${VAR}`. */
+  env?: Record<string, string>;
   /** Echo the gateway's stdout/stderr to this process's stderr. */
   echo?: boolean;
 }
@@ -222,7 +230,9 @@ export function probeGateway(url: string, token: string, timeoutMs = 10_000): Pr
 
 export async function startTestGateway(options: TestGatewayOptions): Promise<TestGateway> {
   installExitHook();
-  const dir = mkdtempSync(join(tmpdir(), 'openclaw-test-'));
+  const persistent = options.dir !== undefined;
+  const dir = persistent ? resolve(options.dir!) : mkdtempSync(join(tmpdir(), 'openclaw-test-'));
+  const keepDir = persistent || options.keepDir === true;
   const port = options.port ?? (await freePort());
   const token = options.token ?? randomBytes(32).toString('hex');
   const modelId = options.modelId ?? 'fake-coder';
@@ -263,6 +273,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     OPENCLAW_EXEC_SHELL_SNAPSHOT: '0',
     DO_NOT_TRACK: '1',
     NODE_ENV: 'production',
+    ...options.env,
   };
   for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
 
@@ -323,7 +334,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     await waitReady();
   } catch (err) {
     await stop();
-    if (!options.keepDir) {
+    if (!keepDir) {
       removeLockFiles(dir);
       rmSync(dir, { recursive: true, force: true });
     }
@@ -352,7 +363,7 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     },
     async dispose() {
       await stop();
-      if (!options.keepDir) {
+      if (!keepDir) {
         removeLockFiles(dir);
         rmSync(resolve(dir), { recursive: true, force: true });
       }

@@ -129,7 +129,7 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
     },
     async stopped() {
       if (runner) {
-        const timeout = new Promise((r) => setTimeout(r, opts.drainTimeoutMs ?? 30_000));
+        const timeout = new Promise((r) => setTimeout(r, opts.drainTimeoutMs ?? 30_000).unref());
         await Promise.race([runner.drain(), timeout]);
       }
       await engines.close();

@@ -9,6 +9,7 @@ import { createAiService } from '../ai.service.js';
 import { createRunnerService } from '../ai-runner.service.js';
 import { createConfiguredEngines } from './engines.js';
 import { adaptLogger } from '../logger.js';
+import { createLogFormatter, secretsOf } from './log-format.js';
 
 export interface BundleBrokerOptions {
   engines?: EngineRegistry;
@@ -21,7 +22,8 @@ export function createBundleBroker(config: BundleConfig, opts: BundleBrokerOptio
     ...(config.transporter.url ? { transporter: config.transporter.url } : {}),
     serializer: 'JSON',
     ...(config.nodeId ? { nodeID: config.nodeId } : {}),
-    logger: { type: 'Console', options: { level: config.logLevel, formatter: opts.logFormat ?? 'short', colors: false } },
+    // JSON lines or short text; either way every line passes a last redactor of the configured secrets.
+    logger: { type: 'Console', options: { level: config.logLevel, formatter: createLogFormatter(opts.logFormat ?? config.logFormat, secretsOf(config)), colors: false } },
     registry: { strategy: 'RoundRobin', preferLocal: true },
   });
   if (config.role === 'all' || config.role === 'chat') broker.createService(createAiService(config));

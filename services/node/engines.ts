@@ -4,6 +4,7 @@
  */
 import { createEngineRegistry, type EngineFactory, type EngineRegistry } from '../../bridge/engine/registry.js';
 import { createScriptedEngine } from '../../bridge/engine/scripted/engine.js';
+import { countReconnects } from '../../bridge/observability/metrics.js';
 import { EngineError } from '../../bridge/engine/types.js';
 import type { Logger } from '../../bridge/run/execute.js';
 import type { BundleConfig } from '../../config/schema.js';
@@ -17,7 +18,9 @@ export function createConfiguredEngines(config: BundleConfig, logger: (engine: s
         throw new EngineError('auth', 'the OpenClaw gateway token is not configured', 'set OPENCLAW_GATEWAY_TOKEN or OPENCLAW_GATEWAY_TOKEN_FILE');
       }
       const { createOpenClawEngine } = await import('../../bridge/engine/openclaw/index.js');
-      return createOpenClawEngine(oc, logger('openclaw'));
+      const engine = createOpenClawEngine(oc, logger('openclaw'));
+      countReconnects('openclaw', engine.connection); // metrics: tcai_engine_reconnects_total
+      return engine;
     },
     mbe: async () => {
       const { createMbeEngine } = await import('../../bridge/engine/mbe/index.js');

@@ -27,7 +27,8 @@ export function startBundleProcess(env: Record<string, string>, label = 'bundle'
   const tsx = path.join(REPO_ROOT, 'node_modules/.bin/tsx');
   const child = spawn(tsx, [path.join(REPO_ROOT, 'services/node/main.ts')], {
     cwd: REPO_ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', ...env },
+    // No metrics endpoint unless a test asks for one (several bundles may run at once).
+    env: { ...process.env, LOG_LEVEL: 'info', AI_METRICS_PORT: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.add(child);

@@ -6,6 +6,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib/bootstrap.sh"
 cd "$ROOT"
 mkdir -p test-results
+echo "typecheck (tsc --noEmit, strict)"
+tsc -p tsconfig.json --noEmit
 status=0
 vitest run --reporter=default --reporter=json --outputFile.json=test-results/vitest.json "$@" || status=$?
 # One plain closing line that any CI can read.

@@ -118,12 +118,13 @@ export function createRunner(engines: EngineRegistry, baseDeps: RunDeps, limits:
       return true;
     },
     async abortSession(sessionKey) {
+      // A snapshot taken now: a prompt sent right after /stop may start while we await, and must live.
+      const running = [...entries.values()].filter((e) => e.done && e.job.request.sessionKey === sessionKey);
       const waiting = admission.remove((e) => e.job.request.sessionKey === sessionKey);
       await Promise.all(waiting.map((e) => finishUnstarted(e, 'stopped')));
       if (waiting.length) showPositions();
       let any = waiting.length > 0;
-      for (const { job, done } of entries.values()) {
-        if (job.request.sessionKey !== sessionKey || !done) continue;
+      for (const { job } of running) {
         const engine = await engines.get(job.engineId);
         any = (await engine.abort(sessionKey, job.request.runId)) || any;
       }

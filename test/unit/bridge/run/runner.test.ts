@@ -64,3 +64,17 @@ describe('runner admission', () => {
     expect(finals().find((f) => f.meta.runId === 'r1')?.meta.status).toBe('done');
   });
 });
+
+describe('runner /stop', () => {
+  it('stops the running reply but not a prompt that starts while the stop is in progress', async () => {
+    const { runner, finals } = setup({ maxActive: 10, maxPerGroup: 5, maxQueued: 5 });
+    runner.start(job(1, 'G1', 's'));
+    await new Promise((r) => setTimeout(r, 5));
+    const stopping = runner.abortSession('s');
+    runner.start({ ...job(2, 'G1', 's'), request: { ...job(2, 'G1', 's').request, prompt: 'quick' } });
+    await stopping;
+    await runner.drain();
+    expect(finals().find((f) => f.meta.runId === 'r1')?.meta.status).toBe('aborted');
+    expect(finals().find((f) => f.meta.runId === 'r2')?.meta.status).toBe('done');
+  });
+});

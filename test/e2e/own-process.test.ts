@@ -2,7 +2,7 @@
  * Deploy form (a): the bundle as its own process (a Moleculer node) on Tailchat's transporter,
  * once on Redis (Tailchat's own docker-compose) and once on NATS.
  */
-import { afterAll, beforeAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBundleProcess, type BundleProcess } from '../support/bundle-process.js';
 import { startConversation, type Conversation } from '../support/conversation.js';
 import { startTailchat, waitForHealthServices, type TailchatInstance } from '../tailchat/kit.js';
@@ -37,6 +37,14 @@ for (const transporter of ['redis', 'nats'] as const) {
     });
     it('/new starts a new conversation for the group', async () => {
       await expectNewForgets(conv);
+    });
+    it('a graceful shutdown (SIGTERM) lets a running reply finish', async () => {
+      const prompt = await conv.ask('slow, then shut down');
+      await conv.bobSocket.waitFor('notify:chat.message.update', (u: { meta?: Record<string, unknown> }) => (u.meta?.['com.yourcompany.ai'] as { runId?: string } | undefined)?.runId === `tc-${prompt._id}`, 15_000);
+      const exited = bundle.stop();
+      const final = await conv.finalReplyTo(prompt, 30_000);
+      expect(final.content).toContain('Line 60 of a long answer.');
+      expect(await exited).toBe(0);
     });
   });
 }

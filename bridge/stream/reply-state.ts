@@ -10,6 +10,8 @@ import { splitFences } from './fences.js';
 interface Anchored<T> {
   /** Length of the reply text when the item appeared: where it sits between text parts. */
   at: number;
+  /** Arrival order among cards, for cards that appeared at the same text position. */
+  order?: number;
   block: T;
 }
 
@@ -62,8 +64,8 @@ export function applyEvent(state: ReplyState, event: EngineEvent): ReplyState {
         ...(event.result !== undefined ? { result: event.result } : {}),
       };
       const tools = existing
-        ? state.tools.map((t) => (t === existing ? { at: t.at, block } : t))
-        : [...state.tools, { at: state.text.length, block }];
+        ? state.tools.map((t) => (t === existing ? { ...t, block } : t))
+        : [...state.tools, { at: state.text.length, order: state.tools.length + state.approvals.length, block }];
       return { ...state, tools };
     }
     case 'approval.requested': {
@@ -76,7 +78,7 @@ export function applyEvent(state: ReplyState, event: EngineEvent): ReplyState {
         ...(event.expiresAt ? { expiresAt: event.expiresAt } : {}),
         ...(event.allowedDecisions ? { decisions: event.allowedDecisions } : {}),
       };
-      return { ...state, approvals: [...state.approvals, { at: state.text.length, block }] };
+      return { ...state, approvals: [...state.approvals, { at: state.text.length, order: state.tools.length + state.approvals.length, block }] };
     }
     case 'approval.resolved':
       return {
@@ -84,7 +86,7 @@ export function applyEvent(state: ReplyState, event: EngineEvent): ReplyState {
         approvals: state.approvals.map((a) =>
           // An expired approval stays expired: the engine's deny is our own doing.
           a.block.approvalId === event.approvalId && a.block.status !== 'expired'
-            ? { at: a.at, block: { ...a.block, status: DECISION_STATUS[event.decision], ...(event.by ? { decidedBy: event.by } : {}) } }
+            ? { ...a, block: { ...a.block, status: DECISION_STATUS[event.decision], ...(event.by ? { decidedBy: event.by } : {}) } }
             : a,
         ),
       };
@@ -106,10 +108,10 @@ export function applyEvent(state: ReplyState, event: EngineEvent): ReplyState {
 }
 
 function settleTools(tools: Anchored<ToolBlock>[], as: ToolBlock['status'] = 'succeeded'): Anchored<ToolBlock>[] {
-  return tools.map((t) => (t.block.status === 'running' ? { at: t.at, block: { ...t.block, status: as } } : t));
+  return tools.map((t) => (t.block.status === 'running' ? { ...t, block: { ...t.block, status: as } } : t));
 }
 function expirePending(approvals: Anchored<ApprovalBlock>[]): Anchored<ApprovalBlock>[] {
-  return approvals.map((a) => (a.block.status === 'pending' ? { at: a.at, block: { ...a.block, status: 'expired' as const } } : a));
+  return approvals.map((a) => (a.block.status === 'pending' ? { ...a, block: { ...a.block, status: 'expired' as const } } : a));
 }
 
 /** An approval nobody decided in time: shown as expired (the engine is told to deny it). */
@@ -117,7 +119,7 @@ export function expireApproval(state: ReplyState, approvalId: string): ReplyStat
   return {
     ...state,
     approvals: state.approvals.map((a) =>
-      a.block.approvalId === approvalId && a.block.status === 'pending' ? { at: a.at, block: { ...a.block, status: 'expired' as const } } : a,
+      a.block.approvalId === approvalId && a.block.status === 'pending' ? { ...a, block: { ...a.block, status: 'expired' as const } } : a,
     ),
   };
 }
@@ -125,7 +127,7 @@ export function expireApproval(state: ReplyState, approvalId: string): ReplyStat
 /** Ordered panel blocks: text parts with tool and approval cards where they happened. */
 export function toBlocks(state: ReplyState): AnyBlock[] {
   if (state.status === 'queued') return [{ type: 'markdown', text: queuedText(state.queuePosition ?? 1) }];
-  const anchored = [...state.tools, ...state.approvals].sort((a, b) => a.at - b.at);
+  const anchored = [...state.tools, ...state.approvals].sort((a, b) => a.at - b.at || (a.order ?? 0) - (b.order ?? 0));
   const blocks: AnyBlock[] = [];
   let from = 0;
   for (const item of anchored) {

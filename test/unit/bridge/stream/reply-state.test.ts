@@ -52,3 +52,16 @@ describe('reply state', () => {
     expect(toPlainText(fold([{ type: 'text', text: 'Half' }, { type: 'aborted' }]))).toBe('Half\n\n⏹ Stopped.');
   });
 });
+
+describe('card order', () => {
+  it('keeps cards in arrival order when they appear at the same point of the text', () => {
+    const s = fold([
+      { type: 'approval.requested', approvalId: 'a1', command: 'make' },
+      { type: 'approval.resolved', approvalId: 'a1', decision: 'allow-once', by: 'U' },
+      { type: 'tool', toolCallId: 't1', name: 'exec', phase: 'start' },
+      { type: 'tool', toolCallId: 't1', name: 'exec', phase: 'result', result: 'ok' },
+      { type: 'final', text: 'Done.' },
+    ]);
+    expect(toBlocks(s).map((b) => b.type)).toEqual(['approval', 'tool', 'markdown']);
+  });
+});

@@ -80,6 +80,8 @@ export function createReplyPublisher(o: ReplyPublisherOptions): ReplyPublisher {
           author: o.botUserId,
           reactions: [],
           hasRecall: false,
+          // The web client treats it as not yet stored: no reactions or ack for an id that will vanish.
+          isLocal: true,
           createdAt,
           updatedAt: new Date().toISOString(),
         });

@@ -104,7 +104,10 @@ describe('diff panel', () => {
     const sorted = [...frames].sort((a, b) => a - b);
     const p90 = sorted[Math.floor(sorted.length * 0.9)] as number;
     console.info(`5,000-line diff: scroll jump to frame p90 ${Math.round(p90)} ms, max ${Math.round(sorted.at(-1) as number)} ms`);
-    expect(p90).toBeLessThan(100);
+    // ~35 ms on an idle 2-core machine (2 frames); the bound only catches a regression such as
+    // rendering every row, and holds on a machine busy with other suites (170 ms seen at load 11).
+    // bench/web.bench.ts measures frame gaps precisely.
+    expect(p90).toBeLessThan(300);
     await body.locator('[data-testid="tcai-diff-line"]', { hasText: 'line 5000' }).waitFor();
     expect(await body.locator('[data-testid="tcai-diff-line"]').count()).toBeLessThan(80);
     const last = body.locator('[data-testid="tcai-diff-line"]', { hasText: 'line 5000' });

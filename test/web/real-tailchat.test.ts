@@ -7,11 +7,14 @@
  *   Tailchat's own plain-text body of that message is hidden;
  * - a draft pushed and updated over socket.io (`gateway.notify`, as the backend does) re-renders
  *   live through the web client's store, and Stop posts `stopRun` via `createPluginRequest`;
+ * - a draft flagged `isLocal: true` (Tailchat's own "not on the server yet" flag) loses the hover
+ *   buttons and is never acked, while updates, Stop, the final message and the delete still work;
  * - the per-group settings page appears in the real group detail.
  */
 import type { ServiceBroker } from 'moleculer';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { draftMessageId } from '../../bridge/notify/object-id.js';
 import type { AiMeta } from '../../protocol/blocks.js';
 import { TailchatApi, createUser, type TestUser } from '../tailchat/api.js';
 import { createPluginBroker } from '../tailchat/broker.js';
@@ -82,6 +85,91 @@ describe('real Tailchat web client', () => {
     await item.locator('[data-testid="tcai-diff-mode-split"]').click();
     await item.scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SHOTS}/60-real-tailchat-message.png` });
+  });
+
+  it('a draft pushed with isLocal: true has no action buttons and is never acked; updates, final and delete still work', async () => {
+    // Finding for the backend (bridge/notify/reply-publisher.ts): what `isLocal: true` on the
+    // draft of `notify:chat.message.add` changes in the real client (Item.tsx, chat slice).
+    const acks: string[] = [];
+    const onRequest = (r: { url(): string; postData(): string | null }) => {
+      if (r.url().endsWith('/api/chat/ack/update')) acks.push(r.postData() ?? '');
+    };
+    page.on('request', onRequest);
+    const notify = (eventName: string, eventData: unknown) => broker.call('gateway.notify', { type: 'roomcast', target: panelId, eventName, eventData });
+    const push = async (isLocal: boolean) => {
+      const id = draftMessageId();
+      const runId = `tc-${id}`;
+      await notify('notify:chat.message.add', {
+        _id: id,
+        converseId: panelId,
+        groupId,
+        author: alice.userId,
+        content: 'Thinking',
+        meta: meta(runId, 'streaming', [{ type: 'markdown', text: 'Thinking' }]),
+        reactions: [],
+        hasRecall: false,
+        createdAt: new Date().toISOString(),
+        ...(isLocal ? { isLocal: true } : {}),
+      });
+      const item = page.locator(`.chat-message-item[data-message-id="${id}"]`);
+      await item.locator('[data-testid="tcai-stop"]').waitFor({ timeout: 15_000 });
+      // An update (without the flag) is merged into the stored message: the flag stays.
+      await notify('notify:chat.message.update', { _id: id, converseId: panelId, content: 'Thinking more', meta: meta(runId, 'streaming', [{ type: 'markdown', text: 'Thinking more' }]) });
+      await item.locator('[data-testid="tcai-markdown"]', { hasText: 'Thinking more' }).waitFor({ timeout: 10_000 });
+      await item.hover();
+      await page.waitForTimeout(1_200); // the client's ack is debounced by 1 s
+      const state = await item.evaluate((el) => ({
+        // the hover bar with the reaction and "…" buttons (absolute, top right of the item)
+        actionButtons: el.querySelectorAll(':scope > div.absolute').length,
+        wrapped: el.parentElement?.className ?? '',
+        opacity: getComputedStyle(el.parentElement as Element).opacity,
+      }));
+      // The right-click menu (Copy / Reply / Recall / Delete) is not governed by isLocal.
+      await item.locator('[data-testid="tcai-markdown"]').click({ button: 'right' });
+      const menu = page.locator('.ant-dropdown:not(.ant-dropdown-hidden) .ant-dropdown-menu-item');
+      await menu.first().waitFor({ timeout: 5_000 });
+      const menuItems = await menu.allInnerTexts();
+      await page.keyboard.press('Escape');
+      await menu.first().waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {});
+      return { id, runId, item, state, menuItems, acked: acks.some((body) => body.includes(id)) };
+    };
+
+    // Today's draft (no flag): hover buttons, and the client acks the never-stored id to the server
+    // (only ids above the last acked one are sent: this test runs before the one using 'ddd…').
+    const plain = await push(false);
+    expect(plain.state.actionButtons).toBe(1);
+    expect(plain.acked).toBe(true);
+    await notify('notify:chat.message.delete', { converseId: panelId, messageId: plain.id });
+    await expect.poll(() => plain.item.count(), { timeout: 10_000 }).toBe(0);
+
+    const local = await push(true);
+    expect(local.state.actionButtons).toBe(0);
+    expect(local.acked).toBe(false); // no MessageAckContainer around an isLocal message
+    // Tailchat wraps it in .opacity-50; the plugin's stylesheet keeps AI drafts fully opaque.
+    expect(local.state.wrapped).toBe('opacity-50');
+    expect(local.state.opacity).toBe('1');
+    expect(local.menuItems).toEqual(expect.arrayContaining(['Copy', 'Delete']));
+    await local.item.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: `${SHOTS}/63-real-tailchat-islocal-draft.png` });
+    // Stop works through the wrapper.
+    const stop = page.waitForRequest((r) => r.url().endsWith('/api/plugin:com.yourcompany.ai/stopRun'));
+    await local.item.locator('[data-testid="tcai-stop"]').click();
+    expect(JSON.parse((await stop).postData() ?? '{}')).toEqual({ runId: local.runId });
+
+    // The end of a run: the stored final message (a normal one, with its buttons), then the delete.
+    const final = await new TailchatApi(tc.url).sendMessage(alice.token, {
+      converseId: panelId,
+      groupId,
+      content: 'Thinking more, done.',
+      meta: meta(local.runId, 'done', [{ type: 'markdown', text: 'Thinking more, done.' }]),
+    });
+    const finalItem = page.locator(`.chat-message-item[data-message-id="${final._id}"]`);
+    await finalItem.locator('[data-testid="tcai-message"][data-run-status="done"]').waitFor({ timeout: 15_000 });
+    await notify('notify:chat.message.delete', { converseId: panelId, messageId: local.id });
+    await expect.poll(() => local.item.count(), { timeout: 10_000 }).toBe(0);
+    expect(await finalItem.evaluate((el) => el.querySelectorAll(':scope > div.absolute').length)).toBe(1);
+    expect(await page.locator(`[data-testid="tcai-message"][data-run-id="${local.runId}"]`).count()).toBe(1);
+    page.off('request', onRequest);
   });
 
   it('follows a live draft pushed over socket.io and posts Stop through the host request layer', async () => {

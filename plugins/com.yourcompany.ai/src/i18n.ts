@@ -82,6 +82,7 @@ const MESSAGES = {
 
   // approval
   'approval.title': { 'en-US': 'Approval needed', 'zh-CN': '需要审批' },
+  'approval.titleDecided': { 'en-US': 'Command approval', 'zh-CN': '命令审批' },
   'approval.approve': { 'en-US': 'Approve once', 'zh-CN': '批准一次' },
   'approval.always': { 'en-US': 'Always allow', 'zh-CN': '始终允许' },
   'approval.deny': { 'en-US': 'Deny', 'zh-CN': '拒绝' },

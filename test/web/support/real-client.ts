@@ -1,42 +1,74 @@
 /**
  * The real Tailchat web client with this plugin: the kit's prebuilt dist (test/tailchat/web-dist.ts)
- * served by a kit Tailchat from its public dir next to the built plugin, and a Chromium page
- * signed in as a user with the plugin pre-installed, as the Plugin Store and the login leave
- * browser storage (so no UI login or store clicks per test).
+ * served by a kit Tailchat from its public dir next to the built plugin and a `registry-be.json`
+ * listing it (the Plugin Store's server list), and Chromium pages signed in as a user, with the
+ * plugin pre-installed the way the Plugin Store leaves browser storage, or not (then the test
+ * installs it through the store's UI).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser } from '../../tailchat/browser.js';
 import type { StartOptions } from '../../tailchat/kit.js';
 import { ensureWebDist } from '../../tailchat/web-dist.js';
 import { REPO, ensurePluginBuilt } from './webhost.js';
 
-/** startTailchat options that serve the web client and the built plugin at {BACKEND}/plugins/. */
-export function webClientFiles(): Pick<StartOptions, 'publicDirs'> {
+const MANIFEST = path.join(REPO, 'plugins/com.yourcompany.ai/manifest.json');
+
+export function pluginManifest(): Record<string, unknown> {
+  return JSON.parse(fs.readFileSync(MANIFEST, 'utf8')) as Record<string, unknown>;
+}
+
+/**
+ * startTailchat options that serve the web client, the built plugin at {BACKEND}/plugins/ and
+ * `registry-be.json` listing its manifest (as `scripts/stack.ts` does for the local stack).
+ */
+export function webClientFiles(): Pick<StartOptions, 'publicDirs' | 'publicFiles'> {
   ensurePluginBuilt();
-  return { publicDirs: { '': ensureWebDist(), 'plugins/com.yourcompany.ai': path.join(REPO, 'dist/plugins/com.yourcompany.ai') } };
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tcai-web-'));
+  fs.writeFileSync(path.join(dir, 'registry-be.json'), JSON.stringify([pluginManifest()], null, 2));
+  // Tailchat's builtin com.msgbyte.iam loads from {BACKEND}/plugins/, which the kit's server does
+  // not build: an empty stand-in keeps its "Plugin failed to load" toast off every screenshot.
+  fs.writeFileSync(path.join(dir, 'iam.js'), "definePlugin('@plugins/com.msgbyte.iam', [], function () {});\n");
+  return {
+    publicDirs: { '': ensureWebDist(), 'plugins/com.yourcompany.ai': path.join(REPO, 'dist/plugins/com.yourcompany.ai') },
+    publicFiles: { 'registry-be.json': path.join(dir, 'registry-be.json'), 'plugins/com.msgbyte.iam/index.js': path.join(dir, 'iam.js') },
+  };
 }
 
 export interface RealClient {
   browser: Browser;
+  context: BrowserContext;
   page: Page;
   /** Console lines and page errors of the page. */
   logs: string[];
   close(): Promise<void>;
 }
 
-/** Chromium on `url + route`, signed in with `token`, the plugin's manifest.json installed. */
-export async function openRealClient(url: string, token: string, route: string): Promise<RealClient> {
-  const manifest = JSON.parse(fs.readFileSync(path.join(REPO, 'plugins/com.yourcompany.ai/manifest.json'), 'utf8')) as Record<string, unknown>;
-  const browser = await launchBrowser();
+export interface OpenOptions {
+  /** Put the plugin's manifest.json in the installed list before the page loads (default true). */
+  preinstall?: boolean;
+  /** Open a new context in this browser instead of launching one (close() then keeps the browser). */
+  browser?: Browser;
+}
+
+/** Chromium on `url + route`, signed in with `token` (a returning user: no first-run tour). */
+export async function openRealClient(url: string, token: string, route: string, options: OpenOptions = {}): Promise<RealClient> {
+  const manifest = options.preinstall === false ? null : pluginManifest();
+  const browser = options.browser ?? (await launchBrowser());
   // The dist registers a workbox service worker that would cache /plugins/*.
   const context = await browser.newContext({ serviceWorkers: 'block', locale: 'en-US', viewport: { width: 1400, height: 900 } });
   await context.addInitScript(
     ({ manifest, token }) => {
       // react-native-storage envelopes, as written by the Plugin Store install and the login.
-      localStorage.setItem('$TailchatInstalledPlugins', JSON.stringify({ rawData: [manifest] }));
-      localStorage.setItem('jsonwebtoken', JSON.stringify({ rawData: token }));
+      // Only on the first load of the context: a later reload keeps what the page itself stored.
+      if (localStorage.getItem('jsonwebtoken') === null) {
+        if (manifest) localStorage.setItem('$TailchatInstalledPlugins', JSON.stringify({ rawData: [manifest] }));
+        localStorage.setItem('jsonwebtoken', JSON.stringify({ rawData: token }));
+      }
+      // The intro plugin's guided tour (its overlay swallows clicks) has run before.
+      localStorage.setItem('plugin:com.msgbyte.intro/hasRun', 'true');
     },
     { manifest, token }
   );
@@ -45,11 +77,11 @@ export async function openRealClient(url: string, token: string, route: string):
   page.on('console', (message) => logs.push(`[${message.type()}] ${message.text()}`));
   page.on('pageerror', (error) => logs.push(`[pageerror] ${error.message}`));
   await page.goto(url + route);
-  await waitForChat(page);
-  return { browser, page, logs, close: () => browser.close() };
+  if (route.startsWith('/main/group/')) await waitForChat(page);
+  return { browser, context, page, logs, close: () => (options.browser ? context.close() : browser.close()) };
 }
 
-/** The chat input is up (and the first-run tour, if shown, dismissed). */
+/** The chat input is up (and the first-run tour, if shown anyway, dismissed). */
 export async function waitForChat(page: Page): Promise<void> {
   await page.locator('textarea').last().waitFor({ timeout: 60_000 });
   const skip = page.getByText('Skip Tour');
@@ -61,4 +93,23 @@ export async function openGroupSettings(page: Page): Promise<void> {
   await page.locator('[data-testid="group-header"]').click();
   await page.locator('.ant-dropdown-menu-item').filter({ hasText: /View Detail|Show Detail|查看详情/ }).first().click();
   await page.getByText('AI assistant', { exact: true }).first().click();
+}
+
+/**
+ * On the Plugin Store page (`/main/personal/plugins`): "All" → the card of com.yourcompany.ai (listed from the server's
+ * registry-be.json) → Install. Resolves with the store's toast text (it asks for a page refresh,
+ * the manifest has requireRestart).
+ * Selectors (Tailchat 1.11 PluginStore/index.tsx + Item.tsx): antd tabs `[role=tab]` named
+ * "All"/"全部"; a card is `div.rounded-md` showing the label and the manifest `name`; its buttons are
+ * "Install"/"安装", then "Installed"/"已安装"; toasts are `[data-testid="toast"]` (web init.tsx).
+ */
+export async function installFromPluginStore(page: Page): Promise<string> {
+  await page.getByRole('tab', { name: /^(All|全部)$/ }).click();
+  const card = page.locator('div.rounded-md').filter({ hasText: 'com.yourcompany.ai' });
+  await card.waitFor({ timeout: 30_000 });
+  await card.getByRole('button', { name: /^(Install|安装)$/ }).click();
+  await card.getByRole('button', { name: /^(Installed|已安装)$/ }).waitFor({ timeout: 15_000 });
+  const toast = page.locator('[data-testid="toast"]').filter({ hasText: /refresh|刷新/ });
+  await toast.waitFor({ timeout: 10_000 });
+  return toast.innerText();
 }

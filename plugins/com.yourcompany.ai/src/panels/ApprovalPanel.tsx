@@ -73,7 +73,7 @@ export default function ApprovalPanel({ block, context }: PanelProps<ApprovalBlo
   return (
     <div className="tcai-card tcai-approval" data-testid="tcai-approval" data-status={timedOut ? 'expired' : block.status}>
       <div className="tcai-card-header">
-        <strong>{t('approval.title')}</strong>
+        <strong>{t(pending ? 'approval.title' : 'approval.titleDecided')}</strong>
         {pending && block.expiresAt !== undefined && (
           <span className="tcai-muted">{t('approval.expiresAt', { time: new Date(block.expiresAt).toLocaleTimeString() })}</span>
         )}

@@ -3,17 +3,15 @@
  * notify (live draft, final message). Every way a run can end reaches the user as a message:
  * a reply, a short error, or "stopped" — never silence.
  */
+import type { EngineLogger } from '../engine/logger.js';
 import { EngineError, type Engine, type EngineEvent, type RunRequest } from '../engine/types.js';
 import { createReplyPublisher, type ReplyPublisher, type ReplyTarget } from '../notify/reply-publisher.js';
 import { applyEvent, expireApproval, initialReplyState, type ReplyState } from '../stream/reply-state.js';
 import type { SentMessage, TailchatHost } from '../tailchat/host.js';
 import { runMetrics } from '../observability/metrics.js';
 
-export interface Logger {
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-}
+/** One logger shape for the whole bridge (see bridge/engine/logger.ts). */
+export type Logger = EngineLogger;
 
 export interface RunJob {
   request: RunRequest;

@@ -36,21 +36,11 @@ async function buildServerPlugin() {
   );
 }
 
+/** The own-process service and the bot-mode bridge (README "Bot mode"): Node 24, deps external. */
 async function buildNodeService() {
   await build({
-    entryPoints: [join(root, 'services/node/main.ts')],
-    outfile: out('node/main.js'),
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node24',
-    packages: 'external',
-    logLevel: 'warning',
-  });
-  // Bot mode (README "Bot mode"): the same bridge as an open-platform bot, no broker.
-  await build({
-    entryPoints: [join(root, 'services/botmode/main.ts')],
-    outfile: out('node/botmode.js'),
+    entryPoints: { main: join(root, 'services/node/main.ts'), botmode: join(root, 'services/botmode/main.ts') },
+    outdir: out('node'),
     bundle: true,
     platform: 'node',
     format: 'esm',
@@ -67,14 +57,15 @@ function buildFrontend() {
   if (r.status !== 0) throw new Error('frontend build failed');
 }
 
-const steps = { server: buildServerPlugin, node: buildNodeService, web: buildFrontend };
-for (const [name, step] of Object.entries(steps)) {
+/** Each step and what it must leave behind (esbuild throws on errors; mini-star does not). */
+const steps = {
+  server: [buildServerPlugin, ['tailchat-plugin/com.yourcompany.ai/services/ai.service.bundle.cjs', 'tailchat-plugin/com.yourcompany.ai/services/ai.service.ts']],
+  node: [buildNodeService, ['node/main.js', 'node/botmode.js']],
+  web: [buildFrontend, []],
+};
+for (const [name, [step, outputs]] of Object.entries(steps)) {
   if (only && only !== name) continue;
   await step();
-}
-for (const f of ['tailchat-plugin/com.yourcompany.ai/services/ai.service.bundle.cjs', 'node/main.js']) {
-  if ((!only || only === 'server' || only === 'node') && !existsSync(out(f)) && (!only || f.includes(only === 'server' ? 'tailchat-plugin' : 'node'))) {
-    throw new Error(`build output missing: dist/${f}`);
-  }
+  for (const f of outputs) if (!existsSync(out(f))) throw new Error(`build output missing: dist/${f}`);
 }
 console.log('build ok');

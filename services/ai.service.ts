@@ -10,9 +10,9 @@ import { TEXT } from '../bridge/chat/texts.js';
 import { handleMessageEvent, type ChatDeps, type RunnerClient } from '../bridge/chat/handle-message.js';
 import { createPermissionChecker, type Capability, type PermissionChecker } from '../bridge/permission/check.js';
 import { createGroupSettingsStore, type GroupSettingsStore } from '../bridge/settings/group-settings.js';
-import { resolveBotUserId } from '../bridge/tailchat/bot-user.js';
+import { createBotUserDetector, resolveBotUserId } from '../bridge/tailchat/bot-user.js';
 import { createTailchatHost, type TailchatHost } from '../bridge/tailchat/host.js';
-import { createMemoryCounterStore, createRateLimiter, createRedisCounterStore, type RateLimiter } from '../bridge/limits/rate-limit.js';
+import { createMemoryCounterStore, createRateLimiter, createRedisCounterStore } from '../bridge/limits/rate-limit.js';
 import { Redis } from 'ioredis';
 import type { RunJob } from '../bridge/run/execute.js';
 import type { BundleConfig } from '../config/schema.js';
@@ -24,12 +24,12 @@ const { MoleculerClientError } = moleculer.Errors;
 
 interface ChatState {
   host: TailchatHost;
-  rateLimit: RateLimiter;
   closeStore?: () => Promise<void>;
   settings: GroupSettingsStore;
   can: PermissionChecker;
   botUserId?: Promise<string>;
-  botCache: Map<string, boolean>;
+  /** Everything a message needs but the bot id and the runner (which rides the event's context). */
+  baseDeps: Omit<ChatDeps, 'botUserId' | 'runner'>;
 }
 
 type AuthedContext<P> = Context<P, { userId?: string }>;
@@ -56,18 +56,16 @@ export function createAiService(config: BundleConfig): ServiceSchema {
       await ctx.call(`${RUNNER_SERVICE}.startRun`, { job: receivedAt === undefined ? job : { ...job, receivedAt } });
     },
     async abortSession(sessionKey) {
-      // Every runner instance is asked: the run lives on exactly one of them.
-      const nodes = runnerNodes(broker, 'abortSession');
-      const results = await Promise.allSettled(nodes.map((nodeID) => ctx.call(`${RUNNER_SERVICE}.abortSession`, { sessionKey }, { nodeID })));
-      return results.some((r) => r.status === 'fulfilled' && r.value === true);
+      return anyRunnerSaysTrue(await askEveryRunner(broker, ctx, 'abortSession', { sessionKey }));
     },
     async stats(engineId, userId) {
       const { text } = (await ctx.call(`${RUNNER_SERVICE}.stats`, { engineId, userId })) as { text: string | null };
       return text ?? TEXT.noStats;
     },
     async reset(engineId, sessionKey) {
-      const nodes = runnerNodes(broker, 'resetSession');
-      await Promise.all(nodes.map((nodeID) => ctx.call(`${RUNNER_SERVICE}.resetSession`, { engineId, sessionKey }, { nodeID })));
+      const results = await askEveryRunner(broker, ctx, 'resetSession', { engineId, sessionKey });
+      const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
     },
   });
 
@@ -110,7 +108,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
       'chat.message.updateMessage': {
         async handler(this: unknown, ctx: Context) {
           const receivedAt = Date.now(); // metrics: event → engine
-          const logger = adaptLogger(broker.getLogger(CHAT_SERVICE));
+          const { logger } = state.baseDeps;
           let bot: string;
           try {
             bot = await botUserId();
@@ -118,21 +116,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
             logger.error('cannot resolve the plugin bot user; message not handled', { error: String(err) });
             return;
           }
-          const deps: ChatDeps = {
-            host: state.host,
-            botUserId: bot,
-            botNickname: config.bot.nickname,
-            settings: state.settings,
-            can: state.can,
-            runner: runnerClient(ctx, receivedAt),
-            isBot: (userId) => isBotUser(state, userId),
-            dmEnabled: config.dm.enabled,
-            maxPromptChars: config.limits.maxPromptChars,
-            rateLimit: state.rateLimit,
-            defaultEngine: config.engines.default,
-            dmAgentId: config.groupDefaults.agentId,
-            logger,
-          };
+          const deps: ChatDeps = { ...state.baseDeps, botUserId: bot, runner: runnerClient(ctx, receivedAt) };
           try {
             const outcome = await handleMessageEvent(ctx.params, deps);
             if (outcome.kind === 'started' || outcome.kind === 'refused' || outcome.kind === 'command') logger.info('message handled', outcome);
@@ -150,9 +134,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
           const { runId } = parse(stopRunParams, ctx.params);
           const origin = await runOrigin(ctx, runId, userId);
           if (origin.groupId && origin.requester !== userId) await requireCapability(origin.groupId, userId, 'approve');
-          const nodes = runnerNodes(broker, 'abortRun');
-          const results = await Promise.allSettled(nodes.map((nodeID) => ctx.call(`${RUNNER_SERVICE}.abortRun`, { runId }, { nodeID })));
-          return { stopped: results.some((r) => r.status === 'fulfilled' && r.value === true) };
+          return { stopped: anyRunnerSaysTrue(await askEveryRunner(broker, ctx, 'abortRun', { runId })) };
         },
       },
       [ACTIONS.resolveApproval]: {
@@ -203,13 +185,28 @@ export function createAiService(config: BundleConfig): ServiceSchema {
       // Without a listener ioredis prints "Unhandled error event" to stderr on every retry (not a log line).
       redis?.on('error', (err: Error) => broker.getLogger(CHAT_SERVICE).warn('shared Redis unavailable', { error: err.message }));
       const store = redis ? createRedisCounterStore(redis) : createMemoryCounterStore();
+      const settings = createGroupSettingsStore(host, defaults);
+      const can = createPermissionChecker(host, config.permissions);
+      const rateLimit = createRateLimiter(store, config.limits);
+      const isBot = createBotUserDetector(host);
       state = {
         host,
-        rateLimit: createRateLimiter(store, config.limits),
         ...(redis ? { closeStore: async () => void (await redis.quit()) } : {}),
-        settings: createGroupSettingsStore(host, defaults),
-        can: createPermissionChecker(host, config.permissions),
-        botCache: new Map(),
+        settings,
+        can,
+        baseDeps: {
+          host,
+          botNickname: config.bot.nickname,
+          settings,
+          can,
+          isBot,
+          dmEnabled: config.dm.enabled,
+          maxPromptChars: config.limits.maxPromptChars,
+          rateLimit,
+          defaultEngine: config.engines.default,
+          dmAgentId: config.groupDefaults.agentId,
+          logger: adaptLogger(broker.getLogger(CHAT_SERVICE)),
+        },
       };
     },
     async stopped() {
@@ -226,18 +223,14 @@ interface EndpointRegistry {
   getActionEndpoints(action: string): { endpoints: { id: string; state: boolean }[] } | undefined;
 }
 
-/** Node ids of every live runner instance (Moleculer has the method; its typings lack it). */
-function runnerNodes(broker: ServiceBroker, action: string): string[] {
+/**
+ * Calls `action` on every live runner instance (Moleculer has getActionEndpoints; its typings lack
+ * it): a run lives on exactly one runner, and stopping or resetting must reach that one.
+ */
+function askEveryRunner(broker: ServiceBroker, ctx: Context, action: string, params: Record<string, unknown>): Promise<PromiseSettledResult<unknown>[]> {
   const list = (broker.registry as unknown as EndpointRegistry).getActionEndpoints(`${RUNNER_SERVICE}.${action}`);
-  return [...new Set((list?.endpoints ?? []).filter((e) => e.state).map((e) => e.id))];
+  const nodes = [...new Set((list?.endpoints ?? []).filter((e) => e.state).map((e) => e.id))];
+  return Promise.allSettled(nodes.map((nodeID) => ctx.call(`${RUNNER_SERVICE}.${action}`, params, { nodeID })));
 }
 
-async function isBotUser(state: ChatState, userId: string): Promise<boolean> {
-  const cached = state.botCache.get(userId);
-  if (cached !== undefined) return cached;
-  const info = await state.host.getUserInfo(userId);
-  const bot = info?.type === 'pluginBot' || info?.type === 'openapiBot';
-  if (state.botCache.size > 50_000) state.botCache.clear();
-  state.botCache.set(userId, bot);
-  return bot;
-}
+const anyRunnerSaysTrue = (results: PromiseSettledResult<unknown>[]) => results.some((r) => r.status === 'fulfilled' && r.value === true);

@@ -12,15 +12,14 @@
  * - its token renewed before expiry (a short max age forces it);
  * - a wrong secret: a clear error naming the app id, exit code 77, the secret never printed.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import net from 'node:net';
-import path from 'node:path';
 import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBundleProcess, type BundleProcess } from '../support/bundle-process.js';
 import { aiMeta, startConversation, type Conversation, type WireMessage } from '../support/conversation.js';
 import { createUser, TailchatApi, type TestUser } from '../tailchat/api.js';
-import { fetchHealth, REPO_ROOT, startTailchat, type TailchatInstance } from '../tailchat/kit.js';
+import { fetchHealth, startTailchat, type TailchatInstance } from '../tailchat/kit.js';
 import { expectNewForgets, expectNoAnswerToBots, expectReplyAndFinalMessage } from './scenario.js';
 
 const INVOKE = 'plugin.com.yourcompany.ai.invoke';
@@ -43,57 +42,10 @@ async function addBotToGroup(api: TailchatApi, owner: TestUser, app: BotApp, gro
 }
 
 // ---- the bot-mode process ---------------------------------------------------------------------
-interface BotProcess {
-  output(): string;
-  count(pattern: RegExp): number;
-  waitFor(pattern: RegExp, timeoutMs?: number, times?: number): Promise<RegExpMatchArray>;
-  exited: Promise<number | null>;
-  stop(): Promise<number | null>;
-}
-
-const children = new Set<ChildProcess>();
-process.once('exit', () => {
-  for (const c of children) c.kill('SIGKILL');
-});
+type BotProcess = BundleProcess;
 
 function startBot(env: Record<string, string>, label: string): BotProcess {
-  const child = spawn(path.join(REPO_ROOT, 'node_modules/.bin/tsx'), [path.join(REPO_ROOT, 'services/botmode/main.ts')], {
-    cwd: REPO_ROOT,
-    env: { ...process.env, LOG_LEVEL: 'info', AI_ENGINE: 'scripted', AI_SCRIPTED_CHUNK_DELAY_MS: '25', AI_METRICS_PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let out = '';
-  const onData = (d: Buffer) => {
-    out += d.toString();
-    if (process.env.TAILCHAT_HARNESS_VERBOSE) process.stderr.write(`[${label}] ${d}`);
-  };
-  child.stdout!.on('data', onData);
-  child.stderr!.on('data', onData);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => (children.delete(child), resolve(code))));
-  const count = (p: RegExp) => (out.match(new RegExp(p.source, 'g')) ?? []).length;
-  return {
-    output: () => out,
-    count,
-    exited,
-    async waitFor(pattern, timeoutMs = 30_000, times = 1) {
-      const t0 = Date.now();
-      while (count(pattern) < times) {
-        if (child.exitCode !== null) throw new Error(`${label} exited (${child.exitCode}) before ${pattern}:\n${out.slice(-3000)}`);
-        if (Date.now() - t0 > timeoutMs) throw new Error(`${label}: ${pattern} ×${times} not seen in ${timeoutMs} ms:\n${out.slice(-3000)}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      return out.match(pattern)!;
-    },
-    async stop() {
-      if (child.exitCode !== null) return child.exitCode;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      const code = await exited;
-      clearTimeout(timer);
-      return code;
-    },
-  };
+  return startBundleProcess({ AI_ENGINE: 'scripted', AI_SCRIPTED_CHUNK_DELAY_MS: '25', ...env }, label, 'services/botmode/main.ts');
 }
 
 function botEnv(tcUrl: string, app: BotApp, extra: Record<string, string> = {}): Record<string, string> {
@@ -102,7 +54,7 @@ function botEnv(tcUrl: string, app: BotApp, extra: Record<string, string> = {}):
 
 /** The bot's user id, as the bot-mode login reported it. */
 async function readyBotUserId(bot: BotProcess): Promise<string> {
-  await bot.waitFor(/bot mode ready/);
+  await bot.waitForOutput(/bot mode ready/);
   const m = /bot mode ready \{"appId":"[^"]+","botUserId":"([0-9a-f]{24})"/.exec(bot.output());
   if (!m) throw new Error(`no bot user id in:\n${bot.output().slice(-2000)}`);
   return m[1]!;
@@ -287,7 +239,7 @@ describe('bot mode: permissions, a cut connection, token renewal', () => {
   });
 
   it('renews its token before expiry and keeps working with the new one', async () => {
-    await bot.waitFor(/bot token renewed/, 15_000, 3);
+    await bot.waitForOutput(/bot token renewed/, 15_000, 3);
     const prompt = await conv.ask('after renewals');
     expect((await conv.finalReplyTo(prompt)).content).toContain('You said: "after renewals"');
     expect(bot.output()).not.toMatch(/answered 401|socket refused the token/);
@@ -297,16 +249,16 @@ describe('bot mode: permissions, a cut connection, token renewal', () => {
     const before = await conv.ask('before the cut');
     await conv.finalReplyTo(before);
     // Bob can see the reply before the bot has read Tailchat's answer to storing it: wait for that too.
-    await bot.waitFor(new RegExp(`run finished \\{"runId":"tc-${before._id}"`));
+    await bot.waitForOutput(new RegExp(`run finished \\{"runId":"tc-${before._id}"`));
     const joinsBefore = bot.count(/socket reconnected; rooms joined again/);
 
     proxy.cut();
-    await bot.waitFor(/socket unavailable; reconnecting/);
+    await bot.waitForOutput(/socket unavailable; reconnecting/);
     // Posted while the bot cannot hear anything.
     const during = await conv.ask('during the cut');
     await new Promise((r) => setTimeout(r, 1500));
     proxy.restore();
-    await bot.waitFor(/socket reconnected; rooms joined again/, 20_000, joinsBefore + 1);
+    await bot.waitForOutput(/socket reconnected; rooms joined again/, 20_000, joinsBefore + 1);
 
     expect((await conv.finalReplyTo(during, 20_000)).content).toContain('You said: "during the cut"');
     const after = await conv.ask('after the cut');

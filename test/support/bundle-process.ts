@@ -1,7 +1,8 @@
 /**
- * Runs the bundle's own service as a real separate process (`services/node/main.ts` on Node 24
- * through tsx), the way an admin deploys it beside Tailchat. Output is kept for assertions and
- * printed when a test fails.
+ * Runs one of the bundle's entry points as a real separate process on Node 24 through tsx:
+ * the own-process service (`services/node/main.ts`, default) the way an admin deploys it beside
+ * Tailchat, or the bot-mode bridge (`services/botmode/main.ts`). Output is kept for assertions
+ * and printed when a test fails.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -10,7 +11,10 @@ import { REPO_ROOT } from '../tailchat/kit.js';
 export interface BundleProcess {
   readonly pid: number;
   readonly output: () => string;
-  waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<void>;
+  /** How often `pattern` occurs in the output so far. */
+  count(pattern: RegExp): number;
+  /** Waits until `pattern` occurred `times` times (default once). */
+  waitForOutput(pattern: RegExp, timeoutMs?: number, times?: number): Promise<void>;
   /** SIGTERM (graceful: drains runs) and wait for exit. */
   stop(): Promise<number | null>;
   /** SIGKILL, as a crash. */
@@ -23,9 +27,9 @@ process.once('exit', () => {
   for (const p of running) p.kill('SIGKILL');
 });
 
-export function startBundleProcess(env: Record<string, string>, label = 'bundle'): BundleProcess {
+export function startBundleProcess(env: Record<string, string>, label = 'bundle', entry = 'services/node/main.ts'): BundleProcess {
   const tsx = path.join(REPO_ROOT, 'node_modules/.bin/tsx');
-  const child = spawn(tsx, [path.join(REPO_ROOT, 'services/node/main.ts')], {
+  const child = spawn(tsx, [path.join(REPO_ROOT, entry)], {
     cwd: REPO_ROOT,
     // No metrics endpoint unless a test asks for one (several bundles may run at once).
     env: { ...process.env, LOG_LEVEL: 'info', AI_METRICS_PORT: '0', ...env },
@@ -45,15 +49,17 @@ export function startBundleProcess(env: Record<string, string>, label = 'bundle'
       resolve(code);
     }),
   );
+  const count = (pattern: RegExp) => (out.match(new RegExp(pattern.source, 'g')) ?? []).length;
   return {
     pid: child.pid!,
     output: () => out,
     exited,
-    async waitForOutput(pattern, timeoutMs = 30_000) {
+    count,
+    async waitForOutput(pattern, timeoutMs = 30_000, times = 1) {
       const t0 = Date.now();
-      while (!pattern.test(out)) {
+      while (count(pattern) < times) {
         if (child.exitCode !== null) throw new Error(`${label} exited (${child.exitCode}) before ${pattern}:\n${out.slice(-3000)}`);
-        if (Date.now() - t0 > timeoutMs) throw new Error(`${label}: ${pattern} not seen in ${timeoutMs} ms:\n${out.slice(-3000)}`);
+        if (Date.now() - t0 > timeoutMs) throw new Error(`${label}: ${pattern} ×${times} not seen in ${timeoutMs} ms:\n${out.slice(-3000)}`);
         await new Promise((r) => setTimeout(r, 50));
       }
     },

@@ -17,6 +17,7 @@ import { performance } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import moleculer from 'moleculer';
+import { addTailchatStub } from './tailchat-stub.js';
 import { createEventQueue } from '../bridge/engine/event-queue.js';
 import { createEngineRegistry, type EngineFactory } from '../bridge/engine/registry.js';
 import { createScriptedEngine } from '../bridge/engine/scripted/engine.js';
@@ -53,20 +54,7 @@ async function startRig(engine: EngineFactory, intervalMs = INTERVAL_MS): Promis
   const broker = new moleculer.ServiceBroker({ logger: false, nodeID: `bench-${seq}` });
   let notifyListener: (runId: string, at: number) => void = () => undefined;
   let finals = 0;
-  broker.createService({ name: 'user', actions: { ensurePluginBot: () => BOT, getUserInfo: (ctx: moleculer.Context<{ userId: string }>) => ({ _id: ctx.params.userId, type: ctx.params.userId === BOT ? 'pluginBot' : 'normalUser' }) } });
-  broker.createService({ name: 'group', actions: { getUserAllPermissions: () => [], getGroupInfo: (ctx: moleculer.Context<{ groupId: string }>) => ({ _id: ctx.params.groupId, owner: USER }) } });
-  broker.createService({ name: 'group.extra', actions: { getGroupData: () => ({ data: null }), saveGroupData: () => true } });
-  broker.createService({ name: 'chat.converse', actions: { findConverseInfo: () => ({ members: [USER, BOT] }) } });
-  broker.createService({
-    name: 'chat.message',
-    actions: {
-      sendMessage: (ctx: moleculer.Context<{ converseId: string }>) => {
-        finals++;
-        return { _id: oid(), converseId: ctx.params.converseId };
-      },
-      getMessage: () => null,
-    },
-  });
+  addTailchatStub(broker, { botUserId: BOT, ownerUserId: USER, nextId: oid, onFinal: () => void finals++ });
   broker.createService({
     name: 'gateway',
     actions: {

@@ -5,11 +5,14 @@
  */
 import { z } from 'zod';
 import { groupSettings } from '../protocol/actions.js';
+import { DEFAULT_ALLOWED_TYPES } from '../bridge/attachments/policy.js';
 
 const transporterUrl = z
   .string()
   .regex(/^(redis|rediss|nats|tcp|mqtt|amqp):\/\//, 'must be a Moleculer transporter URL such as nats://host:4222 or redis://host:6379')
   .optional();
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
 
 export const scriptedEngineConfig = z.object({
   /** Delay between streamed chunks; the scripted engine is deterministic and offline. */
@@ -126,6 +129,27 @@ export const configSchema = z.object({
       maxRuns: z.number().int().min(1).default(500),
       /** Runs waiting per runner instance; beyond that a prompt is refused with a message. */
       maxQueued: z.number().int().min(0).default(200),
+      /** Images and files in a prompt (bridge/attachments/); fetched only from Tailchat (see `tailchat`). */
+      attachments: z
+        .object({
+          /** Per prompt; 0 = attachments are refused with a message. */
+          maxCount: z.number().int().min(0).max(20).default(4),
+          /** Per file; at most 16 MB, because the OpenClaw gateway takes ≤ 25 MB per request (base64). */
+          maxBytes: z.number().int().min(1).max(16 * 1024 * 1024).default(4 * 1024 * 1024),
+          /** MIME types accepted after sniffing the bytes (`image/*` allowed). */
+          allowedTypes: z.array(z.string().regex(/^([\w.+-]+|\*)\/([\w.+-]+|\*)$/, 'must be a MIME type such as image/png or image/*')).min(1).default(DEFAULT_ALLOWED_TYPES),
+          fetchTimeoutMs: z.number().int().min(1000).default(20_000),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+  /** Tailchat's own file storage: the only place attachments are fetched from (bridge/attachments/url-guard.ts). */
+  tailchat: z
+    .object({
+      /** Tailchat's base URL as this process reaches it: `{BACKEND}` in file links, files under `<url>/static/`. Bot mode: botMode.url when unset. */
+      url: httpUrl.optional(),
+      /** Further URL prefixes Tailchat's files are served under (its STATIC_URL, a CDN). */
+      fileUrls: z.array(httpUrl).default([]),
     })
     .prefault({}),
   stream: z
@@ -134,9 +158,18 @@ export const configSchema = z.object({
       intervalMs: z.number().int().min(50).max(5000).default(250),
     })
     .prefault({}),
-  /** Shared state across instances (rate-limit counters); none = per-instance memory. */
+  /** Shared state across instances (rate-limit counters, the run ledger); none = per-instance memory. */
   state: z
-    .object({ redisUrl: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional() })
+    .object({
+      redisUrl: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+      /** A run whose runner has not renewed its lease for this long is adopted by another runner. */
+      runLeaseMs: z.number().int().min(1000).default(10_000),
+      /** How often a runner renews its leases and looks for runs to adopt; well under the lease. */
+      runHeartbeatMs: z.number().int().min(100).default(3_000),
+      /** How long private tool output is kept for its viewers (bridge/privacy/store.ts). */
+      toolOutputTtlMs: z.number().int().min(60_000).default(30 * 24 * 60 * 60_000),
+    })
+    .refine((s) => s.runHeartbeatMs * 2 <= s.runLeaseMs, { message: 'runHeartbeatMs must be at most half of runLeaseMs', path: ['runHeartbeatMs'] })
     .prefault({}),
   /**
    * Bot mode (services/botmode/main.ts): the bridge as a Tailchat open-platform bot, over

@@ -16,6 +16,8 @@ export const PERMISSIONS = {
 } as const;
 
 export const stopRunParams = z.object({ runId: z.string().min(1) });
+/** Answer the same prompt again (bridge/chat/regenerate.ts); `runId` is any attempt's run id. */
+export const regenerateParams = z.object({ runId: z.string().min(1).max(128) });
 export const resolveApprovalParams = z.object({
   runId: z.string().min(1),
   approvalId: z.string().min(1),
@@ -24,6 +26,9 @@ export const resolveApprovalParams = z.object({
 
 export const triggerMode = z.enum(['mention', 'prefix', 'all']);
 export const sessionScope = z.enum(['group', 'panel', 'thread']);
+/** Who sees tool arguments and results in a group (bridge/privacy/): absent = 'private'. */
+export const toolOutputVisibility = z.enum(['private', 'everyone']);
+export type ToolOutputVisibility = z.infer<typeof toolOutputVisibility>;
 
 /** What an admin sets per group (stored in Tailchat's own group data). */
 export const groupSettings = z.object({
@@ -38,6 +43,10 @@ export const groupSettings = z.object({
   sessionScope,
   /** When set, only these users (and the group owner) may decide approvals. */
   approvers: z.array(z.string()).optional(),
+  /** Tokens the group may use per UTC month; null/absent = no budget (bridge/usage/budget.ts). */
+  monthlyTokenBudget: z.number().int().positive().max(1e12).nullable().optional(),
+  /** 'private' (the default): tool arguments and results only for the requester and approvers. */
+  toolOutput: toolOutputVisibility.optional(),
 });
 export type GroupSettings = z.infer<typeof groupSettings>;
 export const getGroupSettingsParams = z.object({ groupId: z.string().min(1) });
@@ -46,9 +55,32 @@ export const saveGroupSettingsParams = z.object({
   settings: groupSettings.partial(),
 });
 
+/** A UTC month, `YYYY-MM`. */
+export const usageMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM');
+export const getUsageParams = z.object({ groupId: z.string().min(1), month: usageMonth.optional() });
+export const getAuditLogParams = z.object({ groupId: z.string().min(1), limit: z.number().int().min(1).max(500).optional() });
+
+/** The private details of one tool call of a run (only the requester and approvers get them). */
+export const getToolOutputParams = z.object({ runId: z.string().min(1).max(128), toolCallId: z.string().min(1).max(256) });
+/** Whether the caller may see a run's private tool details (the card offers "Show details"). */
+export const getToolOutputAccessParams = z.object({ runId: z.string().min(1).max(128) });
+/** What getToolOutput answers: the kept arguments and result (size-capped on the runner). */
+export interface ToolOutputView {
+  name: string;
+  args?: unknown;
+  result?: unknown;
+  /** Something was cut to the stored size cap. */
+  truncated?: boolean;
+}
+
 export const ACTIONS = {
   stopRun: 'stopRun',
+  regenerate: 'regenerate',
   resolveApproval: 'resolveApproval',
   getGroupSettings: 'getGroupSettings',
   saveGroupSettings: 'saveGroupSettings',
+  getUsage: 'getUsage',
+  getAuditLog: 'getAuditLog',
+  getToolOutput: 'getToolOutput',
+  getToolOutputAccess: 'getToolOutputAccess',
 } as const;

@@ -92,6 +92,11 @@ export const aiMeta = z.object({
    * shows the whole reply there), later parts carry only the readable text of their slice.
    */
   part: z.object({ index: z.number().int().min(1), count: z.number().int().min(1) }).optional(),
+  /**
+   * Regenerated replies only (protocol/run-id.ts): attempt `n` (≥ 2) at the same prompt as the
+   * first answer `of` (its run id). Absent = the first answer.
+   */
+  attempt: z.object({ n: z.number().int().min(2), of: z.string() }).optional(),
 });
 
 export type MarkdownBlock = z.infer<typeof markdownBlock>;

@@ -260,7 +260,8 @@ async function main(): Promise<void> {
           OPENCLAW_DEVICE_IDENTITY_PATH: path.join(STACK_DIR, 'openclaw-device.json'),
         }
       : { AI_ENGINE: engine };
-  bundle = startBundleProcess({ TRANSPORTER: tc!.transporter, TAILCHAT_NAMESPACE: tc!.namespace, ...engineEnv }, 'bundle');
+  // AI_TAILCHAT_URL: images and files in prompts are fetched from this Tailchat's /static/ (README "Attachments").
+  bundle = startBundleProcess({ TRANSPORTER: tc!.transporter, TAILCHAT_NAMESPACE: tc!.namespace, AI_TAILCHAT_URL: tc!.url, ...engineEnv }, 'bundle');
   writeState();
 
   await waitForHealthServices(tc!.url, [PLUGIN, `${PLUGIN}.runner`], 90_000);

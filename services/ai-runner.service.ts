@@ -9,7 +9,13 @@ import { z } from 'zod';
 import type { EngineRegistry } from '../bridge/engine/registry.js';
 import { parseRunJob } from '../bridge/run/job.js';
 import { createRunner, type Runner } from '../bridge/run/runner.js';
+import { createMemoryLedger, type RunLedger } from '../bridge/run/ledger.js';
+import { createRedisLedger } from '../bridge/run/ledger-redis.js';
 import { trackRunner } from '../bridge/observability/metrics.js';
+import { createMemoryToolOutputStore, createRedisToolOutputStore, type ToolOutputStore } from '../bridge/privacy/store.js';
+import { createUsageRecorder } from '../bridge/usage/recorder.js';
+import { createUsageStore } from '../bridge/usage/store.js';
+import { acquireRedis, type SharedRedis } from '../bridge/state/shared-redis.js';
 import { resolveBotUserId } from '../bridge/tailchat/bot-user.js';
 import { createTailchatHost } from '../bridge/tailchat/host.js';
 import type { BundleConfig } from '../config/schema.js';
@@ -24,6 +30,8 @@ export interface RunnerServiceOptions {
   drainTimeoutMs?: number;
 }
 
+const getToolOutputParams = z.object({ runId: z.string().min(1), toolCallId: z.string().min(1) });
+
 const resolveApprovalParams = z.object({
   runId: z.string(),
   approvalId: z.string(),
@@ -36,6 +44,12 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
   let runner: Runner | undefined;
   let broker: ServiceBroker;
   let untrack: (() => void) | undefined;
+  /** Redis when configured: the run ledger, usage counts and private tool output are then shared by every runner. */
+  let shared: SharedRedis | undefined;
+  /** Private tool output for getToolOutput (bridge/privacy/). */
+  let toolOutputs: ToolOutputStore | undefined;
+  /** In-flight runs, for the idempotency guard and adoption (bridge/run/ledger.ts). */
+  let ledger: RunLedger | undefined;
 
   const getRunner = async (): Promise<Runner> => {
     if (runner) return runner;
@@ -50,7 +64,10 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
       runTimeoutMs: config.limits.runTimeoutMs,
       approvalTtlMs: config.limits.approvalTtlMs,
       logger: adaptLogger(broker.getLogger(RUNNER_SERVICE)),
-    }, { maxActive: config.limits.maxRuns, maxPerGroup: config.limits.maxRunsPerGroup, maxQueued: config.limits.maxQueued });
+      ...(toolOutputs ? { toolOutputs } : {}),
+      recordUsage: createUsageRecorder(createUsageStore(host, shared?.redis), adaptLogger(broker.getLogger(RUNNER_SERVICE))),
+    }, { maxActive: config.limits.maxRuns, maxPerGroup: config.limits.maxRunsPerGroup, maxQueued: config.limits.maxQueued },
+    { ...(ledger ? { ledger } : {}), heartbeatMs: config.state.runHeartbeatMs });
     return runner;
   };
 
@@ -63,7 +80,7 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
         params: { job: 'object' },
         async handler(ctx: Context<{ job: unknown }>) {
           const job = parseRunJob(ctx.params.job);
-          const accepted = (await getRunner()).start(job);
+          const accepted = await (await getRunner()).start(job);
           return { accepted };
         },
       },
@@ -72,6 +89,14 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
         params: { sessionKey: 'string' },
         async handler(ctx: Context<{ sessionKey: string }>) {
           return runner ? runner.abortSession(ctx.params.sessionKey) : false;
+        },
+      },
+      activeRuns: {
+        visibility: 'public',
+        params: { runIds: { type: 'array', items: 'string', max: 1000 } },
+        // Which of these runs this instance executes or queues (Regenerate waits for them).
+        async handler(ctx: Context<{ runIds: string[] }>) {
+          return runner ? ctx.params.runIds.filter((id) => runner!.whenDone(id) !== undefined) : [];
         },
       },
       abortRun: {
@@ -104,6 +129,15 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
           return { text: (await (await getRunner()).stats(ctx.params.engineId, ctx.params.userId)) ?? null };
         },
       },
+      getToolOutput: {
+        visibility: 'public',
+        params: { runId: 'string', toolCallId: 'string' },
+        // The chat side checked the caller (requester or approver); this only reads the store.
+        async handler(ctx: Context<unknown>) {
+          const p = getToolOutputParams.parse(ctx.params);
+          return { output: (await toolOutputs?.get(p.runId, p.toolCallId)) ?? null };
+        },
+      },
       health: {
         visibility: 'public',
         async handler() {
@@ -121,6 +155,13 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
     },
     created(this: { broker: ServiceBroker }) {
       broker = this.broker;
+      const logger = adaptLogger(broker.getLogger(RUNNER_SERVICE));
+      shared = config.state.redisUrl ? acquireRedis(config.state.redisUrl, logger) : undefined;
+      const ttlMs = config.state.toolOutputTtlMs;
+      toolOutputs = shared ? createRedisToolOutputStore(shared.redis, { ttlMs }) : createMemoryToolOutputStore({ ttlMs });
+      const owner = broker.nodeID;
+      const leaseMs = config.state.runLeaseMs;
+      ledger = shared ? createRedisLedger(shared.redis, { owner, leaseMs, logger }) : createMemoryLedger({ owner, leaseMs });
       // Metrics: this instance's active and queued runs, read at scrape time.
       untrack = trackRunner({ activeCount: () => runner?.activeCount() ?? 0, queuedCount: () => runner?.queuedCount() ?? 0 });
     },
@@ -131,8 +172,11 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
       if (runner) {
         const timeout = new Promise((r) => setTimeout(r, opts.drainTimeoutMs ?? 30_000).unref());
         await Promise.race([runner.drain(), timeout]);
+        runner.close();
       }
+      // A run still going after the drain timeout keeps its record: its lease lapses and another runner adopts it.
       await engines.close();
+      await shared?.release();
       untrack?.();
     },
   } as ServiceSchema;

@@ -8,15 +8,24 @@ import type { Context, ServiceBroker, ServiceSchema } from 'moleculer';
 import moleculer from 'moleculer';
 import { TEXT } from '../bridge/chat/texts.js';
 import { handleMessageEvent, type ChatDeps, type RunnerClient } from '../bridge/chat/handle-message.js';
+import { regenerate, RegenerateError, type RegenerateRefusal } from '../bridge/chat/regenerate.js';
+import { parseRunId } from '../protocol/run-id.js';
 import { createPermissionChecker, type Capability, type PermissionChecker } from '../bridge/permission/check.js';
+import { createApproverCheck, type ApproverCheck } from '../bridge/permission/approver.js';
+import { mayViewToolOutput } from '../bridge/privacy/visibility.js';
 import { createGroupSettingsStore, type GroupSettingsStore } from '../bridge/settings/group-settings.js';
 import { createBotUserDetector, resolveBotUserId } from '../bridge/tailchat/bot-user.js';
 import { createTailchatHost, type TailchatHost } from '../bridge/tailchat/host.js';
-import { createMemoryCounterStore, createRateLimiter, createRedisCounterStore } from '../bridge/limits/rate-limit.js';
-import { Redis } from 'ioredis';
+import { createFallbackCounterStore, createMemoryCounterStore, createRateLimiter, createRedisCounterStore } from '../bridge/limits/rate-limit.js';
+import { acquireRedis } from '../bridge/state/shared-redis.js';
+import { createRedisLedgerReader } from '../bridge/run/ledger-redis.js';
+import { reachRunOwner } from '../bridge/run/ledger-routing.js';
 import type { RunJob } from '../bridge/run/execute.js';
+import { runnerForSession } from '../bridge/run/affinity.js';
 import type { BundleConfig } from '../config/schema.js';
-import { ACTIONS, getGroupSettingsParams, resolveApprovalParams, saveGroupSettingsParams, stopRunParams, type GroupSettings } from '../protocol/actions.js';
+import { ACTIONS, getGroupSettingsParams, regenerateParams, resolveApprovalParams, saveGroupSettingsParams, stopRunParams, type GroupSettings } from '../protocol/actions.js';
+import { getToolOutputAccessParams, getToolOutputParams, type ToolOutputView } from '../protocol/actions.js';
+import { createAdminActions, type AdminState } from './admin-actions.js';
 import { adaptLogger } from './logger.js';
 import { CHAT_SERVICE, RUNNER_SERVICE } from './names.js';
 
@@ -25,11 +34,17 @@ const { MoleculerClientError } = moleculer.Errors;
 interface ChatState {
   host: TailchatHost;
   closeStore?: () => Promise<void>;
+  /** Which runner executes a run (the shared run ledger; only with Redis). */
+  ownerOf?: (runId: string) => Promise<string | undefined>;
   settings: GroupSettingsStore;
   can: PermissionChecker;
+  /** 'approve' narrowed to the group's named approvers (bridge/permission/approver.ts). */
+  isApprover: ApproverCheck;
   botUserId?: Promise<string>;
   /** Everything a message needs but the bot id and the runner (which rides the event's context). */
   baseDeps: Omit<ChatDeps, 'botUserId' | 'runner'>;
+  /** Usage counters and the audit log (services/admin-actions.ts). */
+  admin: AdminState;
 }
 
 type AuthedContext<P> = Context<P, { userId?: string }>;
@@ -39,6 +54,13 @@ export function createAiService(config: BundleConfig): ServiceSchema {
   let broker: ServiceBroker;
 
   const defaults: GroupSettings = { ...config.groupDefaults, engine: config.groupDefaults.engine ?? config.engines.default };
+  const admin = createAdminActions({
+    state: () => state.admin,
+    logger: () => adaptLogger(broker.getLogger(CHAT_SERVICE)),
+    requireUser: (ctx) => requireUser(ctx),
+    requireCapability: (groupId, userId, capability) => requireCapability(groupId, userId, capability),
+    parse: (schema, value) => parse(schema, value),
+  });
 
   const botUserId = () => {
     state.botUserId ??= broker
@@ -53,7 +75,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
 
   const runnerClient = (ctx: Context, receivedAt?: number): RunnerClient => ({
     async start(job: RunJob) {
-      await ctx.call(`${RUNNER_SERVICE}.startRun`, { job: receivedAt === undefined ? job : { ...job, receivedAt } });
+      return startOnSessionRunner(broker, ctx, receivedAt === undefined ? job : { ...job, receivedAt });
     },
     async abortSession(sessionKey) {
       return anyRunnerSaysTrue(await askEveryRunner(broker, ctx, 'abortSession', { sessionKey }));
@@ -69,6 +91,15 @@ export function createAiService(config: BundleConfig): ServiceSchema {
     },
   });
 
+  /** The runner that executes `runId` (ledger), else every runner; only the owner acts (bridge/run/ledger-routing.ts). */
+  const askRunOwner = (ctx: Context, runId: string, action: string, params: Record<string, unknown>, acted: (r: unknown) => boolean) =>
+    reachRunOwner<unknown>(runId, {
+      ...(state.ownerOf ? { ownerOf: state.ownerOf } : {}),
+      callOn: (nodeID) => ctx.call(`${RUNNER_SERVICE}.${action}`, params, { nodeID }),
+      callEvery: () => askEveryRunner(broker, ctx, action, params),
+      acted,
+    });
+
   const requireUser = (ctx: AuthedContext<unknown>): string => {
     const userId = ctx.meta.userId;
     if (!userId) throw new MoleculerClientError('Sign in to use the AI assistant.', 401, 'UNAUTHORIZED');
@@ -80,6 +111,13 @@ export function createAiService(config: BundleConfig): ServiceSchema {
       throw new MoleculerClientError(`You do not have the "${capability}" permission of the AI assistant in this group.`, 403, 'FORBIDDEN', { capability });
     }
   };
+  /** Deciding approvals: the approver rule, with the refusal saying which part failed. */
+  const requireApprover = async (groupId: string, userId: string) => {
+    const result = await state.isApprover(groupId, userId);
+    if (result.allowed) return;
+    if (result.reason === 'not-named') throw new MoleculerClientError('Only the named approvers of this group can decide this.', 403, 'FORBIDDEN', { capability: 'approve' });
+    throw new MoleculerClientError('You do not have the "approve" permission of the AI assistant in this group.', 403, 'FORBIDDEN', { capability: 'approve' });
+  };
   const parse = <T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown): T => {
     const r = schema.safeParse(value);
     if (!r.success) {
@@ -87,9 +125,25 @@ export function createAiService(config: BundleConfig): ServiceSchema {
     }
     return r.data;
   };
+  /** Private tool output of a run (bridge/privacy/): its requester, or an approver of its group. */
+  const toolViewOf = async (ctx: Context, runId: string, userId: string): Promise<{ allowed: boolean; groupId?: string }> => {
+    const origin = await runOrigin(ctx, runId, userId);
+    const approver = origin.requester !== userId && origin.groupId ? (await state.isApprover(origin.groupId, userId)).allowed : false;
+    return { allowed: mayViewToolOutput(origin, userId, approver), ...(origin.groupId ? { groupId: origin.groupId } : {}) };
+  };
+  /** With shared Redis any runner has it; without, only the runner that ran the tool: then ask them all. */
+  const toolOutputFromRunners = async (ctx: Context, params: { runId: string; toolCallId: string }): Promise<ToolOutputView | undefined> => {
+    type Answer = { output?: ToolOutputView | null } | null;
+    const first = (await ctx.call(`${RUNNER_SERVICE}.getToolOutput`, params).catch(() => null)) as Answer;
+    if (first?.output) return first.output;
+    for (const r of await askEveryRunner(broker, ctx, 'getToolOutput', params)) {
+      if (r.status === 'fulfilled' && (r.value as Answer)?.output) return (r.value as { output: ToolOutputView }).output;
+    }
+    return undefined;
+  };
   /** The run's group and requester, read from the prompt message itself (stateless: any instance can answer). */
   const runOrigin = async (ctx: Context, runId: string, userId: string) => {
-    const messageId = runId.startsWith('tc-') ? runId.slice(3) : runId;
+    const messageId = parseRunId(runId)?.messageId ?? runId;
     const message = (await ctx.call('chat.message.getMessage', { messageId }, { meta: { userId } }).catch(() => null)) as {
       groupId?: string;
       author?: string;
@@ -134,7 +188,28 @@ export function createAiService(config: BundleConfig): ServiceSchema {
           const { runId } = parse(stopRunParams, ctx.params);
           const origin = await runOrigin(ctx, runId, userId);
           if (origin.groupId && origin.requester !== userId) await requireCapability(origin.groupId, userId, 'approve');
-          return { stopped: anyRunnerSaysTrue(await askEveryRunner(broker, ctx, 'abortRun', { runId })) };
+          return { stopped: (await askRunOwner(ctx, runId, 'abortRun', { runId }, (r) => r === true)) === true };
+        },
+      },
+      [ACTIONS.regenerate]: {
+        params: { runId: 'string' },
+        async handler(ctx: AuthedContext<unknown>) {
+          const userId = requireUser(ctx);
+          const { runId } = parse(regenerateParams, ctx.params);
+          const chat: ChatDeps = { ...state.baseDeps, botUserId: await botUserId(), runner: runnerClient(ctx) };
+          try {
+            return await regenerate(runId, userId, {
+              chat,
+              readMessage: (messageId, asUserId) => ctx.call('chat.message.getMessage', { messageId }, { meta: { userId: asUserId } }),
+              activeRuns: async (runIds) => {
+                const answers = await askEveryRunner(broker, ctx, 'activeRuns', { runIds });
+                return answers.flatMap((a) => (a.status === 'fulfilled' && Array.isArray(a.value) ? (a.value as string[]) : []));
+              },
+            });
+          } catch (err) {
+            if (err instanceof RegenerateError) throw new MoleculerClientError(err.message, REGENERATE_STATUS[err.kind], err.kind.toUpperCase().replace(/-/g, '_'));
+            throw err;
+          }
         },
       },
       [ACTIONS.resolveApproval]: {
@@ -144,14 +219,37 @@ export function createAiService(config: BundleConfig): ServiceSchema {
           const p = parse(resolveApprovalParams, ctx.params);
           const origin = await runOrigin(ctx, p.runId, userId);
           if (origin.groupId) {
-            await requireCapability(origin.groupId, userId, 'approve');
-            const { approvers } = await state.settings.get(origin.groupId);
-            if (approvers?.length && !approvers.includes(userId) && (await state.host.getGroupInfo(origin.groupId))?.owner !== userId) {
-              throw new MoleculerClientError('Only the named approvers of this group can decide this.', 403, 'FORBIDDEN', { capability: 'approve' });
-            }
+            await requireApprover(origin.groupId, userId);
             broker.getLogger(CHAT_SERVICE).info('audit: approval decided', { groupId: origin.groupId, runId: p.runId, approvalId: p.approvalId, decision: p.decision, by: userId });
           } else if (origin.requester !== userId) throw new MoleculerClientError('Only the requester can approve here.', 403, 'FORBIDDEN');
-          return ctx.call(`${RUNNER_SERVICE}.resolveApproval`, { ...p, decidedBy: userId });
+          const resolved = await askRunOwner(ctx, p.runId, 'resolveApproval', { ...p, decidedBy: userId }, (r) => (r as { resolved?: boolean } | null)?.resolved === true);
+          if (!resolved) throw new MoleculerClientError('This request is not pending any more (its reply has ended).', 409, 'NOT_PENDING');
+          if (origin.groupId) await admin.audit(origin.groupId, userId, 'approval.decided', { runId: p.runId, approvalId: p.approvalId, decision: p.decision });
+          return resolved;
+        },
+      },
+      [ACTIONS.getToolOutputAccess]: {
+        params: { runId: 'string' },
+        async handler(ctx: AuthedContext<unknown>) {
+          const userId = requireUser(ctx);
+          const { runId } = parse(getToolOutputAccessParams, ctx.params);
+          return { allowed: (await toolViewOf(ctx, runId, userId)).allowed };
+        },
+      },
+      [ACTIONS.getToolOutput]: {
+        params: { runId: 'string', toolCallId: 'string' },
+        async handler(ctx: AuthedContext<unknown>) {
+          const userId = requireUser(ctx);
+          const p = parse(getToolOutputParams, ctx.params);
+          const view = await toolViewOf(ctx, p.runId, userId);
+          if (!view.allowed) {
+            throw new MoleculerClientError('Only the requester and the approvers of this group can see the details of this tool call.', 403, 'FORBIDDEN', { capability: 'approve' });
+          }
+          const output = await toolOutputFromRunners(ctx, p);
+          if (!output) throw new MoleculerClientError('The details of this tool call are no longer kept.', 404, 'NOT_FOUND');
+          broker.getLogger(CHAT_SERVICE).info('audit: private tool output read', { runId: p.runId, toolCallId: p.toolCallId, by: userId });
+          if (view.groupId) await admin.audit(view.groupId, userId, 'tool-output.read', { runId: p.runId, toolCallId: p.toolCallId });
+          return { output };
         },
       },
       [ACTIONS.getGroupSettings]: {
@@ -171,29 +269,38 @@ export function createAiService(config: BundleConfig): ServiceSchema {
           const userId = requireUser(ctx);
           const p = parse(saveGroupSettingsParams, ctx.params);
           await requireCapability(p.groupId, userId, 'configure');
+          const before = await state.settings.get(p.groupId);
           const settings = await state.settings.save(p.groupId, p.settings);
           broker.getLogger(CHAT_SERVICE).info('audit: group settings changed', { groupId: p.groupId, by: userId, settings });
+          await admin.auditSettings(p.groupId, userId, before, settings);
           return { settings };
         },
       },
+      ...admin.actions,
     },
     created(this: { broker: ServiceBroker }) {
       broker = this.broker;
       const host = createTailchatHost((action, params, opts) => broker.call(action, params, opts));
       // Counters shared by every instance when Redis is configured, else per instance.
-      const redis = config.state.redisUrl ? new Redis(config.state.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2 }) : undefined;
-      // Without a listener ioredis prints "Unhandled error event" to stderr on every retry (not a log line).
-      redis?.on('error', (err: Error) => broker.getLogger(CHAT_SERVICE).warn('shared Redis unavailable', { error: err.message }));
-      const store = redis ? createRedisCounterStore(redis) : createMemoryCounterStore();
+      const shared = config.state.redisUrl ? acquireRedis(config.state.redisUrl, adaptLogger(broker.getLogger(CHAT_SERVICE))) : undefined;
+      const redis = shared?.redis;
+      const store = redis
+        ? createFallbackCounterStore(createRedisCounterStore(redis), createMemoryCounterStore(), (err) =>
+            broker.getLogger(CHAT_SERVICE).warn('rate limits counted per instance while shared Redis is unavailable', { error: String(err) }),
+          )
+        : createMemoryCounterStore();
       const settings = createGroupSettingsStore(host, defaults);
       const can = createPermissionChecker(host, config.permissions);
       const rateLimit = createRateLimiter(store, config.limits);
       const isBot = createBotUserDetector(host);
+      const adminState = admin.createState(host, redis, settings);
       state = {
+        admin: adminState,
         host,
-        ...(redis ? { closeStore: async () => void (await redis.quit()) } : {}),
+        ...(shared ? { closeStore: () => shared.release(), ownerOf: createRedisLedgerReader(shared.redis).ownerOf } : {}),
         settings,
         can,
+        isApprover: createApproverCheck({ can, settings, host }),
         baseDeps: {
           host,
           botNickname: config.bot.nickname,
@@ -202,7 +309,9 @@ export function createAiService(config: BundleConfig): ServiceSchema {
           isBot,
           dmEnabled: config.dm.enabled,
           maxPromptChars: config.limits.maxPromptChars,
+          attachments: config.limits.attachments,
           rateLimit,
+          budget: adminState.budget,
           defaultEngine: config.engines.default,
           dmAgentId: config.groupDefaults.agentId,
           logger: adaptLogger(broker.getLogger(CHAT_SERVICE)),
@@ -228,9 +337,54 @@ interface EndpointRegistry {
  * it): a run lives on exactly one runner, and stopping or resetting must reach that one.
  */
 function askEveryRunner(broker: ServiceBroker, ctx: Context, action: string, params: Record<string, unknown>): Promise<PromiseSettledResult<unknown>[]> {
-  const list = (broker.registry as unknown as EndpointRegistry).getActionEndpoints(`${RUNNER_SERVICE}.${action}`);
-  const nodes = [...new Set((list?.endpoints ?? []).filter((e) => e.state).map((e) => e.id))];
-  return Promise.allSettled(nodes.map((nodeID) => ctx.call(`${RUNNER_SERVICE}.${action}`, params, { nodeID })));
+  return Promise.allSettled(runnerNodes(broker, action).map((nodeID) => ctx.call(`${RUNNER_SERVICE}.${action}`, params, { nodeID })));
 }
+
+/** Node ids of the live runner instances that offer `action`. */
+function runnerNodes(broker: ServiceBroker, action: string): string[] {
+  const list = (broker.registry as unknown as EndpointRegistry).getActionEndpoints(`${RUNNER_SERVICE}.${action}`);
+  return [...new Set((list?.endpoints ?? []).filter((e) => e.state).map((e) => e.id))];
+}
+
+/**
+ * Hands a job to the runner that owns its session (bridge/run/affinity.ts). If that runner has
+ * just gone (killed: the cluster still lists it until its heartbeat times out, and a call to it
+ * times out), the next runner by the same hashing takes it. A second start is harmless: the
+ * run ledger lets only one runner claim a run id, so a runner that got the job before it went
+ * silent makes the next one refuse it (and adopt it once its lease expires).
+ */
+async function startOnSessionRunner(broker: ServiceBroker, ctx: Context, job: RunJob): Promise<boolean> {
+  // false: some runner already has this run id (a redelivery, or a second click on Regenerate).
+  const accepted = (answer: unknown) => (answer as { accepted?: boolean } | null)?.accepted !== false;
+  const runners = runnerNodes(broker, 'startRun');
+  const unreachable: string[] = [];
+  for (;;) {
+    const nodeID = runnerForSession(job.request.sessionKey, runners.filter((id) => !unreachable.includes(id)));
+    try {
+      return accepted(await ctx.call(`${RUNNER_SERVICE}.startRun`, { job }, nodeID ? { nodeID } : {}));
+    } catch (err) {
+      if (!nodeID || !isUnreachable(err)) throw err;
+      unreachable.push(nodeID);
+      broker.getLogger(CHAT_SERVICE).warn('runner unreachable; handing the run to the next one', { runId: job.request.runId, nodeID, error: (err as Error).name });
+    }
+  }
+}
+
+/** The called node is not there (any more), or did not answer in time (killed, not yet noticed). */
+function isUnreachable(err: unknown): boolean {
+  const { ServiceNotAvailableError, ServiceNotFoundError, RequestRejectedError, RequestTimeoutError } = moleculer.Errors;
+  return err instanceof ServiceNotAvailableError || err instanceof ServiceNotFoundError || err instanceof RequestRejectedError || err instanceof RequestTimeoutError;
+}
+
+/** HTTP status of each Regenerate refusal (the web client shows the message as a toast). */
+const REGENERATE_STATUS: Record<RegenerateRefusal, number> = {
+  'not-found': 404,
+  forbidden: 403,
+  running: 409,
+  'not-a-prompt': 422,
+  'rate-limited': 429,
+  unavailable: 503,
+  refused: 409,
+};
 
 const anyRunnerSaysTrue = (results: PromiseSettledResult<unknown>[]) => results.some((r) => r.status === 'fulfilled' && r.value === true);

@@ -11,14 +11,22 @@ import type { PermissionChecker } from '../permission/check.js';
 import { sessionKeyFor } from '../session/keys.js';
 import type { GroupSettingsStore } from '../settings/group-settings.js';
 import type { RateLimiter } from '../limits/rate-limit.js';
+import type { BudgetCheck } from '../usage/budget.js';
 import type { TailchatHost } from '../tailchat/host.js';
 import { decide, type Decision, type Place } from '../trigger/decide.js';
+import { runIdFor } from '../../protocol/run-id.js';
 import { TEXT } from './texts.js';
-import { chunkLines, COMBINE_INSTRUCTION, parseCount, readHistory, SUMMARY_INSTRUCTION, transcriptLines } from './summarize.js';
+import { chunkLines, parseSummaryRequest, transcriptLines } from './summarize.js';
+import { selectSummarySource } from './summary-source.js';
+import { toolOutputFor, type ToolOutputVisibility } from '../privacy/visibility.js';
+import { attachmentsOfPrompt, promptWithAttachments } from '../attachments/parse.js';
+import { checkCount, type AttachmentLimits } from '../attachments/policy.js';
+import type { AttachmentRef } from '../engine/types.js';
 
 /** How the chat side reaches the engine side (over the broker, or directly in tests). */
 export interface RunnerClient {
-  start(job: RunJob): Promise<void>;
+  /** false: a run with this id was started before (a redelivery, or a second Regenerate racing). */
+  start(job: RunJob): Promise<boolean | void>;
   /** Stops the session's running reply; resolves true if one was running. */
   abortSession(sessionKey: string): Promise<boolean>;
   reset(engineId: string, sessionKey: string): Promise<void>;
@@ -38,22 +46,29 @@ export interface ChatDeps {
   maxPromptChars: number;
   /** Per-user / per-group prompt rate; absent = unlimited. */
   rateLimit?: RateLimiter;
+  /** Attachments per prompt (config limits.attachments); absent = only the runner checks. */
+  attachments?: Pick<AttachmentLimits, 'maxCount'>;
+  /** The group's monthly token budget (bridge/usage/budget.ts); absent = no budgets. */
+  budget?: BudgetCheck;
   defaultEngine: string;
   dmAgentId: string;
   logger: Logger;
+  /**
+   * Where refusals and short answers go; absent = a bot reply to the prompt message. Regenerate
+   * (bridge/chat/regenerate.ts) hands them back to the user who clicked, as the action's error.
+   */
+  respond?: (text: string) => Promise<void>;
 }
 
 export type HandleOutcome =
   | { kind: 'invalid'; error: string }
   | { kind: 'ignored'; reason: string }
-  | { kind: 'refused'; reason: string }
+  | { kind: 'refused'; reason: string; runId?: string }
   | { kind: 'command'; command: string }
   | { kind: 'started'; runId: string; sessionKey: string; engine: string };
 
 /** Derived from the Tailchat message id, so a redelivered event maps to the same run. */
-export function runIdFor(messageId: string): string {
-  return `tc-${messageId}`;
-}
+export { runIdFor };
 
 export async function handleMessageEvent(payload: unknown, deps: ChatDeps): Promise<HandleOutcome> {
   const parsed = parseUpdateMessageEvent(payload);
@@ -67,16 +82,7 @@ export async function handleMessageEvent(payload: unknown, deps: ChatDeps): Prom
   if (event.author === deps.botUserId || event.author === SYSTEM_USER_ID) return { kind: 'ignored', reason: 'own-or-system' };
   if (await deps.isBot(event.author)) return { kind: 'ignored', reason: 'bot-author' };
 
-  let settings: GroupSettings | undefined;
-  let place: Place;
-  if (event.groupId) {
-    settings = await deps.settings.get(event.groupId);
-    place = { kind: 'group', settings };
-  } else {
-    const withBot = await deps.host.isConverseMember(event.converseId, deps.botUserId);
-    place = { kind: 'dm', withBot, enabled: deps.dmEnabled };
-  }
-
+  const { settings, place } = await placeOf(event, deps);
   const decision = decide(event, place, { userId: deps.botUserId, nickname: deps.botNickname });
   if (decision.kind === 'ignore') return { kind: 'ignored', reason: decision.reason };
 
@@ -84,11 +90,44 @@ export async function handleMessageEvent(payload: unknown, deps: ChatDeps): Prom
     const permission = await deps.can(event.groupId, event.author, 'invoke');
     if (!permission.allowed) {
       deps.logger.info('refused: no invoke permission', { groupId: event.groupId, userId: event.author, reason: permission.reason });
+      if (decision.kind === 'command' && decision.unaddressed) return { kind: 'ignored', reason: 'stop-word-without-permission' };
       await say(deps, event, TEXT.noPermission);
       return { kind: 'refused', reason: permission.reason };
     }
   }
+  return runDecision(decision, event, settings, deps);
+}
 
+/** What the trigger needs to know about where a message was posted: the group's settings, or the DM's facts. */
+export async function placeOf(event: AddedMessage, deps: ChatDeps): Promise<{ settings?: GroupSettings; place: Place }> {
+  if (event.groupId) {
+    const settings = await deps.settings.get(event.groupId);
+    return { settings, place: { kind: 'group', settings } };
+  }
+  const withBot = await deps.host.isConverseMember(event.converseId, deps.botUserId);
+  return { place: { kind: 'dm', withBot, enabled: deps.dmEnabled } };
+}
+
+/** A prompt answered again (Regenerate): which attempt this is, and who asked for it. */
+export interface Rerun {
+  attempt: number;
+  /** Charged against the rate limit (they caused this run, not the prompt's author). */
+  by: string;
+}
+
+/**
+ * Everything after "this message is for the agent, and its author may ask": the session, the
+ * command, the prompt's checks (attachments, length, rate limit, budget) and the run job.
+ * Regenerate comes through here again with the same prompt message, so it gets every check a
+ * prompt gets and lands in the same session.
+ */
+export async function runDecision(
+  decision: Exclude<Decision, { kind: 'ignore' }>,
+  event: AddedMessage,
+  settings: GroupSettings | undefined,
+  deps: ChatDeps,
+  rerun?: Rerun,
+): Promise<HandleOutcome> {
   const agentId = settings?.agentId ?? deps.dmAgentId;
   const engine = settings?.engine ?? deps.defaultEngine;
   const sessionKey = sessionKeyFor({
@@ -100,16 +139,27 @@ export async function handleMessageEvent(payload: unknown, deps: ChatDeps): Prom
     userId: event.author,
   });
 
-  if (decision.kind === 'command') return runCommand(decision, event, { sessionKey, engine, agentId }, settings, deps);
+  const toolOutput = toolOutputFor(event.groupId, settings?.toolOutput);
+  const where = { sessionKey, engine, agentId, toolOutput, ...(rerun ? { attempt: rerun.attempt, actorId: rerun.by } : {}) };
+  if (decision.kind === 'command') return runCommand(decision, event, where, settings, deps);
 
-  if (decision.prompt.length > deps.maxPromptChars) {
-    await say(deps, event, TEXT.promptTooLong(deps.maxPromptChars, decision.prompt.length));
+  const attachments = attachmentsOfPrompt(event);
+  const tooMany = deps.attachments ? checkCount(attachments, deps.attachments) : undefined;
+  if (tooMany) {
+    deps.logger.info('refused: attachments', { reason: tooMany.reason, detail: tooMany.detail, userId: event.author, converseId: event.converseId });
+    await say(deps, event, tooMany.text);
+    return { kind: 'refused', reason: `attachments-${tooMany.reason}` };
+  }
+  const prompt = promptWithAttachments(decision.prompt, attachments);
+
+  if (prompt.length > deps.maxPromptChars) {
+    await say(deps, event, TEXT.promptTooLong(deps.maxPromptChars, prompt.length));
     return { kind: 'refused', reason: 'prompt-too-long' };
   }
 
-  const limited = await rateLimited(deps, event);
+  const limited = await rateLimited(deps, event, where.actorId);
   if (limited) return limited;
-  return startRun(deps, event, { prompt: decision.prompt, sessionKey, engine, agentId });
+  return startRun(deps, event, { ...where, prompt, attachments });
 }
 
 interface RunSpec {
@@ -117,21 +167,35 @@ interface RunSpec {
   sessionKey: string;
   engine: string;
   agentId: string;
+  /** Who sees the run's tool arguments and results (bridge/privacy/). */
+  toolOutput: ToolOutputVisibility;
   /** Summaries of long transcripts: each chunk first, then `prompt` over the partial results. */
   mapChunks?: string[];
+  /** Images and files of the prompt message (links; the runner fetches them). */
+  attachments?: AttachmentRef[];
+  /** Regenerate: the attempt at this prompt (protocol/run-id.ts); absent = the first answer. */
+  attempt?: number;
+  /** Who caused the run, for the rate limit; absent = the prompt's author. */
+  actorId?: string;
 }
 
-async function rateLimited(deps: ChatDeps, event: AddedMessage): Promise<HandleOutcome | undefined> {
+async function rateLimited(deps: ChatDeps, event: AddedMessage, actorId = event.author): Promise<HandleOutcome | undefined> {
   if (!deps.rateLimit) return undefined;
-  const rate = await deps.rateLimit(event.author, event.groupId);
+  const rate = await deps.rateLimit(actorId, event.groupId);
   if (rate.allowed) return undefined;
-  deps.logger.info('refused: rate limit', { scope: rate.scope, userId: event.author, groupId: event.groupId });
+  deps.logger.info('refused: rate limit', { scope: rate.scope, userId: actorId, groupId: event.groupId });
   await say(deps, event, TEXT.rateLimited(rate.scope, Math.ceil(rate.retryAfterMs / 1000)));
   return { kind: 'refused', reason: `rate-limit-${rate.scope}` };
 }
 
 async function startRun(deps: ChatDeps, event: AddedMessage, spec: RunSpec): Promise<HandleOutcome> {
-  const runId = runIdFor(event.messageId);
+  const runId = runIdFor(event.messageId, spec.attempt);
+  const overBudget = event.groupId && deps.budget ? await deps.budget(event.groupId) : undefined;
+  if (overBudget && !overBudget.allowed) {
+    deps.logger.info('refused: monthly token budget used up', { groupId: event.groupId, userId: event.author, month: overBudget.month, used: overBudget.used, budget: overBudget.budget });
+    await say(deps, event, TEXT.budgetExceeded(overBudget.month, overBudget.used, overBudget.budget, overBudget.renewsOn));
+    return { kind: 'refused', reason: 'budget' };
+  }
   const job: RunJob = {
     engineId: spec.engine,
     request: {
@@ -141,6 +205,7 @@ async function startRun(deps: ChatDeps, event: AddedMessage, spec: RunSpec): Pro
       prompt: spec.prompt,
       requester: { userId: event.author },
       origin: { converseId: event.converseId, messageId: event.messageId, ...(event.groupId ? { groupId: event.groupId } : {}) },
+      ...(spec.attachments?.length ? { attachments: spec.attachments } : {}),
     },
     target: {
       converseId: event.converseId,
@@ -149,9 +214,10 @@ async function startRun(deps: ChatDeps, event: AddedMessage, spec: RunSpec): Pro
       replyTo: { _id: event.messageId, author: event.author, content: event.content.slice(0, 200) },
     },
     ...(spec.mapChunks ? { mapChunks: spec.mapChunks } : {}),
+    toolOutput: spec.toolOutput,
   };
   try {
-    await deps.runner.start(job);
+    if ((await deps.runner.start(job)) === false) return { kind: 'refused', reason: 'already-started', runId };
   } catch (err) {
     deps.logger.error('could not hand the run to a runner', { runId, error: err instanceof Error ? err.message : String(err) });
     await say(deps, event, TEXT.unavailable);
@@ -163,7 +229,7 @@ async function startRun(deps: ChatDeps, event: AddedMessage, spec: RunSpec): Pro
 async function runCommand(
   decision: Extract<Decision, { kind: 'command' }>,
   event: AddedMessage,
-  where: { sessionKey: string; engine: string; agentId: string },
+  where: Omit<RunSpec, 'prompt' | 'mapChunks'>,
   settings: GroupSettings | undefined,
   deps: ChatDeps,
 ): Promise<HandleOutcome> {
@@ -176,8 +242,9 @@ async function runCommand(
       break;
     case 'stop': {
       const stopped = await deps.runner.abortSession(sessionKey);
-      // A stopped run posts its own "stopped" reply; only say something when nothing ran.
-      if (!stopped) await say(deps, event, TEXT.nothingToStop);
+      // A stopped run posts its own "stopped" reply; only say something when nothing ran — and
+      // not to a bare "stop" nobody addressed to the agent (people say it to each other too).
+      if (!stopped && !decision.unaddressed) await say(deps, event, TEXT.nothingToStop);
       break;
     }
     case 'stats':
@@ -197,6 +264,7 @@ async function dmMembers(deps: ChatDeps, event: AddedMessage): Promise<string[]>
 
 /** A short plain reply from the bot, as a reply to the message that caused it. */
 async function say(deps: ChatDeps, event: AddedMessage, text: string): Promise<void> {
+  if (deps.respond) return deps.respond(text);
   try {
     await deps.host.sendMessage(deps.botUserId, {
       converseId: event.converseId,
@@ -209,11 +277,15 @@ async function say(deps: ChatDeps, event: AddedMessage, text: string): Promise<v
   }
 }
 
-async function summarize(arg: string | undefined, event: AddedMessage, where: { sessionKey: string; engine: string; agentId: string }, deps: ChatDeps): Promise<HandleOutcome> {
-  const limited = await rateLimited(deps, event);
+async function summarize(arg: string | undefined, event: AddedMessage, where: Omit<RunSpec, 'prompt' | 'mapChunks'>, deps: ChatDeps): Promise<HandleOutcome> {
+  const limited = await rateLimited(deps, event, where.actorId);
   if (limited) return limited;
-  const history = await readHistory(deps.host, event.converseId, event.messageId, parseCount(arg), event.author);
-  const lines = await transcriptLines(deps.host, history, deps.botUserId);
+  const source = await selectSummarySource(parseSummaryRequest(arg), event, deps.host, deps.botUserId);
+  if (!source.ok) {
+    await say(deps, event, source.reply);
+    return { kind: 'command', command: 'summarize' };
+  }
+  const lines = await transcriptLines(deps.host, source.messages, deps.botUserId);
   if (lines.length === 0) {
     await say(deps, event, TEXT.nothingToSummarize);
     return { kind: 'command', command: 'summarize' };
@@ -225,7 +297,7 @@ async function summarize(arg: string | undefined, event: AddedMessage, where: { 
   const outcome = await startRun(deps, event, {
     ...where,
     sessionKey,
-    prompt: chunks.length === 1 ? `${SUMMARY_INSTRUCTION}\n\n${chunks[0]}` : COMBINE_INSTRUCTION,
+    prompt: chunks.length === 1 ? `${source.instruction}\n\n${chunks[0]}` : source.combine,
     ...(chunks.length > 1 ? { mapChunks: chunks } : {}),
   });
   return outcome.kind === 'started' ? { kind: 'command', command: 'summarize' } : outcome;

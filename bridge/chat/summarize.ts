@@ -1,8 +1,8 @@
 /**
- * `/summarize [N]`: the last N messages of the panel (default 100), or the reply thread the
- * command answers, read through Tailchat's own paging and turned into a transcript. A transcript
- * larger than one prompt is cut into chunks that are summarized one by one and then together
- * (map → reduce), so no hard "last 30 messages" limit applies.
+ * `/summarize [N]`, `/summarize thread [message id]`, `/summarize unread`: what to summarize
+ * (selected in summary-source.ts), read through Tailchat's own paging and turned into a
+ * transcript. A transcript larger than one prompt is cut into chunks that are summarized one by
+ * one and then together (map → reduce), so no hard "last 30 messages" limit applies.
  */
 import { SYSTEM_USER_ID } from '../message/incoming.js';
 import { promptFromContent } from '../message/bbcode.js';
@@ -11,9 +11,40 @@ import type { HistoryMessage, TailchatHost } from '../tailchat/host.js';
 export const DEFAULT_SUMMARY_COUNT = 100;
 export const MAX_SUMMARY_COUNT = 2_000;
 
-export const SUMMARY_INSTRUCTION =
-  'Summarize the following chat transcript for someone who missed it: the topics, decisions, open questions and who is doing what. Be concise.';
+export const SUMMARY_INSTRUCTION = summaryInstruction({ kind: 'last', count: DEFAULT_SUMMARY_COUNT });
 export const COMBINE_INSTRUCTION = 'These are summaries of consecutive parts of one chat transcript. Combine them into one concise summary: topics, decisions, open questions, who is doing what.';
+
+export type SummaryRequest = { kind: 'last'; count: number } | { kind: 'thread'; messageId?: string } | { kind: 'unread' };
+
+/** `/summarize` arguments: a count, `thread` (optionally with a message id) or `unread`. */
+export function parseSummaryRequest(arg: string | undefined): SummaryRequest {
+  const [word = '', second] = (arg ?? '').trim().split(/\s+/);
+  switch (word.toLowerCase()) {
+    case 'thread':
+      return second && /^[0-9a-f]{24}$/i.test(second) ? { kind: 'thread', messageId: second.toLowerCase() } : { kind: 'thread' };
+    case 'unread':
+      return { kind: 'unread' };
+    default:
+      return { kind: 'last', count: parseCount(word) };
+  }
+}
+
+const SCOPE: Record<SummaryRequest['kind'], string> = {
+  last: 'the latest messages of a chat panel',
+  thread: 'a reply thread (a message and the replies to it)',
+  unread: 'the chat messages the reader has not read yet',
+};
+
+/** The first line of a summary prompt: what the transcript is. */
+export function summaryInstruction(request: SummaryRequest, note?: string): string {
+  const lead = request.kind === 'last' ? 'Summarize the following chat transcript for someone who missed it' : `Summarize the following transcript of ${SCOPE[request.kind]}`;
+  return `${lead}: the topics, decisions, open questions and who is doing what. Be concise.${note ? ` (${note})` : ''}`;
+}
+
+/** The reduce step's first line over the partial summaries of a long transcript. */
+export function combineInstruction(request: SummaryRequest, note?: string): string {
+  return `${COMBINE_INSTRUCTION} The transcript is ${SCOPE[request.kind]}.${note ? ` (${note})` : ''}`;
+}
 
 export function parseCount(arg: string | undefined): number {
   const n = Number.parseInt(arg ?? '', 10);

@@ -20,6 +20,39 @@ export interface RunRequest {
   /** Where the request came from, for engines that keep per-place state (MBE stats). */
   origin: { groupId?: string; converseId: string; messageId: string };
   timeoutMs?: number;
+  /** Files in the prompt (bridge/attachments/parse.ts): links only, as they cross the broker. */
+  attachments?: AttachmentRef[];
+  /** Their bytes, fetched and checked on the runner side (bridge/attachments/gate.ts); engines read these. */
+  loadedAttachments?: LoadedAttachment[];
+}
+
+/** An image or file of a Tailchat message: where Tailchat stores it, not its bytes. */
+export interface AttachmentRef {
+  kind: 'image' | 'file';
+  /** Tailchat's file link as written in the message (often `{BACKEND}/static/…`). */
+  url: string;
+  /** The file card's name; images are `image.png`, `image-2.png`, … (Tailchat keeps no image name). */
+  name: string;
+  width?: number;
+  height?: number;
+}
+
+/** An attachment's bytes, fetched from Tailchat within the limits; its type is sniffed from the bytes. */
+export interface LoadedAttachment {
+  kind: 'image' | 'file';
+  name: string;
+  mimeType: string;
+  sizeBytes: number;
+  /** The bytes, base64. */
+  content: string;
+  width?: number;
+  height?: number;
+}
+
+/** What an engine can take besides text. Absent = text only. */
+export interface EngineCapabilities {
+  /** Reads images and files passed as `loadedAttachments`. */
+  attachments?: boolean;
 }
 
 export interface Usage {
@@ -74,6 +107,7 @@ export interface EngineHealth {
 
 export interface Engine {
   readonly id: string;
+  readonly capabilities?: EngineCapabilities;
   start(request: RunRequest): Promise<EngineRun>;
   /** Stops the session's current run (or the given one). Resolves true if something stopped. */
   abort(sessionKey: string, runId?: string): Promise<boolean>;

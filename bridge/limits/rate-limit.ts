@@ -37,6 +37,27 @@ export function createRedisCounterStore(redis: Redis, prefix = 'tcai:rate:'): Co
   };
 }
 
+/**
+ * Shared counters while the shared store answers, this instance's own while it does not: a Redis
+ * outage must not leave prompts unanswered (nor unlimited). `onFallback` is told on each switch.
+ */
+export function createFallbackCounterStore(shared: CounterStore, local: CounterStore, onFallback: (err: unknown) => void): CounterStore {
+  let degraded = false;
+  return {
+    async hit(key, windowMs) {
+      try {
+        const result = await shared.hit(key, windowMs);
+        degraded = false;
+        return result;
+      } catch (err) {
+        if (!degraded) onFallback(err);
+        degraded = true;
+        return local.hit(key, windowMs);
+      }
+    },
+  };
+}
+
 export interface RateRules {
   userPerMinute: number;
   groupPerMinute: number;

@@ -9,6 +9,10 @@ const AT_TAG = /\[at=([^\]]+)\]([\s\S]*?)\[\/at\]/g;
 export function promptFromContent(content: string, botUserId: string): string {
   return content
     .replace(AT_TAG, (_m, id: string, name: string) => (id === botUserId ? '' : `@${name}`))
+    // Images and file cards become placeholders, not links: the engine gets the files themselves
+    // (bridge/attachments/), and summaries read "[image]" instead of a storage URL.
+    .replace(/\[img(?:[= ][^\]]*)?\][\s\S]*?\[\/img\]/gi, ' [image] ')
+    .replace(/\[card [^\]]*\btype=(?:"file"|file)[^\]]*\]([\s\S]*?)\[\/card\]/gi, (_m, name: string) => ` [file: ${name.trim()}] `)
     .replace(/\[\/?(b|i|u|s|url|img|code|emoji|card|markdown)([= ][^\]]*)?\]/gi, '')
     .replace(/[ \t]+/g, ' ')
     .trim();

@@ -14,6 +14,8 @@
  *   notify_failures_total{phase}          draft | final pushes Tailchat refused
  *   active_runs / queued_runs             per process, read from the runners at scrape time
  *   engine_reconnects_total{engine}       engine connection re-established (OpenClaw)
+ *   agent_runs_total{engine,agent}        runs ended, by agent (bridge/usage; per user/group stays out of labels)
+ *   tokens_total{engine,agent,kind}       tokens the engines reported, kind = input | output | total
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -53,6 +55,13 @@ const deltaToNotify = new Histogram({
 });
 const notifyFailures = new Counter({ name: 'tcai_notify_failures_total', help: 'Live draft or final message pushes that Tailchat refused', labelNames: ['phase'] as const, registers: [registry] });
 const reconnects = new Counter({ name: 'tcai_engine_reconnects_total', help: 'Engine connections re-established after a drop', labelNames: ['engine'] as const, registers: [registry] });
+const agentRuns = new Counter({ name: 'tcai_agent_runs_total', help: 'Runs that ended, by engine and agent', labelNames: ['engine', 'agent'] as const, registers: [registry] });
+const tokens = new Counter({
+  name: 'tcai_tokens_total',
+  help: 'Tokens reported by the engines (kind: input, output, total)',
+  labelNames: ['engine', 'agent', 'kind'] as const,
+  registers: [registry],
+});
 
 /** What a runner reports at scrape time (bridge/run/runner.ts has both). */
 export interface RunCounts {
@@ -101,6 +110,14 @@ export const runMetrics = {
   },
   engineReconnected(engine: string): void {
     reconnects.inc({ engine });
+  },
+};
+
+/** Usage of finished runs (bridge/usage/recorder.ts). Users and groups are not labels: unbounded cardinality. */
+export const usageMetrics = {
+  recorded(engine: string, agent: string, counted: { input: number; output: number; total: number }): void {
+    agentRuns.inc({ engine, agent });
+    for (const kind of ['input', 'output', 'total'] as const) if (counted[kind] > 0) tokens.inc({ engine, agent, kind }, counted[kind]);
   },
 };
 

@@ -4,11 +4,16 @@
  * a reply, a short error, or "stopped" — never silence.
  */
 import type { EngineLogger } from '../engine/logger.js';
-import { EngineError, type Engine, type EngineEvent, type RunRequest } from '../engine/types.js';
+import { EngineError, type Engine, type EngineEvent, type RunRequest, type Usage } from '../engine/types.js';
+import { addUsage } from './map-chunks.js';
 import { createReplyPublisher, type ReplyPublisher, type ReplyTarget } from '../notify/reply-publisher.js';
 import { applyEvent, expireApproval, initialReplyState, type ReplyState } from '../stream/reply-state.js';
 import type { SentMessage, TailchatHost } from '../tailchat/host.js';
 import { runMetrics } from '../observability/metrics.js';
+import type { UsageRecorder } from '../usage/recorder.js';
+import { createToolOutputKeeper } from '../privacy/keeper.js';
+import type { ToolOutputStore } from '../privacy/store.js';
+import { keepsToolOutputPrivate, type ToolOutputVisibility } from '../privacy/visibility.js';
 
 /** One logger shape for the whole bridge (see bridge/engine/logger.ts). */
 export type Logger = EngineLogger;
@@ -21,6 +26,8 @@ export interface RunJob {
   receivedAt?: number;
   /** Map step before the run: each chunk is summarized first; the run then combines the parts. */
   mapChunks?: string[];
+  /** Who sees tool arguments and results (bridge/privacy/); absent = private in groups. */
+  toolOutput?: ToolOutputVisibility;
 }
 
 export interface RunDeps {
@@ -34,6 +41,10 @@ export interface RunDeps {
   approvalTtlMs?: number;
   /** Who clicked Approve/Deny in Tailchat (the engine only knows that it was resolved). */
   deciderOf?: (approvalId: string) => string | undefined;
+  /** Counts a run that ended, with its engine's usage (bridge/usage/recorder.ts); never throws. */
+  recordUsage?: UsageRecorder;
+  /** Keeps private tool output for getToolOutput (bridge/privacy/store.ts); absent = not kept. */
+  toolOutputs?: ToolOutputStore;
 }
 
 export interface RunOutcome {
@@ -56,9 +67,11 @@ export const USER_ERROR_TEXT: Record<string, string> = {
 };
 
 /** The live draft + final message of one run (created early when the run has to wait in a queue). */
-export function createRunPublisher(job: RunJob, deps: RunDeps): ReplyPublisher {
+export function createRunPublisher(job: RunJob, deps: RunDeps, draftId?: string): ReplyPublisher {
   const { request } = job;
   const log = { runId: request.runId, engine: job.engineId, sessionKey: request.sessionKey };
+  let draftWarnedAt = -Infinity;
+  let draftFailuresSkipped = 0;
   return createReplyPublisher({
     host: deps.host,
     botUserId: deps.botUserId,
@@ -70,13 +83,31 @@ export function createRunPublisher(job: RunJob, deps: RunDeps): ReplyPublisher {
     maxReplyChars: deps.maxReplyChars,
     onError: (err, phase) => {
       runMetrics.notifyFailed(phase);
-      deps.logger.warn('tailchat notify failed', { ...log, phase, error: String(err) });
+      // While Tailchat is unreachable every live update fails: one line per run per 10 s (with
+      // how many were skipped), not one per update. Failures of the final are always logged.
+      const now = Date.now();
+      if (phase === 'draft' && now - draftWarnedAt < 10_000) {
+        draftFailuresSkipped++;
+        return;
+      }
+      if (phase === 'draft') draftWarnedAt = now;
+      deps.logger.warn('tailchat notify failed', { ...log, phase, error: String(err), ...(draftFailuresSkipped ? { alsoFailedSinceLastLine: draftFailuresSkipped } : {}) });
+      if (phase === 'draft') draftFailuresSkipped = 0;
     },
     onLive: (ms) => runMetrics.deltaToNotify(job.engineId, ms),
+    ...(draftId ? { draftId } : {}),
+    privateTools: keepsToolOutputPrivate(job),
   });
 }
 
-export async function executeRun(engine: Engine, job: RunJob, deps: RunDeps, publisher: ReplyPublisher = createRunPublisher(job, deps)): Promise<RunOutcome> {
+/** `priorUsage`: what the run's map step already used (long summaries), metered with the run. */
+export async function executeRun(
+  engine: Engine,
+  job: RunJob,
+  deps: RunDeps,
+  publisher: ReplyPublisher = createRunPublisher(job, deps),
+  priorUsage?: Usage,
+): Promise<RunOutcome> {
   const { request } = job;
   const log = { runId: request.runId, engine: job.engineId, sessionKey: request.sessionKey };
 
@@ -93,6 +124,10 @@ export async function executeRun(engine: Engine, job: RunJob, deps: RunDeps, pub
     failKind ??= kind;
     return fail(kind, detail);
   };
+  const keeper =
+    deps.toolOutputs && keepsToolOutputPrivate(job)
+      ? createToolOutputKeeper(deps.toolOutputs, request.runId, (err, toolCallId) => deps.logger.warn('private tool output not kept', { ...log, toolCallId, error: String(err) }))
+      : undefined;
 
   try {
     if (job.receivedAt !== undefined) runMetrics.eventToEngine(job.engineId, Date.now() - job.receivedAt);
@@ -132,6 +167,10 @@ export async function executeRun(engine: Engine, job: RunJob, deps: RunDeps, pub
         } else {
           state = applyEvent(state, event);
           if (event.type === 'approval.requested') expireLater(event);
+          if (event.type === 'tool') {
+            const tool = state.tools.find((t) => t.block.toolCallId === event.toolCallId);
+            if (tool) keeper?.keep(tool.block);
+          }
         }
         if (state.status === 'streaming') publisher.update(state, eventAt);
       }
@@ -154,7 +193,11 @@ export async function executeRun(engine: Engine, job: RunJob, deps: RunDeps, pub
     state = applyEvent(state, failWith(kind, String(err)));
   }
   runMetrics.finished(job.engineId, state.status, performance.now() - startedAt, failKind);
+  const usage = addUsage(priorUsage, state.usage);
+  void deps.recordUsage?.({ request, engineId: job.engineId, status: state.status, ...(usage ? { usage } : {}) });
 
+  // Kept before the reply is stored: a viewer who clicks at once finds the details.
+  await keeper?.settled();
   const message = await publisher.finish(state);
   deps.logger.info('run finished', { ...log, status: state.status, liveUpdates: publisher.liveUpdates, messageId: message?._id });
   return { status: state.status, message, liveUpdates: publisher.liveUpdates };

@@ -3,9 +3,18 @@
  * arrival: the two sides may run different versions during a rolling upgrade.
  */
 import { z } from 'zod';
+import { toolOutputVisibility } from '../../protocol/actions.js';
 import type { RunJob } from './execute.js';
 
 const id = z.string().min(1).max(128);
+
+const attachmentRef = z.object({
+  kind: z.enum(['image', 'file']),
+  url: z.string().min(1).max(2048),
+  name: z.string().max(512),
+  width: z.number().int().positive().optional(),
+  height: z.number().int().positive().optional(),
+});
 
 export const runJobSchema = z.object({
   engineId: z.string().min(1),
@@ -17,6 +26,8 @@ export const runJobSchema = z.object({
     requester: z.object({ userId: id, nickname: z.string().optional() }),
     origin: z.object({ groupId: id.optional(), converseId: id, messageId: id }),
     timeoutMs: z.number().int().positive().optional(),
+    /** Links only; the runner fetches the bytes (bridge/attachments/gate.ts). */
+    attachments: z.array(attachmentRef).max(20).optional(),
   }),
   target: z.object({
     converseId: id,
@@ -27,6 +38,7 @@ export const runJobSchema = z.object({
   /** Epoch ms when the chat side received the Tailchat event (metrics only). */
   receivedAt: z.number().nonnegative().optional(),
   mapChunks: z.array(z.string()).max(500).optional(),
+  toolOutput: toolOutputVisibility.optional(),
 });
 
 export function parseRunJob(value: unknown): RunJob {

@@ -4,8 +4,11 @@
  * OpenClaw's own throttled draft streams, so a fast model never floods Tailchat's sockets.
  */
 export interface Coalescer<T> {
-  /** Offers the newest snapshot; returns at once. */
-  update(snapshot: T): void;
+  /**
+   * Offers the newest snapshot; returns at once. `soon`: publish without waiting for the interval
+   * (still one in flight at a time) — for the update a reader is waiting for, like the first text.
+   */
+  update(snapshot: T, opts?: { soon?: boolean }): void;
   /** Publishes the pending snapshot (if any) after the in-flight one, then resolves. */
   flush(): Promise<void>;
   /** Drops anything pending; later updates are ignored. */
@@ -28,11 +31,13 @@ export function createCoalescer<T>(opts: CoalescerOptions<T>): Coalescer<T> {
   let last = -Infinity;
   let closed = false;
   let published = 0;
+  let soon = false;
 
   const send = (): Promise<void> => {
     if (!pending || closed) return Promise.resolve();
     const { value } = pending;
     pending = undefined;
+    soon = false;
     last = now();
     published++;
     inFlight = opts
@@ -47,7 +52,7 @@ export function createCoalescer<T>(opts: CoalescerOptions<T>): Coalescer<T> {
 
   const schedule = () => {
     if (!pending || inFlight || timer || closed) return;
-    const wait = last + opts.intervalMs - now();
+    const wait = soon ? 0 : last + opts.intervalMs - now();
     if (wait <= 0) void send();
     else
       timer = setTimeout(() => {
@@ -60,9 +65,14 @@ export function createCoalescer<T>(opts: CoalescerOptions<T>): Coalescer<T> {
     get published() {
       return published;
     },
-    update(snapshot) {
+    update(snapshot, o) {
       if (closed) return;
       pending = { value: snapshot };
+      if (o?.soon && !soon) {
+        soon = true;
+        if (timer) clearTimeout(timer);
+        timer = undefined;
+      }
       schedule();
     },
     async flush() {

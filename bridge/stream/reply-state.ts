@@ -124,8 +124,21 @@ export function expireApproval(state: ReplyState, approvalId: string): ReplyStat
   };
 }
 
+export interface BlockOptions {
+  /**
+   * Tool cards carry name and status only (`redacted: true`): the blocks go to an audience that
+   * may not see arguments and results (bridge/privacy/visibility.ts).
+   */
+  privateTools?: boolean;
+}
+
+/** A tool card without its arguments and result. */
+export function redactTool(block: ToolBlock): ToolBlock {
+  return { type: 'tool', toolCallId: block.toolCallId, name: block.name, status: block.status, redacted: true };
+}
+
 /** Ordered panel blocks: text parts with tool and approval cards where they happened. */
-export function toBlocks(state: ReplyState): AnyBlock[] {
+export function toBlocks(state: ReplyState, options: BlockOptions = {}): AnyBlock[] {
   if (state.status === 'queued') return [{ type: 'markdown', text: queuedText(state.queuePosition ?? 1) }];
   const anchored = [...state.tools, ...state.approvals].sort((a, b) => a.at - b.at || (a.order ?? 0) - (b.order ?? 0));
   const blocks: AnyBlock[] = [];
@@ -134,7 +147,7 @@ export function toBlocks(state: ReplyState): AnyBlock[] {
     const at = Math.min(item.at, state.text.length);
     if (at > from) blocks.push(...splitFences(state.text.slice(from, at)));
     from = Math.max(from, at);
-    blocks.push(item.block);
+    blocks.push(options.privateTools && item.block.type === 'tool' ? redactTool(item.block) : item.block);
   }
   if (state.text.length > from) blocks.push(...splitFences(state.text.slice(from)));
   if (state.error) blocks.push({ type: 'error', kind: state.error.kind, message: state.error.message });

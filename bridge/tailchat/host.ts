@@ -93,6 +93,15 @@ export function createTailchatHost(call: Call, opts: HostOptions = {}) {
       const page = await call('chat.message.fetchConverseMessage', { converseId, ...(beforeId ? { startId: beforeId } : {}) }, { meta: { userId: asUserId } });
       return z.array(historyMessage).parse(page);
     },
+    /**
+     * The user's read position in a converse as Tailchat stores it (`chat.ack`: the newest message
+     * id the web client has shown them), or null when they never read it.
+     */
+    async getReadPosition(converseId: string, userId: string): Promise<string | null> {
+      const list = await call('chat.ack.list', { converseIds: [converseId] }, { meta: { userId } });
+      const acks = z.array(z.looseObject({ converseId: z.string(), lastMessageId: z.string() }).nullable()).parse(list);
+      return acks[0]?.lastMessageId ?? null;
+    },
     async sendMessage(authorId: string, message: OutgoingMessage): Promise<SentMessage> {
       return sentMessage.parse(await call('chat.message.sendMessage', { ...message }, { meta: { userId: authorId } }));
     },

@@ -5,13 +5,15 @@
 import type { GroupSettings } from '../../protocol/actions.js';
 import type { AddedMessage } from '../message/incoming.js';
 import { mentionsUser, promptFromContent } from '../message/bbcode.js';
+import { commandMetaOf } from '../../protocol/command-meta.js';
 
 export type Command = 'stop' | 'new' | 'help' | 'stats' | 'summarize';
 
 export type Decision =
   | { kind: 'ignore'; reason: IgnoreReason }
-  | { kind: 'command'; command: Command; arg?: string }
-  | { kind: 'prompt'; prompt: string; via: 'mention' | 'reply' | 'prefix' | 'panel' | 'dm' };
+  /** `unaddressed`: a bare stop word in a group (stops a running reply; no answer when none runs). */
+  | { kind: 'command'; command: Command; arg?: string; unaddressed?: true }
+  | { kind: 'prompt'; prompt: string; via: 'mention' | 'reply' | 'prefix' | 'panel' | 'dm' | 'action' };
 
 export type IgnoreReason = 'disabled' | 'not-addressed' | 'dm-disabled' | 'dm-without-bot';
 
@@ -49,25 +51,50 @@ export function decide(message: AddedMessage, place: Place, bot: BotRef): Decisi
     const s = place.settings;
     if (!s.enabled) return { kind: 'ignore', reason: 'disabled' };
     const prefixed = s.trigger !== 'mention' && startsWithWord(text, s.prefix);
-    const typedMention = startsWithWord(text.toLowerCase(), `@${bot.nickname.toLowerCase()}`);
-    if (typedMention) text = text.slice(bot.nickname.length + 1).trim();
+    // Typed, not picked: the web client's mention list offers group members only, and the plugin
+    // bot is none. Anywhere in the message, like a picked mention (Reply puts "@author" first).
+    const typed = typedMentionOf(text, bot.nickname);
+    const typedMention = typed !== undefined;
+    if (typed !== undefined) text = typed;
     if (typedMention || mentionsUser(message.content, message.meta.mentions, botUserId)) via = 'mention';
     else if (message.meta.reply?.author === botUserId) via = 'reply';
+    // Sent by the plugin's own buttons (chat input menu, thread action): a command, no mention.
+    else if (commandMetaOf(message.meta) && COMMANDS[firstWordOf(text)]) via = 'action';
     else if (prefixed) via = 'prefix';
     else if (s.trigger === 'all' && s.allMessagesPanels.includes(message.converseId)) via = 'panel';
+    // "stop" alone is for the agent while it writes here, mention or not.
+    else if (isStopWord(text)) return { kind: 'command', command: 'stop', unaddressed: true };
     else return { kind: 'ignore', reason: 'not-addressed' };
     if (prefixed) text = text.slice(s.prefix.length).trim();
   }
 
-  const firstWord = text.split(/\s/, 1)[0]!.toLowerCase();
+  const firstWord = firstWordOf(text);
   const command = COMMANDS[firstWord];
   if (command) {
     const arg = text.slice(firstWord.length).trim();
     return arg ? { kind: 'command', command, arg } : { kind: 'command', command };
   }
-  if (STOP_WORDS.has(text.toLowerCase().replace(/[.!。！]+$/, ''))) return { kind: 'command', command: 'stop' };
+  if (isStopWord(text)) return { kind: 'command', command: 'stop' };
   if (text === '') return { kind: 'command', command: 'help' };
   return { kind: 'prompt', prompt: text, via };
+}
+
+function isStopWord(text: string): boolean {
+  return STOP_WORDS.has(text.trim().toLowerCase().replace(/[.!。！]+$/, ''));
+}
+
+function firstWordOf(text: string): string {
+  return text.split(/\s/, 1)[0]!.toLowerCase();
+}
+
+/** The text without a typed `@<nickname>` (as a whole word, any case), or undefined when there is none. */
+function typedMentionOf(text: string, nickname: string): string | undefined {
+  const escaped = nickname.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const match = new RegExp(`(^|\\s)@${escaped}(?=\\s|$)`, 'i').exec(text);
+  if (!match) return undefined;
+  const before = text.slice(0, match.index).trimEnd();
+  const after = text.slice(match.index + match[0].length).trimStart();
+  return before && after ? `${before} ${after}` : before || after;
 }
 
 function startsWithWord(text: string, prefix: string): boolean {

@@ -8,6 +8,8 @@ import { countReconnects } from '../../bridge/observability/metrics.js';
 import { EngineError } from '../../bridge/engine/types.js';
 import type { Logger } from '../../bridge/run/execute.js';
 import type { BundleConfig } from '../../config/schema.js';
+import { createAttachmentLoader } from '../../bridge/attachments/fetch.js';
+import { withAttachments } from '../../bridge/attachments/gate.js';
 
 export function createConfiguredEngines(config: BundleConfig, logger: (engine: string) => Logger): EngineRegistry {
   const factories: Record<string, EngineFactory> = {
@@ -27,5 +29,13 @@ export function createConfiguredEngines(config: BundleConfig, logger: (engine: s
       return createMbeEngine(config.engines.mbe, logger('mbe'));
     },
   };
-  return createEngineRegistry(factories);
+  // Attachments are fetched here, on the runner side, in front of every engine (bridge/attachments/gate.ts).
+  const loadAttachments = createAttachmentLoader({
+    source: { tailchatUrl: config.tailchat.url ?? config.botMode.url, fileUrls: config.tailchat.fileUrls },
+    limits: config.limits.attachments,
+  });
+  const gated = Object.fromEntries(
+    Object.entries(factories).map(([id, factory]) => [id, async () => withAttachments(await factory(), loadAttachments, logger('attachments'))]),
+  );
+  return createEngineRegistry(gated);
 }

@@ -19,6 +19,8 @@ export const TAILCHAT_SERVICES = ['user', 'group', 'group.extra', 'chat.message'
 
 interface TransitState {
   connected?: boolean;
+  /** The transporter itself: during a NATS outage only this one knows (services/node/nats-reconnect.ts). */
+  tx?: { connected?: boolean };
 }
 
 export interface ReadinessOptions {
@@ -66,10 +68,11 @@ export function createReadiness(o: ReadinessOptions): () => Promise<Readiness> {
     const checks: Record<string, CheckResult> = {};
     const b = broker as ServiceBroker & { started?: boolean; stopping?: boolean; transit?: TransitState };
     const transported = Boolean(config.transporter.url);
-    const brokerOk = Boolean(b.started) && !b.stopping && (!transported || Boolean(b.transit?.connected));
+    const connected = Boolean(b.transit?.connected) && b.transit?.tx?.connected !== false;
+    const brokerOk = Boolean(b.started) && !b.stopping && (!transported || connected);
     checks.broker = {
       ok: brokerOk,
-      detail: b.stopping ? 'stopping' : !b.started ? 'starting' : transported && !b.transit?.connected ? 'transporter disconnected' : transported ? 'connected to the transporter' : 'local broker (no transporter)',
+      detail: b.stopping ? 'stopping' : !b.started ? 'starting' : transported && !connected ? 'transporter disconnected' : transported ? 'connected to the transporter' : 'local broker (no transporter)',
     };
 
     const visible = new Set(

@@ -5,16 +5,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PERMISSIONS } from '../../protocol/actions.js';
-import { startBundleProcess, type BundleProcess } from '../support/bundle-process.js';
-import { aiMeta, BOT_NICKNAME, startConversation, type Conversation, type WireMessage } from '../support/conversation.js';
+import type { BundleProcess } from '../support/bundle-process.js';
+import { PLUGIN, startAgentStack, type AgentStack } from '../support/agent-stack.js';
+import { aiMeta, BOT_NICKNAME, type Conversation, type WireMessage } from '../support/conversation.js';
 import { createUser, type TestUser } from '../tailchat/api.js';
 import { createPluginBroker } from '../tailchat/broker.js';
-import { startTailchat, waitForHealthServices, type TailchatInstance } from '../tailchat/kit.js';
+import type { TailchatInstance } from '../tailchat/kit.js';
 import { connectSocket } from '../tailchat/socket.js';
 
-const PLUGIN = 'plugin:com.yourcompany.ai';
 
 describe('chat controls on the real Tailchat', () => {
+  let stack: AgentStack;
   let tc: TailchatInstance;
   let bundle: BundleProcess;
   let conv: Conversation;
@@ -23,27 +24,18 @@ describe('chat controls on the real Tailchat', () => {
     conv.bobSocket.waitFor<WireMessage>('notify:chat.message.add', (m) => m.author === conv.botUserId && pred(m), timeoutMs);
 
   beforeAll(async () => {
-    tc = await startTailchat({ transporter: 'nats', label: 'controls' });
-    bundle = startBundleProcess(
-      {
-        TRANSPORTER: tc.transporter,
-        TAILCHAT_NAMESPACE: tc.namespace,
+    stack = await startAgentStack({
+      label: 'controls',
+      transporter: 'nats',
+      env: {
         AI_INVOKE_BY_DEFAULT: 'false',
         AI_MAX_PROMPT_CHARS: '200',
         AI_MAX_REPLY_CHARS: '500',
-        AI_SCRIPTED_CHUNK_DELAY_MS: '40',
-        AI_STREAM_INTERVAL_MS: '100',
       },
-      'bundle-controls',
-    );
-    await waitForHealthServices(tc.url, [PLUGIN, `${PLUGIN}.runner`], 60_000);
-    conv = await startConversation(tc);
+    });
+    ({ tc, bundle, conv } = stack);
   });
-  afterAll(async () => {
-    conv?.close();
-    await bundle?.stop();
-    await tc?.stop();
-  });
+  afterAll(() => stack?.stop());
 
   it('refuses a member without the invoke permission, answers once a role grants it', async () => {
     const refused = await conv.ask('may I?', conv.bob);

@@ -75,4 +75,17 @@ describe('in Tailchat\'s process as a server plugin', () => {
   it('/new starts a new conversation for the group', async () => {
     await expectNewForgets(conv);
   });
+  it('the chat side in Tailchat reads the usage the runner process counted, and enforces the budget', async () => {
+    const getUsage = () => conv.api.call<{ totals: { runs: number; totalTokens: number } }>('plugin:com.yourcompany.ai.getUsage', { groupId: conv.groupId }, conv.alice.token);
+    await expect.poll(async () => (await getUsage()).totals.runs, { timeout: 10_000 }).toBeGreaterThan(0);
+    const { totalTokens } = (await getUsage()).totals;
+    await conv.api.call('plugin:com.yourcompany.ai.saveGroupSettings', { groupId: conv.groupId, settings: { monthlyTokenBudget: totalTokens } }, conv.alice.token);
+    const refused = await conv.ask('over budget?');
+    const notice = await conv.bobSocket.waitFor<{ author: string; content: string; meta?: Record<string, unknown> }>(
+      'notify:chat.message.add',
+      (m) => m.author === conv.botUserId && (m.meta?.reply as { _id?: string } | undefined)?._id === refused._id,
+      15_000,
+    );
+    expect(notice.content).toContain('This group has used its AI budget');
+  });
 });

@@ -33,6 +33,8 @@ const SLOW = Array.from({ length: 300 }, () => 'slow').join(' ');
 const LONG = Array.from({ length: 80 }, () => 'restart-proof').join(' ');
 
 const script: Script = [
+  // First: a summary prompt quotes the other markers of the transcript.
+  { match: 'Summarize the following chat transcript', reply: { kind: 'text', text: 'Summary: the team talked.' } },
   { match: '[[plain]]', reply: { kind: 'text', text: 'Plain reply.' } },
   { match: '[[many]]', reply: { kind: 'text', text: MANY, chunks: 80, delayMs: 30 } },
   { match: '[[fence]]', reply: { kind: 'text', text: CODE, chunks: 14, delayMs: 20 } },
@@ -49,6 +51,7 @@ const script: Script = [
   },
   { match: '[[slow]]', reply: { kind: 'text', text: SLOW, chunks: 300, delayMs: 40 } },
   { match: '[[restart]]', reply: { kind: 'text', text: LONG, chunks: 80, delayMs: 75 } },
+  { match: '[[again]]', reply: { kind: 'text', text: 'One answer of several.' } },
 ];
 
 const replyId = (m: { meta?: Record<string, unknown> }) => (m.meta?.reply as { _id?: string } | undefined)?._id;
@@ -173,8 +176,11 @@ describe('the OpenClaw engine through the real Tailchat', () => {
     });
     expect(events[0]?.name, 'the draft appeared first').toBe('notify:chat.message.add');
     const draftId = (events[0]!.data as WireMessage)._id;
-    const updates = events.slice(1);
-    expect(updates.every((e) => e.name === 'notify:chat.message.update' && (e.data as WireMessage)._id === draftId)).toBe(true);
+    expect(events.every((e) => (e.data as WireMessage)._id === draftId), 'one draft').toBe(true);
+    // After the first `add`, the draft grows by updates; the same draft is announced again every
+    // 2 s for clients that reloaded (an `add` of an id a client has is a no-op there).
+    const updates = events.slice(1).filter((e) => e.name === 'notify:chat.message.update');
+    const reannounced = events.slice(1).filter((e) => e.name === 'notify:chat.message.add');
     expect(updates.length, 'the draft was updated while streaming').toBeGreaterThanOrEqual(3);
     // '…' is the draft's placeholder before the first text arrives
     const contents = events.map((e) => (e.data as WireMessage).content).map((c) => (c === '…' ? '' : c));
@@ -189,6 +195,7 @@ describe('the OpenClaw engine through the real Tailchat', () => {
     const removedAt = conv.bobSocket.all().find((e) => e.name === 'notify:chat.message.delete' && (e.data as { messageId: string }).messageId === draftId)!.at;
     const durationS = (removedAt - events[0]!.at) / 1000;
     expect(updates.length).toBeLessThanOrEqual(Math.floor(durationS * (1000 / INTERVAL_MS)) + 2);
+    expect(reannounced.length).toBeLessThanOrEqual(Math.floor(durationS / 2) + 1);
     timings.manyUpdates = updates.length;
     timings.manyDraftMs = Math.round(durationS * 1000);
     expect(final.content).toBe(MANY);
@@ -241,8 +248,11 @@ describe('the OpenClaw engine through the real Tailchat', () => {
     const approvals = blocksOf(final).filter((b): b is ApprovalBlock => b.type === 'approval');
     expect(approvals).toEqual([expect.objectContaining({ approvalId: card.approvalId, status: 'approved', decidedBy: conv.alice.userId })]);
     const tools = blocksOf(final).filter((b): b is ToolBlock => b.type === 'tool');
-    expect(tools).toEqual([expect.objectContaining({ name: 'exec', status: 'succeeded' })]);
-    expect(JSON.stringify(tools[0]!.result)).toContain('approved-run-ok');
+    // Tool output is private in groups by default: the card has no result, the requester reads it.
+    expect(tools).toEqual([{ type: 'tool', toolCallId: expect.any(String), name: 'exec', status: 'succeeded', redacted: true }]);
+    const details = await pluginPost('getToolOutput', { runId, toolCallId: tools[0]!.toolCallId }, conv.alice.token);
+    expect(details.status, await details.clone().text()).toBe(200);
+    expect(JSON.stringify(((await details.json()) as { data: { output: { result: unknown } } }).data.output.result)).toContain('approved-run-ok');
     expect(final.content).toContain('Tool output was: approved-run-ok');
   });
 
@@ -304,6 +314,50 @@ describe('the OpenClaw engine through the real Tailchat', () => {
     expect(seenA2.userTurns).toContain(`${a} in group A`);
     expect(JSON.stringify(seenA2.body)).not.toContain(b);
   });
+
+  it('the user features on the real gateway: reply to the agent, "stop" alone, Regenerate, /summarize', async () => {
+    // A reply to one of the agent's messages is addressed to it: no mention needed.
+    const m1 = marker();
+    const first = await conv.ask(`[[plain]] ${m1}`);
+    const answer = await conv.finalReplyTo(first, 60_000);
+    const followUp = await conv.api.sendMessage(conv.alice.token, {
+      converseId: conv.panelId,
+      groupId: conv.groupId,
+      content: `[[plain]] and one more thing ${m1}`,
+      meta: { reply: { _id: answer._id, author: conv.botUserId, content: answer.content } },
+    });
+    expect(aiMeta(await conv.finalReplyTo(followUp, 60_000))?.status).toBe('done');
+    expect(modelRequestFor(`and one more thing ${m1}`).userTurns.some((t) => t.includes(`[[plain]] ${m1}`))).toBe(true);
+
+    // "stop" on its own stops the running reply, as /stop does.
+    const slow = await conv.ask(`[[slow]] ${marker()}`);
+    await draftEvent((m) => aiMeta(m)?.runId === runIdOf(slow) && m.content.length > 40, 30_000);
+    await conv.api.sendMessage(conv.alice.token, { converseId: conv.panelId, groupId: conv.groupId, content: 'stop' });
+    const stopped = await conv.finalReplyTo(slow, 30_000);
+    expect(aiMeta(stopped)?.status).toBe('aborted');
+
+    // Regenerate: a second attempt of the same prompt, in the same OpenClaw session.
+    const m2 = marker();
+    const asked = await conv.ask(`[[again]] ${m2}`);
+    await conv.finalReplyTo(asked, 60_000);
+    const started = await conv.api.call<{ runId: string; attempt: number }>(`${PLUGIN}.regenerate`, { runId: runIdOf(asked) }, conv.alice.token);
+    expect(started).toEqual({ runId: `${runIdOf(asked)}.r2`, attempt: 2 });
+    await expect.poll(async () => (await storedRepliesTo(asked)).length, { timeout: 60_000 }).toBe(2);
+    const second = (await storedRepliesTo(asked)).find((m) => aiMeta(m)?.runId === started.runId)!;
+    expect(aiMeta(second)).toMatchObject({ status: 'done', attempt: { n: 2, of: runIdOf(asked) } });
+    const asks = model.requests.filter((r) => r.userText.includes(`[[again]] ${m2}`));
+    expect(asks).toHaveLength(2);
+    // The second request carries the first exchange: the same session remembers it.
+    expect(asks[1]!.userTurns.filter((t) => t.includes(`[[again]] ${m2}`)).length).toBe(2);
+
+    // /summarize: the panel's history goes to the model in its own session.
+    const summary = await conv.ask('/summarize 20');
+    const reply = await conv.finalReplyTo(summary, 60_000);
+    expect(reply.content).toContain('Summary: the team talked.');
+    const summaryRequest = modelRequestFor('Summarize the following chat transcript');
+    expect(summaryRequest.userText).toContain(`and one more thing ${m1}`);
+    expect(summaryRequest.userTurns).toHaveLength(1); // not the group's conversation memory
+  }, 240_000);
 
   it('gateway killed mid-run and restarted: exactly one stored final reply, no doubled text', async () => {
     const m = marker();

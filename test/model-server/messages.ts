@@ -36,7 +36,9 @@ export function contentText(content: unknown): string {
         if (part && typeof part === 'object' && 'text' in part && typeof part.text === 'string') return part.text;
         return '';
       })
-      .join('');
+      .filter(Boolean)
+      // separate parts, so a trailing "Runtime: …" part (vision turns) is still recognised
+      .join('\n');
   }
   return '';
 }
@@ -79,4 +81,44 @@ export function findToolResults(messages: readonly ChatMessageLike[]): ToolResul
       name: m.name ?? (m.tool_call_id ? names.get(m.tool_call_id) : undefined),
       text: contentText(m.content),
     }));
+}
+
+/** An image the model received in a user message (OpenAI `image_url` content part). */
+export interface ImageSeen {
+  /** From the data URL (`data:<mime>;base64,…`); undefined for a plain http(s) link. */
+  mimeType?: string;
+  /** The image bytes as base64 (data URLs only). */
+  base64?: string;
+  /** The URL as sent (data URLs included, so it can be long). */
+  url: string;
+  /**
+   * Which human turn it came with (index into findUserTurns): OpenClaw puts a turn's images in
+   * the same user message as its text, and sends earlier turns' images again with the history.
+   */
+  turn: number;
+}
+
+function imagePart(part: unknown): Omit<ImageSeen, 'turn'> | undefined {
+  if (!part || typeof part !== 'object' || (part as { type?: unknown }).type !== 'image_url') return undefined;
+  const ref = (part as { image_url?: unknown }).image_url;
+  const url = typeof ref === 'string' ? ref : ref && typeof ref === 'object' && typeof (ref as { url?: unknown }).url === 'string' ? (ref as { url: string }).url : undefined;
+  if (!url) return undefined;
+  const data = /^data:([^;,]+);base64,(.*)$/s.exec(url);
+  return data ? { url, mimeType: data[1]!, base64: data[2]! } : { url };
+}
+
+/** Every image part in the request's user messages, oldest first, with the human turn it belongs to. */
+export function findUserImages(messages: readonly ChatMessageLike[]): ImageSeen[] {
+  const images: ImageSeen[] = [];
+  let turn = -1;
+  for (const m of messages) {
+    if (m.role !== 'user') continue;
+    if (humanText(contentText(m.content)) !== undefined) turn++;
+    if (!Array.isArray(m.content)) continue;
+    for (const part of m.content as unknown[]) {
+      const image = imagePart(part);
+      if (image) images.push({ ...image, turn: Math.max(turn, 0) });
+    }
+  }
+  return images;
 }

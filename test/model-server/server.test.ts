@@ -178,4 +178,27 @@ describe('fake model server', () => {
     const { chunks } = await streamChat(server, { messages: openclawMessages(['slow please']) });
     expect(contentOf(chunks)).toBe('fast now');
   });
+
+  it('records the images of the current turn apart from those the history repeats', async () => {
+    server = await startModelServer();
+    const image = (b64: string) => ({ type: 'image_url', image_url: { url: `data:image/png;base64,${b64}` } });
+    // as OpenClaw sends a vision turn: text, image, runtime line in one user message
+    const messages = [
+      { role: 'system', content: 'sys' },
+      { role: 'user', content: [{ type: 'text', text: '[Mon 2026-11-23 21:29 UTC] look 0' }, image('AAAA'), { type: 'text', text: 'Runtime: agent=main' }] },
+      { role: 'assistant', content: 'a red square' },
+      { role: 'user', content: [{ type: 'text', text: '[Mon 2026-11-23 21:30 UTC] and this one?' }, image('BBBB'), { type: 'image_url', image_url: 'https://x/y.png' }] },
+      { role: 'user', content: [{ type: 'text', text: WRAPPER }] },
+    ];
+    const { status } = await streamChat(server, { messages });
+    expect(status).toBe(200);
+    const seen = server.requests[0]!;
+    expect(seen.userText).toBe('and this one?');
+    expect(seen.images).toEqual([
+      { url: 'data:image/png;base64,BBBB', mimeType: 'image/png', base64: 'BBBB', turn: 1 },
+      { url: 'https://x/y.png', turn: 1 },
+    ]);
+    expect(seen.allImages.map((i) => i.base64 ?? i.url)).toEqual(['AAAA', 'BBBB', 'https://x/y.png']);
+    expect(seen.userTurns).toEqual(['look 0', 'and this one?']);
+  });
 });

@@ -4,11 +4,11 @@
  *
  * Endpoints: `POST /v1/chat/completions` (SSE when `stream: true`, JSON otherwise) and
  * `GET /v1/models`. Every chat request is recorded in `requests` with the user text it was
- * about, so tests can assert what context the model saw.
+ * about (and the images it carried), so tests can assert what context the model saw.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { findUserTurns, findToolResults, type ToolResultSeen } from './messages.js';
+import { findUserImages, findUserTurns, findToolResults, type ImageSeen, type ToolResultSeen } from './messages.js';
 
 export const DEFAULT_MODEL_ID = 'fake-coder';
 
@@ -30,6 +30,10 @@ export interface ModelRequestContext {
   userTurns: string[];
   /** Tool results that follow the current user turn (a follow-up request after a tool call). */
   toolResults: ToolResultSeen[];
+  /** Images sent with the current user turn (`image_url` parts). */
+  images: ImageSeen[];
+  /** Every image in the request, earlier turns' included (the session history repeats them). */
+  allImages: ImageSeen[];
   /** Whether the request asked for a streamed answer. */
   stream: boolean;
   /** The raw request body. */
@@ -170,10 +174,13 @@ export async function startModelServer(options: ModelServerOptions = {}): Promis
     }
     const messages = Array.isArray(body.messages) ? body.messages : [];
     const userTurns = findUserTurns(messages);
+    const allImages = findUserImages(messages);
     const ctx: ModelRequestContext = {
       userText: userTurns.at(-1) ?? '',
       userTurns,
       toolResults: findToolResults(messages),
+      images: allImages.filter((i) => i.turn === userTurns.length - 1),
+      allImages,
       stream: body.stream === true,
       body,
     };

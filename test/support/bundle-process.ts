@@ -6,6 +6,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { afterFailedTest } from './on-failure.js';
 import { REPO_ROOT } from '../tailchat/kit.js';
 
 export interface BundleProcess {
@@ -27,9 +28,18 @@ process.once('exit', () => {
   for (const p of running) p.kill('SIGKILL');
 });
 
+/** Every bundle this test file started, dead ones too (a crash is often the story). */
+const started: { label: string; pid: number; output: () => string }[] = [];
+
+// A failed test prints what the bundles said: in CI that is all there is to read afterwards.
+afterFailedTest(() => {
+  for (const b of started) console.error(`--- last output of ${b.label} (pid ${b.pid}) ---\n${b.output().slice(-6000)}`);
+});
+
 export function startBundleProcess(env: Record<string, string>, label = 'bundle', entry = 'services/node/main.ts'): BundleProcess {
-  const tsx = path.join(REPO_ROOT, 'node_modules/.bin/tsx');
-  const child = spawn(tsx, [path.join(REPO_ROOT, entry)], {
+  // One process, not the `tsx` wrapper with a child: a signal (SIGKILL as a crash, SIGTERM as a
+  // drain) must reach the service itself, and `pid` must be the service's.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, entry)], {
     cwd: REPO_ROOT,
     // No metrics endpoint unless a test asks for one (several bundles may run at once).
     env: { ...process.env, LOG_LEVEL: 'info', AI_METRICS_PORT: '0', ...env },
@@ -50,6 +60,7 @@ export function startBundleProcess(env: Record<string, string>, label = 'bundle'
     }),
   );
   const count = (pattern: RegExp) => (out.match(new RegExp(pattern.source, 'g')) ?? []).length;
+  started.push({ label, pid: child.pid!, output: () => out });
   return {
     pid: child.pid!,
     output: () => out,

@@ -83,7 +83,8 @@ export async function startConversation(tc: TailchatConnection, opts: Conversati
     finalReplyTo(prompt, timeoutMs = 30_000) {
       const wait = bobSocket.waitFor<WireMessage>(
         'notify:chat.message.add',
-        (m) => m.author === botUserId && (m.meta?.reply as { _id?: string } | undefined)?._id === prompt._id && aiMeta(m)?.status !== 'streaming',
+        // Not a draft (streaming, or waiting in the queue): the stored reply, or a plain answer.
+        (m) => m.author === botUserId && (m.meta?.reply as { _id?: string } | undefined)?._id === prompt._id && !['streaming', 'queued'].includes(aiMeta(m)?.status ?? ''),
         timeoutMs,
       );
       // On a timeout, show what did arrive (ids and states only): the usual cause is a wrong bot id.

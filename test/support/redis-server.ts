@@ -13,8 +13,9 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export async function startRedis(): Promise<{ url: string; stop(): Promise<void> }> {
-  const port = await freePort();
+/** `port`: start again where a stopped one listened (a restart: its data is gone, nothing is saved). */
+export async function startRedis(port?: number): Promise<{ url: string; port: number; stop(): Promise<void> }> {
+  port ??= await freePort();
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   process.once('exit', () => child.kill('SIGKILL'));
   for (let i = 0; i < 100; i++) {
@@ -27,6 +28,7 @@ export async function startRedis(): Promise<{ url: string; stop(): Promise<void>
   }
   return {
     url: `redis://127.0.0.1:${port}`,
+    port,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();

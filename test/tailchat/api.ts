@@ -66,6 +66,20 @@ export type ChatMessage = z.infer<typeof ChatMessage>;
 export const Converse = z.looseObject({ _id: id, type: z.string(), members: z.array(z.string()) });
 export type Converse = z.infer<typeof Converse>;
 
+/** `file.save`'s answer: `url` is what messages carry, `path` is `<bucket>/<objectName>`. */
+export const UploadedFile = z.looseObject({ url: z.string().min(1), path: z.string(), etag: z.string() });
+export type UploadedFile = z.infer<typeof UploadedFile>;
+
+/** The web client's BBCode for an uploaded image (com.msgbyte.bbcode's `image` decorator). */
+export function imageTag(url: string, size?: { width: number; height: number }): string {
+  return size ? `[img height=${size.height} width=${size.width}]${url}[/img]` : `[img]${url}[/img]`;
+}
+
+/** The web client's BBCode for an uploaded file: a file card (`card(name, {type: "file", url})`). */
+export function fileCardTag(url: string, name: string): string {
+  return `[card type=file url=${url}]${name}[/card]`;
+}
+
 const Invite = z.looseObject({ code: z.string().min(1), groupId: z.string() });
 
 /** Text panel type in Tailchat's GroupPanelType enum. */
@@ -175,6 +189,25 @@ export class TailchatApi {
 
   async fetchConverseMessage(token: string, converseId: string, startId?: string): Promise<ChatMessage[]> {
     return this.call('chat.message.fetchConverseMessage', { converseId, ...(startId ? { startId } : {}) }, token, z.array(ChatMessage));
+  }
+
+  /**
+   * Uploads a file as the web client does (`POST /upload`, multipart field `file` plus `usage`,
+   * moleculer-web → `file.save` → object storage). Returns Tailchat's link as the client stores it
+   * in messages (`{BACKEND}/static/files/<userId>/<etag>.<ext>` unless STATIC_URL is set).
+   * Tailchat refuses files over its FILE_LIMIT (1 MB by default). Upload one at a time: Tailchat
+   * names its temporary object after Date.now(), so uploads in the same millisecond collide.
+   */
+  async upload(token: string, file: { name: string; bytes: Uint8Array; type?: string }, usage = 'chat'): Promise<UploadedFile> {
+    const form = new FormData();
+    form.append('file', new Blob([new Uint8Array(file.bytes)], { type: file.type ?? 'application/octet-stream' }), file.name);
+    form.append('usage', usage);
+    const res = await fetch(`${this.baseUrl}/upload`, { method: 'POST', headers: { 'X-Token': token }, body: form });
+    const text = await res.text();
+    if (res.status !== 200) throw new TailchatApiError('upload', res.status, text);
+    const parsed = UploadedFile.safeParse(JSON.parse(text));
+    if (!parsed.success) throw new Error(`Tailchat upload: unexpected response shape: ${parsed.error.message}\n${redact(text).slice(0, 400)}`);
+    return parsed.data;
   }
 
   /** DM with one other user (Multi with more); returns the converse, whose _id is the converseId. */

@@ -77,6 +77,82 @@ export class TailchatWebClient {
     await input.press('Enter');
   }
 
+  /** The chat input's "+" menu (ChatInputBox/Addon.tsx; shown while the input is empty) → `label`. */
+  async chooseInputAction(label: string): Promise<void> {
+    await this.page.locator('svg.transition.transform.text-2xl').last().click();
+    await this.page.locator('.ant-dropdown:not(.ant-dropdown-hidden) .ant-dropdown-menu-item').filter({ hasText: label }).click();
+  }
+
+  /**
+   * "+" → `label` ("Send Image" / "Send File"), answering the file dialog the client opens
+   * (`openFile` in utils/file-helper: a hidden `<input type=file>` it clicks) with `file`.
+   */
+  async chooseFileInputAction(label: string, file: { name: string; mimeType: string; buffer: Buffer }): Promise<void> {
+    const chooser = this.page.waitForEvent('filechooser');
+    await this.chooseInputAction(label);
+    await (await chooser).setFiles(file);
+  }
+
+  /**
+   * Send Image's preview dialog (modals/ImageUploadPreviewer.tsx): "Upload original image" on
+   * (else the client re-encodes the picture before uploading it), then Confirm.
+   */
+  async confirmImageUpload({ original }: { original: boolean }): Promise<void> {
+    const dialog = this.page.locator('.ant-modal, [class*="modal"]').filter({ hasText: 'Upload picture to converse' }).last();
+    await dialog.waitFor({ timeout: 15_000 });
+    const toggle = dialog.locator('.ant-switch');
+    if ((await toggle.getAttribute('aria-checked')) !== String(original)) await toggle.click();
+    await dialog.getByRole('button', { name: 'Confirm' }).click();
+    await dialog.waitFor({ state: 'detached', timeout: 30_000 });
+  }
+
+  /** Hover message `id` → its "…" action → Reply: the input then quotes it (ChatReply). */
+  async replyTo(id: string): Promise<void> {
+    const item = await this.hoverMessage(id);
+    // The hover bar (Item.tsx): the emoji reaction button, then "…" with the message's menu.
+    await item.locator(':scope > div.absolute > div').last().click();
+    await this.page.locator('.ant-dropdown:not(.ant-dropdown-hidden) .ant-dropdown-menu-item').filter({ hasText: 'Reply' }).click();
+  }
+
+  /** Another panel of the open group through the group's sidebar link (no page load). */
+  async openPanelInSidebar(groupId: string, panelId: string): Promise<void> {
+    await this.page.locator(`a[href$="/main/group/${groupId}/${panelId}"]`).first().click();
+    await this.page.waitForURL(new RegExp(`/main/group/${groupId}/${panelId}$`));
+    await this.input().waitFor({ timeout: 30_000 });
+  }
+
+  /** Tailchat's message item of message `id`, hovered (its hover-only actions show). */
+  async hoverMessage(id: string) {
+    const item = this.page.locator(`[data-message-id="${id}"]`);
+    await item.hover();
+    return item;
+  }
+
+  /** The AI panel of run `runId` (the plugin's view under Tailchat's message item). */
+  aiReply(runId: string) {
+    return this.page.locator(`[data-testid="tcai-message"][data-run-id="${runId}"]`);
+  }
+
+  /** Clicks Regenerate under the reply of run `runId`. */
+  async regenerate(runId: string): Promise<void> {
+    await this.aiReply(runId).locator('[data-testid="tcai-regenerate"]').click();
+  }
+
+  /** The "n of total" label of the attempt pager under the reply of run `runId`. */
+  attemptPosition(runId: string) {
+    return this.aiReply(runId).locator('[data-testid="tcai-attempt-position"]');
+  }
+
+  /** ‹ or › in the attempt pager under the reply of run `runId`. */
+  async showAttempt(runId: string, which: 'prev' | 'next'): Promise<void> {
+    await this.aiReply(runId).locator(`[data-testid="tcai-attempt-${which}"]`).click();
+  }
+
+  /** The one-line stand-in of a reply that a regenerated one replaced. */
+  supersededReply(runId: string) {
+    return this.page.locator(`[data-testid="tcai-superseded"][data-run-id="${runId}"]`);
+  }
+
   async screenshot(name: string): Promise<string> {
     fs.mkdirSync(SCREENSHOTS, { recursive: true });
     const file = path.join(SCREENSHOTS, `${name}.png`);

@@ -21,6 +21,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { afterFailedTest } from '../support/on-failure.js';
 
 export type TransporterKind = 'redis' | 'nats';
 
@@ -264,6 +265,28 @@ function startReaper(home: string, kitDir: string): ChildProcess | undefined {
     return undefined;
   }
 }
+
+/**
+ * After a failed test: which backing processes of this file's instances are gone, with the end
+ * of their logs. In CI the harness's output is all there is to read afterwards.
+ */
+function reportDeadComponents(): void {
+  for (const { home } of live.values()) {
+    const pidsFile = path.join(home, 'run', 'pids');
+    if (!fs.existsSync(pidsFile)) continue;
+    for (const line of fs.readFileSync(pidsFile, 'utf8').split('\n')) {
+      const [name, pid] = line.trim().split(/\s+/);
+      if (!name || !pid) continue;
+      let alive = true;
+      try { process.kill(Number(pid), 0); } catch { alive = false; }
+      if (alive) continue;
+      const logFile = path.join(home, 'run', 'logs', `${name}.log`);
+      const logTail = fs.existsSync(logFile) ? tail(fs.readFileSync(logFile, 'utf8'), 30) : '(no log)';
+      console.error(`[tailchat-kit] ${name} (pid ${pid}) of ${home} is not running; end of ${logFile}:\n${logTail}`);
+    }
+  }
+}
+afterFailedTest(reportDeadComponents);
 
 /** Removes instance homes of earlier runs that are stopped and older than 6 hours. */
 function pruneOldHomes(root: string): void {

@@ -21,7 +21,7 @@ describe('plugin load and registrations', () => {
   it('loads through mini-star and registers parser, permissions and the group settings panel', async () => {
     const { page } = host;
     expect(host.logs.some((line) => line.includes('[com.yourcompany.ai] Load Completed!'))).toBe(true);
-    expect(await page.evaluate(() => window.__host.parserNames())).toEqual(['com.yourcompany.ai/reply']);
+    expect(await page.evaluate(() => window.__host.parserNames())).toEqual(['com.yourcompany.ai/reply', 'com.yourcompany.ai/thread-summary']);
     const permissions = await page.evaluate(() => window.__host.permissions());
     expect(permissions.map((p) => p.key)).toEqual([PERMISSIONS.invoke, PERMISSIONS.approve, PERMISSIONS.configure]);
     expect(permissions.map((p) => p.default)).toEqual([true, false, false]);
@@ -107,8 +107,44 @@ describe('every panel', () => {
     expect(await ok!.locator('[data-testid="tcai-tool-args"]').innerText()).toContain('"path": "src/math.ts"');
     expect(await failed!.locator('[data-testid="tcai-tool-result"]').isVisible()).toBe(true);
     expect(await failed!.locator('[data-testid="tcai-tool-result"]').innerText()).toContain('permission denied');
-    expect(await redacted!.innerText()).toContain('private to the requester');
+    // The mocked backend does not grant access: the card says who may see the details.
+    await redacted!.locator('[data-testid="tcai-tool-private-note"]').waitFor();
+    expect(await redacted!.innerText()).toContain('Only the requester and approvers can see the details');
     expect(await redacted!.locator('[data-testid="tcai-tool-toggle"]').count()).toBe(0);
+    expect(await redacted!.locator('[data-testid="tcai-tool-show"]').count()).toBe(0);
+  });
+
+  it('private tool output: a viewer with access clicks "Show details" and reads what the server kept', async () => {
+    const runId = 'tc-private1';
+    host.respond('getToolOutputAccess', () => ({ status: 200, body: { code: 200, data: { allowed: true } } }));
+    host.respond('getToolOutput', (body) => {
+      const { toolCallId } = body as { toolCallId: string };
+      return toolCallId === 'gone'
+        ? { status: 404, body: { code: 404, message: 'The details of this tool call are no longer kept.' } }
+        : { status: 200, body: { code: 200, data: { output: { name: 'read_secret', args: { path: '/etc/app.env' }, result: 'TOKEN=…' } } } };
+    });
+    await host.page.evaluate(
+      (m) => window.__host.addMessage(m),
+      aiMessage('private', 'Tool: read_secret (succeeded)', aiMeta([
+        { type: 'tool', toolCallId: 'p1', name: 'read_secret', status: 'succeeded', redacted: true },
+        { type: 'tool', toolCallId: 'gone', name: 'old_tool', status: 'succeeded', redacted: true },
+      ], 'done', { runId }))
+    );
+    const [card, gone] = [0, 1].map((i) => host.page.locator('[data-message-id="private"] [data-testid="tcai-tool"]').nth(i));
+    const show = card!.locator('[data-testid="tcai-tool-show"]');
+    await show.waitFor();
+    expect(await card!.locator('[data-testid="tcai-tool-args"]').count()).toBe(0);
+    await show.click();
+    expect(await card!.locator('[data-testid="tcai-tool-args"]').innerText()).toContain('"path": "/etc/app.env"');
+    expect(await card!.locator('[data-testid="tcai-tool-result"]').innerText()).toBe('TOKEN=…');
+    expect(host.requests.filter((r) => r.action === 'getToolOutput').map((r) => r.body)).toEqual([{ runId, toolCallId: 'p1' }]);
+    // One access question per reply, whatever the number of cards.
+    expect(host.requests.filter((r) => r.action === 'getToolOutputAccess' && (r.body as { runId: string }).runId === runId)).toHaveLength(1);
+    await show.click();
+    expect(await card!.locator('[data-testid="tcai-tool-args"]').count()).toBe(0);
+    // A refusal or a forgotten output is said, not swallowed.
+    await gone!.locator('[data-testid="tcai-tool-show"]').click();
+    expect(await gone!.locator('[data-testid="tcai-tool-details-error"]').innerText()).toContain('no longer kept');
   });
 
   it('markdown is rendered safely: no raw HTML, only http(s) links, images never loaded', async () => {

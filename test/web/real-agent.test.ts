@@ -4,7 +4,7 @@
  * alice owns the group and has the plugin pre-installed; bob is a member who installs it
  * through the Plugin Store's UI (listed from the server's registry-be.json).
  * - a mention gets a reply that visibly grows in the panels and ends as one stored message;
- * - a reload in the middle of a reply shows the final reply afterwards, no draft left;
+ * - a reload in the middle of a reply shows the reply growing again, then the final, no draft left;
  * - a diff reply renders as the diff panel and toggles unified/split;
  * - bob installs the plugin from the store, reloads, and sees the replies as rich panels;
  * - an exec approval: bob (no "approve" permission) is refused with a toast, alice (owner)
@@ -152,12 +152,14 @@ describe('real agent in the real web client', () => {
     await itemOf(done).screenshot({ path: `${SHOTS}/71-agent-done.png` });
   });
 
-  it('after a reload in the middle of a reply, shows the final reply and no draft', async () => {
+  it('after a reload in the middle of a reply, shows it growing again, then the final reply and no draft', async () => {
     const runId = await askAndFollow('slow answer, I will reload meanwhile');
     await reply(runId, 'streaming').waitFor({ timeout: 30_000 });
     await page.reload();
     await waitForChat(page);
-    // The run goes on server-side; its stored final message arrives over the socket.
+    // The run goes on server-side and the reloaded page sees it grow again (the draft is
+    // announced anew every few seconds), then its stored final message arrives over the socket.
+    await reply(runId, 'streaming').waitFor({ timeout: 15_000 });
     const done = reply(runId, 'done');
     await done.waitFor({ timeout: 30_000 });
     await expect.poll(() => reply(runId).count(), { timeout: 5_000 }).toBe(1);

@@ -88,6 +88,15 @@ describe('group settings panel', () => {
     });
   });
 
+  it('tool details: private by default, "Every member" is saved as toolOutput everyone', async () => {
+    const form = await openSettings();
+    expect(await form.locator('[data-testid="tcai-settings-toolOutput-private"]').isChecked()).toBe(true);
+    await form.locator('[data-testid="tcai-settings-toolOutput-everyone"]').check();
+    await form.locator('[data-testid="tcai-settings-save"]').click();
+    await host.page.locator('[data-testid="host-toast"][data-type="success"]').waitFor();
+    expect((host.requests.find((r) => r.action === 'saveGroupSettings')?.body as { settings: GroupSettings }).settings.toolOutput).toBe('everyone');
+  });
+
   it('checks fields with the protocol schema before sending', async () => {
     const form = await openSettings();
     await form.locator('[data-testid="tcai-settings-agent"]').fill('');
@@ -136,6 +145,98 @@ describe('group settings panel', () => {
     expect(await form.innerText()).toContain('在本群组启用');
     expect(await form.locator('[data-testid="tcai-settings-save"]').innerText()).toBe('保存');
     await host.page.screenshot({ path: `${SHOTS}/42-settings-zh-CN.png` });
+    await host.page.evaluate(() => window.__host.setLang('en-US'));
+  });
+});
+
+describe('usage and audit log in the settings panel (admins)', () => {
+  const USAGE = {
+    groupId: GROUP_ID,
+    month: '2026-05',
+    totals: { runs: 7, inputTokens: 9000, outputTokens: 3500, totalTokens: 12500 },
+    users: [
+      { id: 'user-a', runs: 5, inputTokens: 7000, outputTokens: 3000, totalTokens: 10000 },
+      { id: 'user-b', runs: 2, inputTokens: 2000, outputTokens: 500, totalTokens: 2500 },
+    ],
+    agents: [{ id: 'main', runs: 7, inputTokens: 9000, outputTokens: 3500, totalTokens: 12500 }],
+    engines: [{ id: 'openclaw', runs: 7, inputTokens: 9000, outputTokens: 3500, totalTokens: 12500 }],
+    budget: 10000,
+    renewsOn: '2026-06-01',
+  };
+  const AUDIT = {
+    groupId: GROUP_ID,
+    entries: [
+      { at: '2026-05-03T10:00:00.000Z', groupId: GROUP_ID, actor: 'user-a', action: 'settings.changed', details: { changes: { trigger: { from: 'mention', to: 'prefix' } } } },
+      { at: '2026-05-02T10:00:00.000Z', groupId: GROUP_ID, actor: 'user-b', action: 'approval.decided', details: { runId: 'tc-1', approvalId: 'a1', decision: 'deny' } },
+    ],
+  };
+  beforeEach(() => {
+    host.respond(ACTIONS.getUsage, () => ({ status: 200, body: { code: 200, data: USAGE } }));
+    host.respond(ACTIONS.getAuditLog, () => ({ status: 200, body: { code: 200, data: AUDIT } }));
+  });
+
+  it('shows runs, tokens, the used-up budget, top members and the audit entries', async () => {
+    await openSettings();
+    const usage = host.page.locator('[data-testid="tcai-usage"]');
+    await usage.locator('[data-testid="tcai-usage-runs"]').waitFor();
+    expect(await usage.locator('[data-testid="tcai-usage-runs"]').innerText()).toBe('7');
+    expect(await usage.locator('[data-testid="tcai-usage-tokens"]').innerText()).toBe('12,500');
+    expect(await usage.locator('[data-testid="tcai-usage-budget"]').getAttribute('data-exceeded')).toBe('true');
+    expect(await usage.locator('[data-testid="tcai-usage-budget"]').innerText()).toContain('12,500 of 10,000 tokens (125%)');
+    expect(await usage.locator('[data-testid="tcai-usage-budget-exceeded"]').innerText()).toContain('refused until 2026-06-01');
+    expect(await usage.locator('[data-testid="tcai-usage-users-row"]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-id')))).toEqual(['user-a', 'user-b']);
+    expect(host.requests.find((r) => r.action === 'getUsage')?.body).toEqual({ groupId: GROUP_ID });
+    const entries = host.page.locator('[data-testid="tcai-audit-entry"]');
+    await entries.first().waitFor();
+    expect(await entries.evaluateAll((els) => els.map((e) => e.getAttribute('data-action')))).toEqual(['settings.changed', 'approval.decided']);
+    expect(await entries.first().innerText()).toContain('changed the settings: trigger: mention → prefix');
+    expect(await entries.nth(1).innerText()).toContain('denied a command (tc-1)');
+    await host.page.screenshot({ path: `${SHOTS}/43-settings-usage-audit.png`, fullPage: true });
+  });
+
+  it('saves a budget, and an empty field clears it; a fraction is refused before sending', async () => {
+    const form = await openSettings();
+    const budget = form.locator('[data-testid="tcai-settings-budget"]');
+    await budget.fill('2.5');
+    await form.locator('[data-testid="tcai-settings-save"]').click();
+    await form.getByText('A whole number above 0, or empty').waitFor();
+    expect(host.requests.some((r) => r.action === 'saveGroupSettings')).toBe(false);
+    await budget.fill('50000');
+    await form.locator('[data-testid="tcai-settings-save"]').click();
+    await host.page.locator('[data-testid="host-toast"][data-type="success"]').waitFor();
+    expect((host.requests.find((r) => r.action === 'saveGroupSettings')?.body as { settings: GroupSettings }).settings.monthlyTokenBudget).toBe(50000);
+    // The sections reload after a save (the audit log then shows the change).
+    await expect.poll(() => host.requests.filter((r) => r.action === 'getAuditLog').length).toBeGreaterThanOrEqual(2);
+    host.requests.length = 0;
+    await budget.fill('');
+    await form.locator('[data-testid="tcai-settings-save"]').click();
+    await expect.poll(() => host.requests.find((r) => r.action === 'saveGroupSettings')).toBeTruthy();
+    expect((host.requests.find((r) => r.action === 'saveGroupSettings')?.body as { settings: GroupSettings }).settings.monthlyTokenBudget).toBeNull();
+  });
+
+  it('is not shown to members without the configure permission; a failed load is reported', async () => {
+    host.respond(ACTIONS.getGroupSettings, () => ({ status: 200, body: { code: 200, data: { settings: STORED, canConfigure: false } } }));
+    await (await openSettings()).locator('[data-testid="tcai-settings-readonly"]').waitFor();
+    expect(await host.page.locator('[data-testid="tcai-usage"]').count()).toBe(0);
+    expect(await host.page.locator('[data-testid="tcai-audit"]').count()).toBe(0);
+    expect(host.requests.some((r) => r.action === 'getUsage' || r.action === 'getAuditLog')).toBe(false);
+
+    host.respond(ACTIONS.getGroupSettings, () => ({ status: 200, body: { code: 200, data: { settings: STORED, canConfigure: true } } }));
+    host.respond(ACTIONS.getUsage, () => ({ status: 500, body: { code: 500, message: 'Redis is down' } }));
+    await host.page.evaluate(() => window.__host.clear());
+    await openSettings();
+    const error = host.page.locator('[data-testid="tcai-usage-error"]');
+    await error.waitFor();
+    expect(await error.innerText()).toBe('Could not load the usage: Redis is down');
+  });
+
+  it('is translated to Chinese', async () => {
+    await host.page.evaluate(() => window.__host.setLang('zh-CN'));
+    await openSettings();
+    const usage = host.page.locator('[data-testid="tcai-usage"]');
+    await usage.locator('[data-testid="tcai-usage-runs"]').waitFor();
+    expect(await usage.innerText()).toContain('本月用量（2026-05，UTC）');
+    expect(await host.page.locator('[data-testid="tcai-audit"]').innerText()).toContain('审计日志');
     await host.page.evaluate(() => window.__host.setLang('en-US'));
   });
 });

@@ -2,7 +2,8 @@
  * The OpenClaw engine: the Engine interface (bridge/engine/types.ts) on top of one gateway
  * operator connection (connection.ts) and the pure event mapping (events.ts).
  *
- * - start: `chat.send {sessionKey, message, idempotencyKey: runId, queueMode: "followup"}`.
+ * - start: `chat.send {sessionKey, message, idempotencyKey: runId, queueMode: "followup", attachments?}`
+ *   (attachments: the run's fetched files, base64, as the gateway's ChatAttachment; attachments.ts).
  *   A redelivered runId never starts a second run: known in this process → another view of the
  *   same run; otherwise the gateway answers `in_flight` (attach to its events) or `ok` (already
  *   finished → the reply is read from `chat.history`).
@@ -38,6 +39,7 @@ import { chatEventSchema, createRunEventMapper, messageText, type GatewayEventFr
 import { chatHistorySchema, locateRun } from './history.js';
 import { createRedactor, redactingLogger, silentLogger, type EngineLogger } from './logger.js';
 import { agentIdOfSessionKey, canonicalSessionKey } from './session-key.js';
+import { toChatSendAttachments, type ChatSendAttachment } from './attachments.js';
 
 export const OPENCLAW_ENGINE_ID = 'openclaw';
 
@@ -54,6 +56,8 @@ interface Run {
   readonly runId: string;
   readonly sessionKey: string;
   readonly prompt: string;
+  /** chat.send attachments, kept for a resubmission after the gateway lost the run. */
+  readonly attachments: ChatSendAttachment[];
   readonly mapper: RunEventMapper;
   readonly subscribers: EventQueue[];
   phase: Phase;
@@ -191,6 +195,7 @@ export function createOpenClawEngine(
       message: run.prompt,
       idempotencyKey: run.runId,
       queueMode: 'followup',
+      ...(run.attachments.length ? { attachments: run.attachments } : {}),
     });
     if (isDone(run)) return;
     run.phase = 'running';
@@ -368,6 +373,7 @@ export function createOpenClawEngine(
 
   const engine: OpenClawEngine = {
     id: OPENCLAW_ENGINE_ID,
+    capabilities: { attachments: true },
     settings: (({ token: _token, ...rest }) => rest)(settings),
     connection: conn,
 
@@ -391,12 +397,14 @@ export function createOpenClawEngine(
       if (request.agentId && agentIdOfSessionKey(sessionKey) !== request.agentId.toLowerCase()) {
         throw new OpenClawEngineError('unknown', `Session key ${sessionKey} belongs to another agent than ${request.agentId}.`);
       }
-      await conn.ready(settings.connectTimeoutMs);
+      const hello = await conn.ready(settings.connectTimeoutMs);
+      const attachments = toChatSendAttachments(request.loadedAttachments ?? [], hello?.policy);
 
       const run: Run = {
         runId: request.runId,
         sessionKey,
         prompt: request.prompt,
+        attachments,
         mapper: createRunEventMapper({ runId: request.runId, sessionKey }),
         subscribers: [],
         phase: 'queued',

@@ -21,6 +21,16 @@ interface ActiveRun {
   stop: (reason: string) => void;
 }
 
+/**
+ * Token usage as a model would report it, estimated like the test model server does (4 characters
+ * a token), so usage metering and budgets can be seen without a model.
+ */
+export function usageOf(prompt: string, reply: string): EngineEvent {
+  const inputTokens = Math.max(1, Math.ceil(prompt.length / 4));
+  const outputTokens = Math.max(1, Math.ceil(reply.length / 4));
+  return { type: 'usage', usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens } };
+}
+
 export function createScriptedEngine(opts: ScriptedEngineOptions): Engine {
   const memory = new Map<string, string[]>();
   const active = new Map<string, ActiveRun>();
@@ -90,6 +100,7 @@ export function createScriptedEngine(opts: ScriptedEngineOptions): Engine {
           emit({ type: 'approval.resolved', approvalId, decision: d });
           if (d === 'deny') {
             emit({ type: 'text', text: 'The command was not run: the approval was denied.' });
+            emit(usageOf(request.prompt, 'The command was not run: the approval was denied.'));
             return emit({ type: 'final', text: 'The command was not run: the approval was denied.', badges: [{ kind: 'demo', label: opts.label }] });
           }
           emit({ type: 'tool', toolCallId: `${request.runId}-exec`, name: 'exec', phase: 'start', args: { command } });
@@ -105,6 +116,7 @@ export function createScriptedEngine(opts: ScriptedEngineOptions): Engine {
           if (wantsFail && sent > text.length / 2) return emit({ type: 'error', kind: 'unknown', message: 'scripted failure' });
         }
         if (stopped) return emit({ type: 'aborted', reason: stopped });
+        emit(usageOf(request.prompt, text));
         emit({ type: 'final', text, badges: [{ kind: 'demo', label: opts.label }] });
       })().finally(() => active.delete(request.runId));
       return queue;

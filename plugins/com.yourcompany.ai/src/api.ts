@@ -3,7 +3,8 @@
  * `createPluginRequest` (adds the user's token; errors reject with the server's message).
  */
 import { createPluginRequest } from '@capital/common';
-import type { GroupSettings } from '../../../protocol/actions';
+import type { GroupSettings, ToolOutputView } from '../../../protocol/actions';
+import type { AuditEntry, AuditLogPage, UsageReport } from '../../../protocol/admin';
 import { ACTIONS, PLUGIN_ID } from './constants';
 import { t } from './i18n';
 
@@ -17,6 +18,12 @@ export type ApprovalDecision = 'allow-once' | 'allow-always' | 'deny';
 
 export async function stopRun(runId: string): Promise<void> {
   await request().post(ACTIONS.stopRun, { runId });
+}
+
+/** Answers the prompt of `runId` again (a new reply in the same session); rejects with the server's reason. */
+export async function regenerate(runId: string): Promise<{ runId: string; attempt: number }> {
+  const { data } = await request().post(ACTIONS.regenerate, { runId });
+  return data as { runId: string; attempt: number };
 }
 
 export async function resolveApproval(runId: string, approvalId: string, decision: ApprovalDecision): Promise<void> {
@@ -38,6 +45,54 @@ export async function getGroupSettings(groupId: string): Promise<LoadedSettings>
 export async function saveGroupSettings(groupId: string, settings: Partial<GroupSettings>): Promise<Partial<GroupSettings>> {
   const { data } = await request().post(ACTIONS.saveGroupSettings, { groupId, settings });
   return ((data ?? {}) as { settings?: Partial<GroupSettings> }).settings ?? settings;
+}
+
+export async function getUsage(groupId: string, month?: string): Promise<UsageReport> {
+  const { data } = await request().post(ACTIONS.getUsage, { groupId, ...(month ? { month } : {}) });
+  const report = (data ?? {}) as Partial<UsageReport>;
+  // An older backend without usage answers something else: say so instead of crashing the panel.
+  if (!report.totals || !Array.isArray(report.users) || !Array.isArray(report.agents)) throw new Error(t('request.failed'));
+  return report as UsageReport;
+}
+
+export async function getAuditLog(groupId: string, limit = 50): Promise<AuditEntry[]> {
+  const { data } = await request().post(ACTIONS.getAuditLog, { groupId, limit });
+  return ((data ?? {}) as Partial<AuditLogPage>).entries ?? [];
+}
+
+/**
+ * Whether the signed-in user may see the private tool details of a run (its requester or an
+ * approver of the group). Asked once per run and remembered for the page's life; a failed
+ * question counts as "no" for now (the card then explains who can see the details).
+ */
+const toolAccess = new Map<string, Promise<boolean>>();
+export function getToolOutputAccess(runId: string): Promise<boolean> {
+  let answer = toolAccess.get(runId);
+  if (!answer) {
+    answer = request()
+      .post(ACTIONS.getToolOutputAccess, { runId })
+      .then(({ data }) => (data as { allowed?: boolean } | undefined)?.allowed === true)
+      .catch(() => {
+        toolAccess.delete(runId); // asked again on the next render (a network hiccup is not a "no")
+        return false;
+      });
+    toolAccess.set(runId, answer);
+    // A long session scrolls through many replies: keep only the recent answers.
+    if (toolAccess.size > 500) toolAccess.delete(toolAccess.keys().next().value as string);
+  }
+  return answer;
+}
+
+/** The private arguments and result of one tool call (rejects with the server's reason). */
+export async function getToolOutput(runId: string, toolCallId: string): Promise<ToolOutputView> {
+  const { data } = await request().post(ACTIONS.getToolOutput, { runId, toolCallId });
+  return ((data ?? {}) as { output: ToolOutputView }).output;
+}
+
+/** A 403 from the server, when the host's request error carries the status (axios-style). */
+export function isForbidden(err: unknown): boolean {
+  const e = err as { status?: number; response?: { status?: number } } | null;
+  return e?.status === 403 || e?.response?.status === 403;
 }
 
 /** The server's refusal text (Tailchat's request layer puts it in `Error.message`). */

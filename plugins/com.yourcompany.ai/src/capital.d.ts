@@ -4,7 +4,7 @@
  * (client/web/src/plugin/common/*.ts, tailchat-shared) so the plugin stays strictly typed.
  */
 declare module '@capital/common' {
-  import type { ComponentType, ReactNode } from 'react';
+  import type { ComponentType, ReactElement, ReactNode } from 'react';
 
   /** `ChatMessage` as the web client stores it (packages/types/src/model/message.ts). */
   export interface ChatMessagePayload {
@@ -66,6 +66,41 @@ declare module '@capital/common' {
     parentId?: string;
   }
   export function useGroupInfo(groupId: string): { _id: string; name: string; panels: GroupPanelInfo[] } | null | undefined;
+
+  /**
+   * What a chat input action gets (ChatInputBox/context.tsx). `sendMsg` is the chat box's
+   * `onSendMsg(msg, meta)`: it sends to the open converse (with its group) and passes `meta` on,
+   * although Tailchat's own typing shows only the text.
+   */
+  export interface ChatInputActionContext {
+    message: string;
+    setMessage(message: string): void;
+    sendMsg(message: string, meta?: Record<string, unknown>): Promise<void> | void;
+    appendMsg(message: string): void;
+  }
+  /** An entry of the chat input's "+" menu (ChatInputBox/Addon.tsx). */
+  export function regChatInputAction(action: { label: string; onClick: (ctx: ChatInputActionContext) => void }): void;
+  /** Rendered inside every chat input box, next to the emoji button (ChatInputBox/index.tsx). */
+  export function regChatInputButton(button: { render: () => ReactElement }): void;
+  /** The message list of the converse around the caller (tailchat-shared ConverseMessageContext). */
+  export function useConverseMessageContext(): { messages?: ChatMessagePayload[] };
+
+  /** A snapshot of the web client's redux state (global-state-helper.ts); only what we read. */
+  export interface HostState {
+    chat?: {
+      currentConverseId?: string | null;
+      /** converse id → the newest message id this client has marked read. */
+      ack?: Record<string, string | undefined>;
+      converses?: Record<string, { messages?: ChatMessagePayload[] } | undefined>;
+    };
+    /** `reconnectNum` counts the socket's reconnects (the message box reloads after each). */
+    global?: { reconnectNum?: number };
+  }
+  export function getGlobalState(): HostState | null;
+  /** POST `/api{url}` with the user's token (unwrapped like createPluginRequest). */
+  export function postRequest(url: string, data?: unknown): Promise<PluginResponse>;
+  /** POST /api/chat/message/sendMessage as the signed-in user (tailchat-shared model/message.ts). */
+  export function sendMessage(payload: { converseId: string; groupId?: string; content: string; plain?: string; meta?: Record<string, unknown> }): Promise<ChatMessagePayload>;
 }
 
 declare module '@capital/component' {

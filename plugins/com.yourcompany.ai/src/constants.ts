@@ -18,9 +18,14 @@ export const PERMISSIONS: typeof Actions.PERMISSIONS = {
 
 export const ACTIONS: typeof Actions.ACTIONS = {
   stopRun: 'stopRun',
+  regenerate: 'regenerate',
   resolveApproval: 'resolveApproval',
   getGroupSettings: 'getGroupSettings',
   saveGroupSettings: 'saveGroupSettings',
+  getUsage: 'getUsage',
+  getAuditLog: 'getAuditLog',
+  getToolOutput: 'getToolOutput',
+  getToolOutputAccess: 'getToolOutputAccess',
 };
 
 /** Engines the backend knows (config/schema.ts `engineId`); the settings select also keeps any other stored value. */

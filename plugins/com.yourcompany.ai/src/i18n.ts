@@ -22,8 +22,8 @@ const MESSAGES = {
   },
   'perm.configure.title': { 'en-US': 'Configure the AI assistant', 'zh-CN': '配置 AI 助手' },
   'perm.configure.desc': {
-    'en-US': 'Change the AI assistant settings of this group: engine, agent, trigger and session scope.',
-    'zh-CN': '修改本群组的 AI 助手设置：引擎、智能体、触发方式与会话范围。',
+    'en-US': 'Change the AI assistant settings of this group (engine, agent, trigger, session scope, token budget) and see its usage and audit log.',
+    'zh-CN': '修改本群组的 AI 助手设置（引擎、智能体、触发方式、会话范围、token 额度），并查看用量与审计日志。',
   },
 
   // run status
@@ -43,6 +43,14 @@ const MESSAGES = {
     'zh-CN': '此 AI 回复的格式无法由当前插件版本显示，已改为显示纯文本。',
   },
   'run.crashed': { 'en-US': 'The AI panel failed to render.', 'zh-CN': 'AI 面板渲染失败。' },
+
+  // regenerate (message/AttemptBar.tsx)
+  'attempt.regenerate': { 'en-US': 'Regenerate', 'zh-CN': '重新生成' },
+  'attempt.regenerating': { 'en-US': 'Regenerating…', 'zh-CN': '正在重新生成…' },
+  'attempt.position': { 'en-US': '{n} of {total}', 'zh-CN': '第 {n}/{total} 个' },
+  'attempt.prev': { 'en-US': 'Previous answer', 'zh-CN': '上一个回答' },
+  'attempt.next': { 'en-US': 'Next answer', 'zh-CN': '下一个回答' },
+  'attempt.superseded': { 'en-US': 'Regenerated — see the newer reply', 'zh-CN': '已重新生成 — 请看下方较新的回复' },
 
   // code
   'code.copy': { 'en-US': 'Copy', 'zh-CN': '复制' },
@@ -75,9 +83,14 @@ const MESSAGES = {
   'tool.result': { 'en-US': 'Result', 'zh-CN': '结果' },
   'tool.details': { 'en-US': 'Details', 'zh-CN': '详情' },
   'tool.redacted': {
-    'en-US': 'Arguments and result are private to the requester.',
-    'zh-CN': '参数与结果仅对请求者可见。',
+    'en-US': 'Only the requester and approvers can see the details.',
+    'zh-CN': '仅请求者和审批人可以查看详情。',
   },
+  'tool.showDetails': { 'en-US': 'Show details', 'zh-CN': '显示详情' },
+  'tool.hideDetails': { 'en-US': 'Hide details', 'zh-CN': '隐藏详情' },
+  'tool.loadingDetails': { 'en-US': 'Loading details…', 'zh-CN': '正在加载详情…' },
+  'tool.private': { 'en-US': 'Private: shown to you as the requester or an approver.', 'zh-CN': '私密：因你是请求者或审批人而显示。' },
+  'tool.storedTruncated': { 'en-US': 'Cut to the stored size limit.', 'zh-CN': '已按存储大小上限截断。' },
   'tool.truncated': { 'en-US': '… (truncated)', 'zh-CN': '…（已截断）' },
 
   // approval
@@ -143,6 +156,13 @@ const MESSAGES = {
   'settings.scope.group': { 'en-US': 'One session for the whole group', 'zh-CN': '整个群组共用一个会话' },
   'settings.scope.panel': { 'en-US': 'One session per panel', 'zh-CN': '每个面板一个会话' },
   'settings.scope.thread': { 'en-US': 'One session per reply thread', 'zh-CN': '每个回复线程一个会话' },
+  'settings.toolOutput': { 'en-US': 'Tool details (arguments and results)', 'zh-CN': '工具详情（参数与结果）' },
+  'settings.toolOutput.private': { 'en-US': 'Only the requester and approvers', 'zh-CN': '仅请求者和审批人' },
+  'settings.toolOutput.everyone': { 'en-US': 'Every member', 'zh-CN': '所有成员' },
+  'settings.toolOutput.hint': {
+    'en-US': 'Others see the tool name and status. Applies to new replies.',
+    'zh-CN': '其他成员只能看到工具名称与状态。对之后的回复生效。',
+  },
   'settings.save': { 'en-US': 'Save', 'zh-CN': '保存' },
   'settings.saving': { 'en-US': 'Saving…', 'zh-CN': '正在保存…' },
   'settings.saved': { 'en-US': 'AI assistant settings saved', 'zh-CN': 'AI 助手设置已保存' },
@@ -150,6 +170,55 @@ const MESSAGES = {
   'settings.invalid': { 'en-US': 'Check the highlighted fields.', 'zh-CN': '请检查标出的字段。' },
   'settings.required': { 'en-US': 'Required', 'zh-CN': '必填' },
   'settings.tooLong': { 'en-US': 'At most {max} characters', 'zh-CN': '最多 {max} 个字符' },
+
+  // monthly token budget (a group setting) — see settings/UsageSection.tsx
+  'settings.budget': { 'en-US': 'Monthly token budget', 'zh-CN': '每月 token 额度' },
+  'settings.budget.hint': {
+    'en-US': 'Empty = no limit. When the group has used this many tokens in a month (UTC), the assistant answers new prompts with a notice until the next month; /help, /stop and /new still work.',
+    'zh-CN': '留空表示不限。本群在一个月（UTC）内用满该数量的 token 后，助手对新的提问只回复提示，直到下个月；/help、/stop 和 /new 仍然可用。',
+  },
+  'settings.budget.invalid': { 'en-US': 'A whole number above 0, or empty', 'zh-CN': '请输入大于 0 的整数，或留空' },
+
+  // usage (settings panel, admins)
+  'usage.title': { 'en-US': 'Usage this month ({month}, UTC)', 'zh-CN': '本月用量（{month}，UTC）' },
+  'usage.loading': { 'en-US': 'Loading usage…', 'zh-CN': '正在加载用量…' },
+  'usage.loadFailed': { 'en-US': 'Could not load the usage: {message}', 'zh-CN': '无法加载用量：{message}' },
+  'usage.runs': { 'en-US': 'Runs', 'zh-CN': '运行次数' },
+  'usage.tokens': { 'en-US': 'Tokens', 'zh-CN': 'Tokens' },
+  'usage.tokensDetail': { 'en-US': '{input} in · {output} out', 'zh-CN': '输入 {input} · 输出 {output}' },
+  'usage.budget': { 'en-US': '{used} of {budget} tokens ({percent}%)', 'zh-CN': '已用 {used} / {budget} tokens（{percent}%）' },
+  'usage.budgetNone': { 'en-US': 'No monthly budget.', 'zh-CN': '未设置每月额度。' },
+  'usage.budgetExceeded': {
+    'en-US': 'Budget used up: new prompts are refused until {date}.',
+    'zh-CN': '额度已用完：{date} 之前新的提问都会被拒绝。',
+  },
+  'usage.renews': { 'en-US': 'Renews on {date}', 'zh-CN': '{date} 重置' },
+  'usage.users': { 'en-US': 'Top members', 'zh-CN': '用量最多的成员' },
+  'usage.agents': { 'en-US': 'By agent', 'zh-CN': '按智能体' },
+  'usage.none': { 'en-US': 'No runs this month yet.', 'zh-CN': '本月还没有运行。' },
+  'usage.refresh': { 'en-US': 'Refresh', 'zh-CN': '刷新' },
+
+  // audit log (settings panel, admins)
+  'audit.title': { 'en-US': 'Audit log', 'zh-CN': '审计日志' },
+  'audit.loading': { 'en-US': 'Loading the audit log…', 'zh-CN': '正在加载审计日志…' },
+  'audit.loadFailed': { 'en-US': 'Could not load the audit log: {message}', 'zh-CN': '无法加载审计日志：{message}' },
+  'audit.none': { 'en-US': 'No approvals, settings changes or opened tool details yet.', 'zh-CN': '还没有审批、设置变更或工具详情查看记录。' },
+  'audit.approval.allow-once': { 'en-US': 'approved a command once', 'zh-CN': '批准了一次命令' },
+  'audit.approval.allow-always': { 'en-US': 'always allowed a command', 'zh-CN': '始终允许了一条命令' },
+  'audit.approval.deny': { 'en-US': 'denied a command', 'zh-CN': '拒绝了一条命令' },
+  'audit.toolOutput': { 'en-US': 'opened the private details of a tool call', 'zh-CN': '查看了工具调用的私密详情' },
+  'audit.settings': { 'en-US': 'changed the settings:', 'zh-CN': '修改了设置：' },
+  'audit.empty': { 'en-US': '(none)', 'zh-CN': '（无）' },
+
+  // summaries (chat input "+" menu, thread action)
+  'summarize.unread': { 'en-US': 'Summarize unread', 'zh-CN': '总结未读消息' },
+  'summarize.last': { 'en-US': 'Summarize last {count}', 'zh-CN': '总结最近 {count} 条' },
+  'summarize.thread': { 'en-US': 'Summarize thread', 'zh-CN': '总结此话题' },
+  'summarize.threadTitle': {
+    'en-US': 'Ask the AI assistant to summarize this reply thread (posts /summarize thread in this panel)',
+    'zh-CN': '让 AI 助手总结这个回复话题（会在本面板发送 /summarize thread）',
+  },
+  'summarize.failed': { 'en-US': 'Could not ask for the summary: {message}', 'zh-CN': '无法请求总结：{message}' },
 
   'request.failed': { 'en-US': 'Request failed', 'zh-CN': '请求失败' },
 } as const;

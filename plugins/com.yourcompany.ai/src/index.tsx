@@ -5,13 +5,17 @@
  * `import { registerPanel } from '@plugins/com.yourcompany.ai'`.
  */
 import React from 'react';
-import { regCustomPanel, regMessageExtraParser, regPluginPermission } from '@capital/common';
+import { regChatInputAction, regChatInputButton, regCustomPanel, regMessageExtraParser, regPluginPermission } from '@capital/common';
 import { PERMISSIONS, PLUGIN_ID } from './constants';
 import { t } from './i18n';
 import { hasAiMeta } from './meta';
 import { AiMessage } from './message/AiMessage';
 import { registerBuiltinPanels } from './panels/builtin';
 import { SettingsEntry } from './settings/SettingsEntry';
+import { summarizeLast, summarizeUnread } from './summarize/command';
+import { loadStartupReadPositions } from './summarize/read-marker';
+import { ReadMarkerProbe } from './summarize/ReadMarkerProbe';
+import { isInThread, ThreadSummaryAction } from './summarize/ThreadSummaryAction';
 import './styles.css';
 
 registerBuiltinPanels();
@@ -20,6 +24,18 @@ registerBuiltinPanels();
 regMessageExtraParser({
   name: `${PLUGIN_ID}/reply`,
   render: (message) => (hasAiMeta(message) ? <AiMessage message={message} /> : null),
+});
+
+// Summaries: the chat input's "+" menu, and a hover action under messages of a reply thread
+// (Tailchat 1.11.11 has no plugin entry in a message's own menu). "Unread" needs the read
+// position from before the panel was opened: remembered per visit by the probe in the input box.
+loadStartupReadPositions();
+regChatInputButton({ render: () => <ReadMarkerProbe /> });
+regChatInputAction({ label: t('summarize.unread'), onClick: (ctx) => void summarizeUnread(ctx) });
+regChatInputAction({ label: t('summarize.last', { count: 50 }), onClick: (ctx) => void summarizeLast(ctx, 50) });
+regMessageExtraParser({
+  name: `${PLUGIN_ID}/thread-summary`,
+  render: (message) => (isInThread(message) ? <ThreadSummaryAction message={message} /> : null),
 });
 
 // Group roles editor lists these; the backend checks them on every action.

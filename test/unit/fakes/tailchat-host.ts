@@ -17,6 +17,8 @@ export interface FakeHostOptions {
   users?: Record<string, { type?: string }>;
   groupData?: Record<string, string>;
   failSend?: boolean;
+  /** Every socket push fails (Tailchat's gateway unreachable). */
+  failNotify?: boolean;
   /** One entry per upcoming sendMessage: fail before storing, or store and then fail (lost answer). */
   sendFailures?: Array<'before-store' | 'after-store'>;
 }
@@ -59,6 +61,7 @@ export function createFakeHost(opts: FakeHostOptions = {}) {
       case 'chat.message.fetchConverseMessage':
         return stored.filter((m) => m.converseId === params.converseId).reverse();
       case 'gateway.notify':
+        if (opts.failNotify) throw new Error('gateway unreachable');
         return undefined;
       default:
         throw new Error(`fake host: unexpected action ${action}`);

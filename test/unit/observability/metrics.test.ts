@@ -67,7 +67,8 @@ describe('run metrics', () => {
     const engine = { ...createScriptedEngine({ chunkDelayMs: 1, chunkChars: 40, label: 'demo' }), id: 'm-send' };
     const fake = createFakeHost({ failSend: true });
     await expect(executeRun(engine, job('m-send', 'r3'), deps(fake.host))).rejects.toThrow('tailchat down');
-    expect(await count('tcai_notify_failures_total', { phase: 'final' })).toBe(before + 1);
+    // The first try and its one retry (a refusal that is not an outage is retried once).
+    expect(await count('tcai_notify_failures_total', { phase: 'final' })).toBe(before + 2);
   });
 
   it('reports active and queued runs of tracked runners at scrape time', async () => {

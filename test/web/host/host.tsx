@@ -114,6 +114,14 @@ const common = {
     commit();
   },
   getLanguage: () => state.lang,
+  // The chat input and store hooks the summary actions register with; this host has no chat
+  // input or redux store (the real web client tests cover them: test/web/real-summarize.test.ts).
+  regChatInputAction(_action: { label: string }) {},
+  regChatInputButton(_button: { render: () => unknown }) {},
+  getGlobalState: () => null,
+  postRequest: () => Promise.reject(new Error('not in the stand-in host')),
+  sendMessage: () => Promise.reject(new Error('not in the stand-in host')),
+  useConverseMessageContext: () => ({ messages: [] }),
   useGroupIdContext: () => useContext(GroupIdContext),
   useGroupInfo(groupId: string) {
     useHostVersion();

@@ -1,4 +1,4 @@
-import React, { useMemo } from 'react';
+import React, { useEffect, useMemo, useSyncExternalStore } from 'react';
 import type { ChatMessagePayload } from '@capital/common';
 import { aiMeta } from '../../../../protocol/blocks';
 import type { AiMeta } from '../../../../protocol/blocks';
@@ -6,6 +6,8 @@ import { AI_META_KEY } from '../constants';
 import { t } from '../i18n';
 import { usePanelRegistryVersion } from '../registry';
 import type { PanelContext } from '../registry';
+import { AttemptBar } from './AttemptBar';
+import { attemptKeyOf, attemptNumberOf, attemptStore } from './attempts';
 import { BlockView } from './BlockView';
 import { RunStatusBar } from './RunStatusBar';
 
@@ -15,6 +17,8 @@ function parseMeta(raw: unknown): AiMeta | null {
 }
 
 type Block = AiMeta['blocks'][number];
+
+const FINISHED = new Set<AiMeta['status']>(['done', 'error', 'aborted']);
 
 /** Stable React key: ids where the protocol has them (they survive blocks being inserted). */
 function blockKey(block: Block, index: number): string {
@@ -50,24 +54,49 @@ export default function MessageView(props: { message: ChatMessagePayload }): Rea
   const raw = message.meta?.[AI_META_KEY];
   const meta = useMemo(() => parseMeta(raw), [raw]);
 
+  // Regenerate: every attempt at a prompt is grouped; the newest one's panel shows the attempt
+  // picked in its pager, older ones collapse to a line.
+  const groupKey = meta ? attemptKeyOf(meta) : '';
+  const group = useSyncExternalStore(attemptStore.subscribe, () => attemptStore.group(groupKey));
+  useEffect(() => {
+    if (meta) attemptStore.note(meta, message._id);
+  }, [meta, message._id]);
+  const ownAttempt = meta ? attemptNumberOf(meta) : 1;
+  const superseded = group !== undefined && group.newest > ownAttempt;
+  const picked = group?.selected !== ownAttempt ? group?.attempts.find((a) => a.n === group.selected) : undefined;
+  const shown = picked ? picked.meta : meta;
+  const shownMessageId = picked ? picked.messageId : message._id;
+
   const context = useMemo(
     (): PanelContext | null =>
-      meta && {
-        runId: meta.runId,
-        runStatus: meta.status,
-        engine: meta.engine,
-        messageId: message._id,
+      shown && {
+        runId: shown.runId,
+        runStatus: shown.status,
+        engine: shown.engine,
+        messageId: shownMessageId,
         converseId: message.converseId,
         groupId: message.groupId,
-        requester: meta.requester,
+        requester: shown.requester,
       },
-    [meta, message._id, message.converseId, message.groupId]
+    [shown, shownMessageId, message.converseId, message.groupId]
   );
 
-  if (!meta || !context) {
+  if (!meta || !shown || !context) {
     return (
       <div className="tcai-muted tcai-unsupported" data-testid="tcai-unsupported">
         {t('run.unsupported')}
+      </div>
+    );
+  }
+
+  if (superseded) {
+    // A newer attempt replaced this reply in the view; it stays reachable from that one's pager.
+    // Later parts of a split reply leave no line at all (the stylesheet hides their row).
+    return meta.part && meta.part.index > 1 ? (
+      <span data-testid="tcai-superseded-part" data-tcai-rich="" data-tcai-hide-row="" data-run-id={meta.runId} />
+    ) : (
+      <div className="tcai-muted tcai-superseded" data-testid="tcai-superseded" data-tcai-rich="" data-run-id={meta.runId}>
+        {t('attempt.superseded')}
       </div>
     );
   }
@@ -89,8 +118,9 @@ export default function MessageView(props: { message: ChatMessagePayload }): Rea
       data-run-id={meta.runId}
       data-run-status={meta.status}
       data-engine={meta.engine}
+      data-shown-run-id={shown.runId}
     >
-      {segments(meta.blocks).map((segment) =>
+      {segments(shown.blocks).map((segment) =>
         segment.badges ? (
           <div key={`badges:${segment.items[0]?.index}`} className="tcai-badges" data-testid="tcai-badges">
             {segment.items.map(({ block, index }) => (
@@ -101,7 +131,8 @@ export default function MessageView(props: { message: ChatMessagePayload }): Rea
           <BlockView key={blockKey(segment.block, segment.index)} block={segment.block} context={context} />
         )
       )}
-      <RunStatusBar runId={meta.runId} status={meta.status} engine={meta.engine} />
+      <RunStatusBar runId={shown.runId} status={shown.status} engine={shown.engine} />
+      <AttemptBar groupKey={groupKey} group={group} runId={meta.runId} finished={FINISHED.has(meta.status)} />
     </div>
   );
 }

@@ -1,7 +1,9 @@
-import React from 'react';
+import React, { useEffect, useState } from 'react';
+import type { ToolOutputView } from '../../../../protocol/actions';
 import type { ToolBlock, ToolStatus } from '../../../../protocol/blocks';
+import { errorMessage, getToolOutput, getToolOutputAccess, isForbidden } from '../api';
 import { t } from '../i18n';
-import type { PanelProps } from '../registry';
+import type { PanelContext, PanelProps } from '../registry';
 
 /** Plain glyphs (no emoji: they depend on the reader's fonts); running gets the CSS spinner. */
 const STATUS_ICON: Record<ToolStatus, string> = { running: '', succeeded: '✓', failed: '✗' };
@@ -34,11 +36,82 @@ function Section(props: { title: string; value: unknown; testId: string }): Reac
   );
 }
 
-/** Block `tool`: one tool call with its status; arguments and result fold away. */
-export default function ToolCallPanel({ block }: PanelProps<ToolBlock>): React.ReactElement {
+type Shown = { kind: 'closed' } | { kind: 'loading' } | { kind: 'open'; output: ToolOutputView } | { kind: 'error'; message: string } | { kind: 'denied' };
+
+function PrivateNote(): React.ReactElement {
+  return (
+    <div className="tcai-muted tcai-card-body" data-testid="tcai-tool-private-note">
+      {t('tool.redacted')}
+    </div>
+  );
+}
+
+/**
+ * A redacted card (private tool output in a group): the reply carries name and status only. The
+ * requester and approvers get "Show details", which fetches the kept arguments and result from
+ * the server; everyone else reads who can see them.
+ */
+function PrivateDetails({ block, context }: { block: ToolBlock; context: PanelContext }): React.ReactElement | null {
+  const [access, setAccess] = useState<boolean | null>(null);
+  const [shown, setShown] = useState<Shown>({ kind: 'closed' });
+
+  useEffect(() => {
+    let live = true;
+    void getToolOutputAccess(context.runId).then((allowed) => live && setAccess(allowed));
+    return () => {
+      live = false;
+    };
+  }, [context.runId]);
+
+  const load = (): void => {
+    setShown({ kind: 'loading' });
+    getToolOutput(context.runId, block.toolCallId).then(
+      (output) => setShown({ kind: 'open', output }),
+      (err: unknown) => setShown(isForbidden(err) ? { kind: 'denied' } : { kind: 'error', message: errorMessage(err) })
+    );
+  };
+  // Opened while the tool still ran: fetch again once it has a result.
+  const open = shown.kind === 'open';
+  useEffect(() => {
+    if (open && block.status !== 'running') load();
+  }, [block.status]);
+
+  if (access === null) return null;
+  if (!access || shown.kind === 'denied') return <PrivateNote />;
+  return (
+    <div className="tcai-card-body" data-testid="tcai-tool-private">
+      <button
+        type="button"
+        className="tcai-btn tcai-btn-small"
+        data-testid="tcai-tool-show"
+        disabled={shown.kind === 'loading'}
+        onClick={() => (open ? setShown({ kind: 'closed' }) : load())}
+      >
+        {t(open ? 'tool.hideDetails' : 'tool.showDetails')}
+      </button>
+      {shown.kind === 'loading' && <span className="tcai-muted"> {t('tool.loadingDetails')}</span>}
+      {shown.kind === 'error' && (
+        <div className="tcai-field-error" data-testid="tcai-tool-details-error">
+          {shown.message}
+        </div>
+      )}
+      {shown.kind === 'open' && (
+        <div data-testid="tcai-tool-details">
+          <div className="tcai-muted">{t('tool.private')}</div>
+          <Section title={t('tool.args')} value={shown.output.args} testId="tcai-tool-args" />
+          <Section title={t('tool.result')} value={shown.output.result} testId="tcai-tool-result" />
+          {shown.output.truncated && <div className="tcai-muted">{t('tool.storedTruncated')}</div>}
+        </div>
+      )}
+    </div>
+  );
+}
+
+/** Block `tool`: one tool call with its status; arguments and result fold away (or are private). */
+export default function ToolCallPanel({ block, context }: PanelProps<ToolBlock>): React.ReactElement {
   const hasDetails = !block.redacted && (block.args !== undefined || block.result !== undefined);
   return (
-    <div className="tcai-card tcai-tool" data-testid="tcai-tool" data-status={block.status}>
+    <div className="tcai-card tcai-tool" data-testid="tcai-tool" data-status={block.status} data-redacted={block.redacted ? 'true' : undefined}>
       <div className="tcai-card-header">
         {block.status === 'running' ? (
           <span className="tcai-spinner" aria-hidden="true" />
@@ -52,7 +125,7 @@ export default function ToolCallPanel({ block }: PanelProps<ToolBlock>): React.R
           {t(STATUS_LABEL[block.status])}
         </span>
       </div>
-      {block.redacted && <div className="tcai-muted tcai-card-body">{t('tool.redacted')}</div>}
+      {block.redacted && <PrivateDetails block={block} context={context} />}
       {hasDetails && (
         // Failed calls open by default: the error is what the reader wants to see.
         <details className="tcai-card-body" open={block.status === 'failed'}>

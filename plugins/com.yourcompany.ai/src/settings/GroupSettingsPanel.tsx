@@ -1,11 +1,13 @@
 import React, { useEffect, useState } from 'react';
 import { showToasts, useGroupIdContext, useGroupInfo } from '@capital/common';
-import { groupSettings, sessionScope, triggerMode } from '../../../../protocol/actions';
+import { groupSettings, sessionScope, toolOutputVisibility, triggerMode } from '../../../../protocol/actions';
 import type { GroupSettings } from '../../../../protocol/actions';
 import { errorMessage, getGroupSettings, saveGroupSettings } from '../api';
 import { KNOWN_ENGINES } from '../constants';
 import { t } from '../i18n';
+import { AuditLogSection } from './AuditLogSection';
 import { Choice, Field, PanelPicker } from './fields';
+import { UsageSection } from './UsageSection';
 
 /** Shown until the server answers with the stored (or default) settings. */
 const EMPTY: GroupSettings = {
@@ -28,6 +30,10 @@ function validate(form: GroupSettings): FieldErrors {
   for (const issue of result.error.issues) {
     const field = issue.path[0] as keyof GroupSettings;
     if (errors[field]) continue;
+    if (field === 'monthlyTokenBudget') {
+      errors[field] = t('settings.budget.invalid');
+      continue;
+    }
     errors[field] = issue.code === 'too_big' ? t('settings.tooLong', { max: Number(issue.maximum) }) : t('settings.required');
   }
   return errors;
@@ -48,6 +54,8 @@ export default function GroupSettingsPanel(): React.ReactElement {
   const [errors, setErrors] = useState<FieldErrors>({});
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<string | null>(null);
+  /** Bumped after a save: the usage (budget) and the audit log show it. */
+  const [saves, setSaves] = useState(0);
 
   useEffect(() => {
     let cancelled = false;
@@ -94,6 +102,7 @@ export default function GroupSettingsPanel(): React.ReactElement {
       (saved) => {
         setForm({ ...EMPTY, ...saved });
         setSaving(false);
+        setSaves((count) => count + 1);
         showToasts(t('settings.saved'), 'success');
       },
       (err: unknown) => {
@@ -144,6 +153,20 @@ export default function GroupSettingsPanel(): React.ReactElement {
       <Field label={t('settings.sessionScope')} error={errors.sessionScope}>
         <Choice name="scope" value={form.sessionScope} options={sessionScope.options} labelKey={(scope) => `settings.scope.${scope}`} disabled={readOnly} onChange={(scope) => set('sessionScope', scope)} />
       </Field>
+      <Field label={t('settings.toolOutput')} error={errors.toolOutput} hint={t('settings.toolOutput.hint')}>
+        {/* Absent means private (the server's default in groups). */}
+        <Choice name="toolOutput" value={form.toolOutput ?? 'private'} options={toolOutputVisibility.options} labelKey={(v) => `settings.toolOutput.${v}`} disabled={readOnly} onChange={(v) => set('toolOutput', v)} />
+      </Field>
+      <Field label={t('settings.budget')} error={errors.monthlyTokenBudget} hint={t('settings.budget.hint')}>
+        <input
+          className="tcai-input"
+          type="number"
+          data-testid="tcai-settings-budget"
+          value={form.monthlyTokenBudget ?? ''}
+          disabled={readOnly}
+          onChange={(event) => set('monthlyTokenBudget', event.target.value === '' ? null : Number(event.target.value))}
+        />
+      </Field>
       {load.canConfigure && (
         <div className="tcai-actions">
           <button type="submit" className="tcai-btn tcai-btn-primary" data-testid="tcai-settings-save" disabled={saving}>
@@ -156,6 +179,8 @@ export default function GroupSettingsPanel(): React.ReactElement {
           )}
         </div>
       )}
+      {load.canConfigure && <UsageSection groupId={groupId} refreshKey={saves} />}
+      {load.canConfigure && <AuditLogSection groupId={groupId} refreshKey={saves} />}
     </form>
   );
 }

@@ -35,6 +35,18 @@ const add = (content: string, extra: Record<string, unknown> = {}) => ({
 const sent = (fake: ReturnType<typeof createFakeHost>) => fake.byAction('chat.message.sendMessage').map((c) => c.params.content as string);
 
 describe('handleMessageEvent', () => {
+  it('a bare "stop" in a group stops the running reply without a mention, and says nothing when none runs', async () => {
+    const s = setup();
+    expect(await handleMessageEvent(add('stop', { meta: {} }), s.deps)).toEqual({ kind: 'command', command: 'stop' });
+    expect(s.aborted).toEqual(['agent:main:tailchat:group:g1']);
+    s.deps.runner.abortSession = async () => false;
+    expect(await handleMessageEvent(add('停止', { meta: {}, messageId: 'M2' }), s.deps)).toEqual({ kind: 'command', command: 'stop' });
+    expect(sent(s.fake)).toEqual([]); // addressed "/stop" with nothing running would say so; a bare word does not
+    const noInvoke = setup({ invokeByDefault: false });
+    expect(await handleMessageEvent(add('stop', { meta: {} }), noInvoke.deps)).toEqual({ kind: 'ignored', reason: 'stop-word-without-permission' });
+    expect(sent(noInvoke.fake)).toEqual([]);
+  });
+
   it('starts a run keyed by group, with a run id from the message id', async () => {
     const s = setup();
     const out = await handleMessageEvent(add(`[at=${BOT}]AI[/at] explain closures`), s.deps);

@@ -32,6 +32,12 @@ describe('scripted engine', () => {
     const after = await collect(await e.start(req('d', 'again', 's1')));
     expect((after.at(-1) as { text: string }).text).toContain('turn 1 of this conversation.');
   });
+  it('reports token usage like a model (4 characters a token) just before the final', async () => {
+    const events = await collect(await engine().start(req('u1', 'count my tokens')));
+    const final = events.at(-1) as { text: string };
+    const output = Math.ceil(final.text.length / 4);
+    expect(events.at(-2)).toEqual({ type: 'usage', usage: { inputTokens: 4, outputTokens: output, totalTokens: 4 + output } });
+  });
   it('returns the same run for a redelivered run id', async () => {
     const e = engine();
     const a = await e.start(req('same', 'x'));

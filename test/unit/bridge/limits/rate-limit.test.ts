@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryCounterStore, createRateLimiter, createRedisCounterStore, type CounterStore } from '../../../../bridge/limits/rate-limit.js';
+import { createFallbackCounterStore, createMemoryCounterStore, createRateLimiter, createRedisCounterStore, type CounterStore } from '../../../../bridge/limits/rate-limit.js';
 import { startRedis } from '../../../support/redis-server.js';
 
 function suite(name: string, makeStore: () => CounterStore) {
@@ -78,4 +78,23 @@ describe('rate limits shared through a real Redis', () => {
     expect(ttl).toBeLessThanOrEqual(60_000);
   });
   suite('redis store', store);
+
+  it('while Redis is down, counts in this instance (prompts still answered, still limited), and says so once', async () => {
+    const down = await startRedis();
+    const c = new Redis(down.url, { maxRetriesPerRequest: 1, retryStrategy: () => 50 });
+    c.on('error', () => {});
+    const warnings: unknown[] = [];
+    const check = createRateLimiter(createFallbackCounterStore(createRedisCounterStore(c, 'fb:'), createMemoryCounterStore(), (e) => warnings.push(e)), {
+      userPerMinute: 2,
+      groupPerMinute: 0,
+    });
+    expect((await check('u', 'g')).allowed).toBe(true);
+    await down.stop();
+    // This instance's own window starts empty: two more, then refused.
+    expect((await check('u', 'g')).allowed).toBe(true);
+    expect((await check('u', 'g')).allowed).toBe(true);
+    expect(await check('u', 'g')).toMatchObject({ allowed: false, scope: 'user' });
+    expect(warnings).toHaveLength(1);
+    c.disconnect();
+  });
 });

@@ -160,4 +160,15 @@ describe('storing the final reply when Tailchat hiccups', () => {
   it('a store that really failed is retried once', async () => {
     expect(await run(['before-store'])).toHaveLength(1);
   });
+
+  it('logs failed live pushes once per run and 10 s, not once per update; the reply is still stored', async () => {
+    const fake = createFakeHost({ failNotify: true });
+    const { lines, logger } = recordingLogger();
+    const engine = createScriptedEngine({ chunkDelayMs: 5, chunkChars: 4, label: 'demo' });
+    const out = await executeRun(engine, job('a reply long enough for many live updates'), { ...deps(fake.host, logger), intervalMs: 5 });
+    expect(out.status).toBe('done');
+    expect(fake.byAction('gateway.notify').length).toBeGreaterThan(3);
+    expect(lines.filter((l) => l.msg === 'tailchat notify failed')).toHaveLength(1);
+    expect(fake.stored.filter((m) => m.author === 'BOT')).toHaveLength(1);
+  });
 });

@@ -24,8 +24,8 @@ function setup(limits = { maxActive: 10, maxPerGroup: 1, maxQueued: 1 }) {
 describe('runner admission', () => {
   it('queues a second run of a busy group with a visible position, then runs it', async () => {
     const { runner, finals, drafts } = setup();
-    expect(runner.start(job(1))).toBe(true);
-    expect(runner.start(job(2))).toBe(true);
+    expect(await runner.start(job(1))).toBe(true);
+    expect(await runner.start(job(2))).toBe(true);
     expect(runner.queuedCount()).toBe(1);
     await new Promise((r) => setTimeout(r, 20));
     expect(drafts().some((d) => d.content?.includes('position 1 in the queue'))).toBe(true);
@@ -36,9 +36,9 @@ describe('runner admission', () => {
 
   it('refuses with a short message when the queue is full', async () => {
     const { runner, finals } = setup();
-    runner.start(job(1));
-    runner.start(job(2));
-    runner.start(job(3));
+    await runner.start(job(1));
+    await runner.start(job(2));
+    await runner.start(job(3));
     await runner.drain();
     const busy = finals().find((f) => f.meta.runId === 'r3')!;
     expect(busy.meta.status).toBe('error');
@@ -47,17 +47,17 @@ describe('runner admission', () => {
 
   it('never starts the same run twice', async () => {
     const { runner, finals } = setup();
-    expect(runner.start(job(1))).toBe(true);
-    expect(runner.start(job(1))).toBe(false);
+    expect(await runner.start(job(1))).toBe(true);
+    expect(await runner.start(job(1))).toBe(false);
     await runner.drain();
-    expect(runner.start(job(1))).toBe(false); // also after it finished
+    expect(await runner.start(job(1))).toBe(false); // also after it finished
     expect(finals()).toHaveLength(1);
   });
 
   it('/stop of a queued run ends it as stopped without running it', async () => {
     const { runner, finals } = setup({ maxActive: 10, maxPerGroup: 1, maxQueued: 5 });
-    runner.start(job(1, 'G1', 'sA'));
-    runner.start(job(2, 'G1', 'sB'));
+    await runner.start(job(1, 'G1', 'sA'));
+    await runner.start(job(2, 'G1', 'sB'));
     expect(await runner.abortSession('sB')).toBe(true);
     await runner.drain();
     expect(finals().find((f) => f.meta.runId === 'r2')?.meta.status).toBe('aborted');
@@ -68,10 +68,10 @@ describe('runner admission', () => {
 describe('runner /stop', () => {
   it('stops the running reply but not a prompt that starts while the stop is in progress', async () => {
     const { runner, finals } = setup({ maxActive: 10, maxPerGroup: 5, maxQueued: 5 });
-    runner.start(job(1, 'G1', 's'));
+    await runner.start(job(1, 'G1', 's'));
     await new Promise((r) => setTimeout(r, 5));
     const stopping = runner.abortSession('s');
-    runner.start({ ...job(2, 'G1', 's'), request: { ...job(2, 'G1', 's').request, prompt: 'quick' } });
+    await runner.start({ ...job(2, 'G1', 's'), request: { ...job(2, 'G1', 's').request, prompt: 'quick' } });
     await stopping;
     await runner.drain();
     expect(finals().find((f) => f.meta.runId === 'r1')?.meta.status).toBe('aborted');

@@ -19,6 +19,9 @@ describe('decide', () => {
     expect(decide(msg('@AI Assistant what time is it'), group(), BOT)).toEqual({ kind: 'prompt', prompt: 'what time is it', via: 'mention' });
     expect(decide(msg('@ai assistant /stop'), group(), BOT)).toEqual({ kind: 'command', command: 'stop' });
     expect(decide(msg('@AI Assistants are great'), group(), BOT)).toEqual({ kind: 'ignore', reason: 'not-addressed' });
+    // After the "@author" that the web client's Reply puts first; lines of the prompt stay as typed.
+    expect(decide(msg('@alice @ai assistant check this:\nline 1\nline 2'), group(), BOT)).toEqual({ kind: 'prompt', prompt: '@alice check this:\nline 1\nline 2', via: 'mention' });
+    expect(decide(msg('email me@AI Assistant'), group(), BOT)).toEqual({ kind: 'ignore', reason: 'not-addressed' });
   });
   it('ignores messages not addressed to it, and everything when disabled', () => {
     expect(decide(msg('hello all'), group(), BOT)).toEqual({ kind: 'ignore', reason: 'not-addressed' });
@@ -26,6 +29,13 @@ describe('decide', () => {
   });
   it('wakes on a reply to one of its messages', () => {
     expect(decide(msg('and why?', { reply: { _id: 'M0', author: BOT_ID } }), group(), BOT)).toMatchObject({ kind: 'prompt', prompt: 'and why?', via: 'reply' });
+  });
+  it('takes a command sent by the plugin action (command meta) without a mention, never a plain prompt', () => {
+    const action = { 'com.yourcompany.ai.command': { v: 1, readUpTo: null } };
+    expect(decide(msg('/summarize unread', action), group(), BOT)).toEqual({ kind: 'command', command: 'summarize', arg: 'unread' });
+    expect(decide(msg('what is up', action), group(), BOT)).toEqual({ kind: 'ignore', reason: 'not-addressed' });
+    expect(decide(msg('/summarize unread', { 'com.yourcompany.ai.command': { v: 2 } }), group(), BOT)).toEqual({ kind: 'ignore', reason: 'not-addressed' });
+    expect(decide(msg('/summarize unread', action), group({ enabled: false }), BOT)).toEqual({ kind: 'ignore', reason: 'disabled' });
   });
   it('honours the prefix only when the group uses prefix or all mode', () => {
     expect(decide(msg('/ai summarize'), group(), BOT)).toEqual({ kind: 'ignore', reason: 'not-addressed' });
@@ -46,6 +56,10 @@ describe('decide', () => {
     expect(m('Stop!')).toEqual({ kind: 'command', command: 'stop' });
     expect(m('')).toEqual({ kind: 'command', command: 'help' });
     expect(m('stop the server please')).toMatchObject({ kind: 'prompt' });
+    // In a group a bare stop word needs no mention (marked: no answer when nothing runs).
+    expect(decide(msg('Stop!'), group(), BOT)).toEqual({ kind: 'command', command: 'stop', unaddressed: true });
+    expect(decide(msg('停止'), group(), BOT)).toEqual({ kind: 'command', command: 'stop', unaddressed: true });
+    expect(decide(msg('stop it'), group(), BOT)).toEqual({ kind: 'ignore', reason: 'not-addressed' });
   });
   it('answers DMs only where the bot is a member and DMs are enabled', () => {
     const dm = { ...msg('hello'), groupId: undefined };

@@ -1,0 +1,34 @@
+/**
+ * Tailchat's actions the bundle calls, answered at once on the bench's own broker, so benchmarks
+ * measure the bundle and not Tailchat's store. `gateway.notify` is left to each bench (that is
+ * where it takes its timings).
+ */
+import type moleculer from 'moleculer';
+
+export interface TailchatStubOptions {
+  botUserId: string;
+  /** Owner of every group (and the other DM member). */
+  ownerUserId: string;
+  /** Message ids for stored messages. */
+  nextId: () => string;
+  /** Called for every stored final message. */
+  onFinal?: () => void;
+}
+
+export function addTailchatStub(broker: moleculer.ServiceBroker, o: TailchatStubOptions): void {
+  const { botUserId: BOT, ownerUserId: USER } = o;
+  broker.createService({ name: 'user', actions: { ensurePluginBot: () => BOT, getUserInfo: (ctx: moleculer.Context<{ userId: string }>) => ({ _id: ctx.params.userId, type: ctx.params.userId === BOT ? 'pluginBot' : 'normalUser' }) } });
+  broker.createService({ name: 'group', actions: { getUserAllPermissions: () => [], getGroupInfo: (ctx: moleculer.Context<{ groupId: string }>) => ({ _id: ctx.params.groupId, owner: USER }) } });
+  broker.createService({ name: 'group.extra', actions: { getGroupData: () => ({ data: null }), saveGroupData: () => true } });
+  broker.createService({ name: 'chat.converse', actions: { findConverseInfo: () => ({ members: [USER, BOT] }) } });
+  broker.createService({
+    name: 'chat.message',
+    actions: {
+      sendMessage: (ctx: moleculer.Context<{ converseId: string }>) => {
+        o.onFinal?.();
+        return { _id: o.nextId(), converseId: ctx.params.converseId };
+      },
+      getMessage: () => null,
+    },
+  });
+}

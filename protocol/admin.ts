@@ -1,0 +1,56 @@
+/**
+ * What the admin actions `getUsage` and `getAuditLog` answer (the settings panel renders them).
+ * Types only: the server builds these, the web client reads them.
+ */
+
+export interface TokenCounts {
+  runs: number;
+  inputTokens: number;
+  outputTokens: number;
+  /** The engine's total when it reports one, else input + output. */
+  totalTokens: number;
+}
+
+export interface UsageRow extends TokenCounts {
+  /** A user id, agent id or engine id, depending on the list. */
+  id: string;
+}
+
+export interface UsageReport {
+  groupId: string;
+  /** UTC month, `YYYY-MM`. */
+  month: string;
+  /** The group as a whole. */
+  totals: TokenCounts;
+  /** Sorted by total tokens, largest first. */
+  users: UsageRow[];
+  agents: UsageRow[];
+  engines: UsageRow[];
+  /** The group's monthly token budget, when it has one. */
+  budget: number | null;
+  /** ISO date (UTC) when the month's count starts again. */
+  renewsOn: string;
+}
+
+export type AuditAction = 'approval.decided' | 'settings.changed' | 'tool-output.read';
+
+export interface AuditEntry {
+  /** ISO timestamp. */
+  at: string;
+  groupId: string;
+  /** The Tailchat user who did it. */
+  actor: string;
+  action: AuditAction;
+  /**
+   * approval.decided: `{runId, approvalId, decision}`;
+   * settings.changed: `{changes: {<field>: {from, to}}}`;
+   * tool-output.read: `{runId, toolCallId}` (private tool details opened by an approver or the requester).
+   */
+  details: Record<string, unknown>;
+}
+
+export interface AuditLogPage {
+  groupId: string;
+  /** Newest first. */
+  entries: AuditEntry[];
+}

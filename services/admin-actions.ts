@@ -1,0 +1,88 @@
+/**
+ * The chat service's admin side: usage counters and the audit log of a group, their actions
+ * (`getUsage`, `getAuditLog`, both need the configure permission) and the audit writes of the
+ * approval and settings actions. Kept out of ai.service.ts so that file stays the message path.
+ */
+import type { Context } from 'moleculer';
+import type { Redis } from 'ioredis';
+import { auditEntryOf, createAuditLog, settingsChanges, type AuditLog } from '../bridge/audit/log.js';
+import type { EngineLogger as Logger } from '../bridge/engine/logger.js';
+import type { Capability } from '../bridge/permission/check.js';
+import type { GroupSettingsStore } from '../bridge/settings/group-settings.js';
+import type { TailchatHost } from '../bridge/tailchat/host.js';
+import { createBudgetCheck, type BudgetCheck } from '../bridge/usage/budget.js';
+import { reportFrom, utcMonth } from '../bridge/usage/counts.js';
+import { createUsageStore, type UsageStore } from '../bridge/usage/store.js';
+import type { AuditAction, AuditLogPage, UsageReport } from '../protocol/admin.js';
+import { ACTIONS, getAuditLogParams, getUsageParams, type GroupSettings } from '../protocol/actions.js';
+
+export interface AdminState {
+  usage: UsageStore;
+  auditLog: AuditLog;
+  settings: GroupSettingsStore;
+  budget: BudgetCheck;
+}
+
+type AuthedContext<P> = Context<P, { userId?: string }>;
+type Schema<T> = { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } };
+
+export interface AdminHelpers {
+  state(): AdminState;
+  logger(): Logger;
+  requireUser(ctx: AuthedContext<unknown>): string;
+  requireCapability(groupId: string, userId: string, capability: Capability): Promise<void>;
+  parse<T>(schema: Schema<T>, value: unknown): T;
+}
+
+const DEFAULT_AUDIT_PAGE = 100;
+
+export function createAdminActions(h: AdminHelpers) {
+  /** Writes one entry; a failed write is logged, never fails the action it records. */
+  const audit = async (groupId: string, actor: string, action: AuditAction, details: Record<string, unknown>) => {
+    try {
+      await h.state().auditLog.append(auditEntryOf(groupId, actor, action, details));
+    } catch (err) {
+      h.logger().warn('audit entry not stored', { groupId, actor, action, error: err instanceof Error ? err.message : String(err) });
+    }
+  };
+
+  return {
+    createState(host: TailchatHost, redis: Redis | undefined, settings: GroupSettingsStore): AdminState {
+      const usage = createUsageStore(host, redis);
+      return {
+        usage,
+        auditLog: createAuditLog(host, redis),
+        settings,
+        budget: createBudgetCheck(usage, async (groupId) => (await settings.get(groupId)).monthlyTokenBudget, h.logger()),
+      };
+    },
+    audit,
+    async auditSettings(groupId: string, actor: string, before: GroupSettings, after: GroupSettings) {
+      const changes = settingsChanges(before, after);
+      if (Object.keys(changes).length > 0) await audit(groupId, actor, 'settings.changed', { changes });
+    },
+    actions: {
+      [ACTIONS.getUsage]: {
+        params: { groupId: 'string', month: { type: 'string', optional: true } },
+        async handler(ctx: AuthedContext<unknown>): Promise<UsageReport> {
+          const userId = h.requireUser(ctx);
+          const p = h.parse(getUsageParams, ctx.params);
+          await h.requireCapability(p.groupId, userId, 'configure');
+          const { usage, settings } = h.state();
+          const month = p.month ?? utcMonth();
+          const [counters, current] = await Promise.all([usage.read({ groupId: p.groupId }, month), settings.get(p.groupId)]);
+          return reportFrom(p.groupId, month, counters, current.monthlyTokenBudget ?? null);
+        },
+      },
+      [ACTIONS.getAuditLog]: {
+        params: { groupId: 'string', limit: { type: 'number', optional: true, convert: true } },
+        async handler(ctx: AuthedContext<unknown>): Promise<AuditLogPage> {
+          const userId = h.requireUser(ctx);
+          const p = h.parse(getAuditLogParams, ctx.params);
+          await h.requireCapability(p.groupId, userId, 'configure');
+          return { groupId: p.groupId, entries: await h.state().auditLog.recent(p.groupId, p.limit ?? DEFAULT_AUDIT_PAGE) };
+        },
+      },
+    },
+  };
+}

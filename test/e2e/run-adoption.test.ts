@@ -1,0 +1,305 @@
+/**
+ * In-flight runs shared through Redis (bridge/run/ledger*.ts), end to end: the real Tailchat
+ * (NATS), the real OpenClaw gateway streaming from the fake model server, two bundle processes
+ * (chat side + runner each) and a Redis of their own that the test can restart.
+ *
+ * In this order (the last cases lose instances):
+ * 1. the idempotency guard: a redelivered Tailchat event (to every instance) and a duplicate
+ *    `startRun` on the instance that does not own the run start nothing;
+ * 2. Redis restarts mid-run and between runs: replies arrive exactly once, the rate limit is
+ *    shared again afterwards;
+ * 3. `kill -9` of the instance streaming a reply: the other adopts the run, and the reply is
+ *    stored exactly once;
+ * 4. graceful shutdown (SIGTERM) mid-run: the reply finishes and the ledger is left empty.
+ */
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startModelServer, type ModelServer, type Script } from '../model-server/server.js';
+import { startTestGateway, type TestGateway } from '../openclaw/gateway.js';
+import { startBundleProcess, type BundleProcess } from '../support/bundle-process.js';
+import { aiMeta, startConversation, type Conversation, type WireMessage } from '../support/conversation.js';
+import { processTree } from '../support/processes.js';
+import { startRedis } from '../support/redis-server.js';
+import type { ChatMessage, TestUser } from '../tailchat/api.js';
+import { createPluginBroker } from '../tailchat/broker.js';
+import { startTailchat, waitForHealthServices, type TailchatInstance } from '../tailchat/kit.js';
+
+const PLUGIN = 'plugin:com.yourcompany.ai';
+const RUNNER = `${PLUGIN}.runner`;
+const LEASE_MS = 4_000;
+
+const words = (word: string, n: number) => Array.from({ length: n }, (_, i) => `${word}${i + 1}`).join(' ');
+const DUP = words('dup', 40);
+const MIDRUN = words('midrun', 60);
+const ADOPT = words('adopt', 100);
+const DRAIN = words('drain', 40);
+
+const script: Script = [
+  { match: '[[dup]]', reply: { kind: 'text', text: DUP, chunks: 40, delayMs: 60 } },
+  { match: '[[midrun]]', reply: { kind: 'text', text: MIDRUN, chunks: 60, delayMs: 100 } },
+  { match: '[[after]]', reply: { kind: 'text', text: 'After the restart.' } },
+  { match: '[[plain]]', reply: { kind: 'text', text: 'Plain reply.' } },
+  { match: '[[adopt]]', reply: { kind: 'text', text: ADOPT, chunks: 100, delayMs: 120 } },
+  { match: '[[drain]]', reply: { kind: 'text', text: DRAIN, chunks: 40, delayMs: 100 } },
+];
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const runIdOf = (prompt: ChatMessage) => `tc-${prompt._id}`;
+const replyTo = (m: { meta?: Record<string, unknown> }) => (m.meta?.reply as { _id?: string } | undefined)?._id;
+
+let tc: TailchatInstance;
+let model: ModelServer;
+let gateway: TestGateway;
+let redisServer: Awaited<ReturnType<typeof startRedis>>;
+let redis: Redis;
+let conv: Conversation;
+const bundles = new Map<string, BundleProcess>(); // by node id
+const dead: string[] = [];
+/** A node that follows the cluster from the start (a new one would never hear of a dead node). */
+let watcher: ReturnType<typeof createPluginBroker>;
+
+async function startInstance(n: number): Promise<void> {
+  const nodeId = `tcai-adopt-${n}-${process.pid}`;
+  bundles.set(
+    nodeId,
+    startBundleProcess(
+      {
+        TRANSPORTER: tc.transporter,
+        TAILCHAT_NAMESPACE: tc.namespace,
+        AI_NODE_ID: nodeId,
+        AI_ENGINE: 'openclaw',
+        OPENCLAW_GATEWAY_URL: gateway.url,
+        OPENCLAW_GATEWAY_TOKEN: gateway.token,
+        AI_REDIS_URL: redisServer.url,
+        AI_RUN_LEASE_MS: String(LEASE_MS),
+        AI_RUN_HEARTBEAT_MS: '1000',
+        AI_RATE_USER_PER_MIN: '3',
+        AI_STREAM_INTERVAL_MS: '200',
+      },
+      `bundle-${n}`,
+    ),
+  );
+}
+
+/** Waits until Tailchat's side of the cluster lists `count` live instances of the chat service and runner. */
+async function waitForInstances(count: number): Promise<void> {
+  const probe = createPluginBroker({ tailchat: tc });
+  await probe.start();
+  try {
+    for (let i = 0; i < 300; i++) {
+      const list = probe.registry.getServiceList({ onlyAvailable: true }) as { name: string; nodeID: string }[];
+      const nodes = (name: string) => new Set(list.filter((s) => s.name === name).map((s) => s.nodeID)).size;
+      if (nodes(PLUGIN) === count && nodes(RUNNER) === count) return;
+      await sleep(100);
+    }
+    throw new Error(`${count} instances not seen`);
+  } finally {
+    await probe.stop();
+  }
+}
+
+/** Waits until Tailchat's nodes that emit message events (`chat.message`) consider `nodeIds` gone. */
+async function waitUntilGone(nodeIds: string[], timeoutMs = 90_000): Promise<void> {
+  const list = watcher.registry.getServiceList({ onlyAvailable: true }) as { name: string; nodeID: string }[];
+  const tailchatNodes = [...new Set(list.filter((s) => s.name === 'chat.message').map((s) => s.nodeID))];
+  const t0 = Date.now();
+  for (;;) {
+    const views = await Promise.all(tailchatNodes.map((nodeID) => watcher.call('$node.list', {}, { nodeID }) as Promise<{ id: string; available: boolean }[]>));
+    if (views.every((nodes) => !nodes.some((n) => nodeIds.includes(n.id) && n.available))) return;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`${nodeIds.join(', ')} still listed by Tailchat after ${timeoutMs} ms`);
+    await sleep(500);
+  }
+}
+
+/** The node id that holds the run's lease (polls until one does). */
+async function ownerOf(runId: string, timeoutMs = 20_000): Promise<string> {
+  const t0 = Date.now();
+  for (;;) {
+    const owner = await redis.get(`tcai:run:${runId}:lease`).catch(() => null);
+    if (owner) return owner;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`no owner of ${runId} in Redis after ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
+/** Stored bot messages replying to `prompt` (after waiting `settleMs`, so late duplicates show). */
+async function storedRepliesTo(prompt: ChatMessage, settleMs = 0): Promise<ChatMessage[]> {
+  if (settleMs) await sleep(settleMs);
+  const all = await conv.api.fetchConverseMessage(conv.alice.token, conv.panelId);
+  return all.filter((m) => m.author === conv.botUserId && (replyTo(m) === prompt._id || aiMeta(m)?.runId === runIdOf(prompt)));
+}
+
+async function pollFinalReply(prompt: ChatMessage, timeoutMs = 60_000): Promise<ChatMessage> {
+  const t0 = Date.now();
+  for (;;) {
+    const hit = (await storedRepliesTo(prompt))[0];
+    if (hit) return hit;
+    if (Date.now() - t0 > timeoutMs) throw new Error(`no stored reply to ${prompt._id} after ${timeoutMs} ms`);
+    await sleep(250);
+  }
+}
+
+/** Waits until bob's socket shows the run's draft with at least `minChars` of text (it is streaming). */
+async function streaming(prompt: ChatMessage, minChars: number, timeoutMs = 30_000): Promise<void> {
+  await conv.bobSocket.waitFor<WireMessage>(
+    'notify:chat.message.update',
+    (m) => aiMeta(m)?.runId === runIdOf(prompt) && aiMeta(m)?.status === 'streaming' && m.content.length >= minChars,
+    timeoutMs,
+  );
+}
+
+/** SIGKILL the bundle and everything below it (tsx runs the service in a child process). */
+async function crash(bundle: BundleProcess): Promise<void> {
+  for (const p of processTree(bundle.pid).reverse()) {
+    try {
+      process.kill(p.pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
+  }
+  await bundle.exited;
+}
+
+async function restartRedis(): Promise<void> {
+  const { port } = redisServer;
+  await redisServer.stop();
+  await sleep(500);
+  redisServer = await startRedis(port);
+}
+
+const ask = (text: string, as?: TestUser) => conv.ask(text, as);
+
+beforeAll(async () => {
+  model = await startModelServer({ script });
+  [tc, gateway, redisServer] = await Promise.all([
+    startTailchat({ transporter: 'nats', label: 'run-adoption' }),
+    startTestGateway({ modelUrl: model.url }),
+    startRedis(),
+  ]);
+  watcher = createPluginBroker({ tailchat: tc });
+  await watcher.start();
+  redis = new Redis(redisServer.url, { maxRetriesPerRequest: 1 });
+  redis.on('error', () => undefined);
+  await Promise.all([startInstance(1), startInstance(2)]);
+  await waitForInstances(2);
+  await waitForHealthServices(tc.url, [PLUGIN, RUNNER], 60_000);
+  conv = await startConversation(tc);
+}, 240_000);
+
+afterAll(async () => {
+  conv?.close();
+  redis?.disconnect();
+  await watcher?.stop();
+  await Promise.all([...bundles.values()].map((b) => b.stop()));
+  await gateway?.dispose();
+  await model?.close();
+  await redisServer?.stop();
+  await tc?.stop();
+}, 120_000);
+
+describe('runs shared through Redis by two instances', () => {
+  it('starts a run once: a redelivered event and a duplicate startRun on the other instance start nothing', async () => {
+    const prompt = await ask('[[dup]] a medium answer');
+    const runId = runIdOf(prompt);
+    const owner = await ownerOf(runId);
+    const other = [...bundles.keys()].find((id) => id !== owner)!;
+    const { job } = JSON.parse((await redis.get(`tcai:run:${runId}`))!) as { job: unknown };
+
+    const probe = createPluginBroker({ tailchat: tc });
+    await probe.start();
+    try {
+      await probe.waitForServices([RUNNER], 10_000);
+      // The same job on the instance that does not own it (what a redelivery balanced there does).
+      expect(await probe.call(`${RUNNER}.startRun`, { job }, { nodeID: other })).toEqual({ accepted: false });
+      // Tailchat's event once more, to every instance's chat side.
+      probe.broadcast('chat.message.updateMessage', {
+        type: 'add',
+        groupId: conv.groupId,
+        converseId: conv.panelId,
+        messageId: prompt._id,
+        author: conv.alice.userId,
+        content: prompt.content,
+        meta: prompt.meta ?? {},
+      });
+      await pollFinalReply(prompt);
+      // After the reply, too (a late redelivery).
+      expect(await probe.call(`${RUNNER}.startRun`, { job }, { nodeID: other })).toEqual({ accepted: false });
+    } finally {
+      await probe.stop();
+    }
+    const replies = await storedRepliesTo(prompt, 3_000);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.content).toContain('dup40');
+    expect(model.requests.filter((r) => r.userText.includes('[[dup]]'))).toHaveLength(1);
+    // The redelivered event reached both chat sides; the other instance's runner refused the job.
+    for (const b of bundles.values()) expect(b.count(new RegExp(`message handled .*${runId}`))).toBeGreaterThanOrEqual(1);
+    expect(bundles.get(other)!.count(new RegExp(`not started again .*${runId}`))).toBe(1);
+    expect(await redis.smembers('tcai:runs')).toEqual([]);
+  }, 120_000);
+
+  it('goes on through Redis restarts, mid-run and between runs, and the shared rate limit works again', async () => {
+    const prompt = await ask('[[midrun]] a long answer', conv.bob);
+    const runId = runIdOf(prompt);
+    const owner = await ownerOf(runId);
+    await streaming(prompt, 40);
+    await restartRedis(); // its data is gone: no run, no counters
+    // The owner writes its run back on its next renewal (and nobody adopts it meanwhile).
+    for (let i = 0; i < 50 && (await redis.get(`tcai:run:${runId}:lease`).catch(() => null)) === null; i++) await sleep(200);
+    expect(await redis.get(`tcai:run:${runId}:lease`)).toBe(owner);
+    const final = await pollFinalReply(prompt);
+    expect(aiMeta(final)?.status).toBe('done');
+    expect(final.content).toContain('midrun60');
+    expect(await storedRepliesTo(prompt, 3_000)).toHaveLength(1);
+    expect(await redis.smembers('tcai:runs')).toEqual([]);
+    expect([...bundles.values()].some((b) => b.count(/adopting a run/) > 0)).toBe(false);
+
+    await restartRedis();
+    const after = await ask('[[after]] hello again');
+    expect((await pollFinalReply(after)).content).toContain('After the restart.');
+    expect(await storedRepliesTo(after, 2_000)).toHaveLength(1);
+
+    // 3 prompts a minute per user, counted in Redis across both instances: the 4th is refused.
+    // (One after the other: two instances sending into one OpenClaw session at once is another matter.)
+    const replies: ChatMessage[] = [];
+    for (let i = 1; i <= 4; i++) replies.push(await pollFinalReply(await ask(`[[plain]] question ${i}`, conv.bob)));
+    expect(replies.slice(0, 3).every((r) => r.content.includes('Plain reply.'))).toBe(true);
+    expect(replies[3]!.content).toContain('faster than the assistant allows');
+  }, 120_000);
+
+  it('adopts the run of an instance killed mid-stream; the reply is stored exactly once', async () => {
+    const prompt = await ask('[[adopt]] a very long answer');
+    const runId = runIdOf(prompt);
+    const owner = await ownerOf(runId);
+    const survivor = [...bundles.entries()].find(([id]) => id !== owner)![1];
+    await streaming(prompt, 60);
+    await crash(bundles.get(owner)!);
+    bundles.delete(owner);
+    dead.push(owner);
+
+    await survivor.waitForOutput(/adopting a run/, LEASE_MS + 15_000);
+    const final = await pollFinalReply(prompt, 60_000);
+    expect(aiMeta(final)?.status).toBe('done');
+    expect(final.content).toContain('adopt1 ');
+    expect(final.content).toContain('adopt100');
+    expect(await storedRepliesTo(prompt, 5_000)).toHaveLength(1);
+    // The gateway ran the turn once: the adopter attached to it instead of asking again.
+    expect(model.requests.filter((r) => r.userText.includes('[[adopt]]'))).toHaveLength(1);
+    expect(await redis.smembers('tcai:runs')).toEqual([]);
+  }, 120_000);
+
+  it('drains on SIGTERM: the running reply is finished and the ledger is left empty', async () => {
+    // Until the cluster notices the killed node (Moleculer's heartbeat timeout), Tailchat may still
+    // hand a message to it; wait for that first.
+    await waitUntilGone(dead);
+    const last = [...bundles.values()][0]!;
+    const prompt = await ask('[[drain]] one more');
+    await streaming(prompt, 20);
+    expect(await last.stop()).toBe(0);
+    bundles.clear();
+    const replies = await storedRepliesTo(prompt);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.content).toContain('drain40');
+    expect(await redis.smembers('tcai:runs')).toEqual([]);
+    expect(await redis.keys('tcai:run:*:lease')).toEqual([]);
+  }, 180_000);
+});

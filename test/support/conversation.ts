@@ -4,12 +4,11 @@
  */
 import { AI_META_KEY, type AiMeta } from '../../protocol/blocks.js';
 import { createUser, TailchatApi, type ChatMessage, type TestUser } from '../tailchat/api.js';
-import { createPluginBroker } from '../tailchat/broker.js';
 import type { TailchatConnection } from '../tailchat/kit.js';
+import { BOT_ID, BOT_NICKNAME, ensurePluginBotUser } from '../tailchat/plugin-bot.js';
 import { connectSocket, type TailchatSocket } from '../tailchat/socket.js';
 
-export const BOT_ID = 'com.yourcompany.ai';
-export const BOT_NICKNAME = 'AI Assistant';
+export { BOT_ID, BOT_NICKNAME };
 
 export interface WireMessage {
   _id: string;
@@ -39,16 +38,9 @@ export interface Conversation {
   close(): void;
 }
 
-/** Looks up (idempotently creates) the plugin bot user, as the service itself does. */
-export async function botUserIdOn(tc: TailchatConnection): Promise<string> {
-  const broker = createPluginBroker({ tailchat: tc });
-  await broker.start();
-  try {
-    await broker.waitForServices(['user'], 15_000);
-    return (await broker.call('user.ensurePluginBot', { botId: BOT_ID, nickname: BOT_NICKNAME })) as string;
-  } finally {
-    await broker.stop();
-  }
+/** The plugin bot user's id (made when the Tailchat started: test/tailchat/plugin-bot.ts). */
+export function botUserIdOn(tc: TailchatConnection): Promise<string> {
+  return ensurePluginBotUser(tc);
 }
 
 export interface ConversationOptions {

@@ -3,7 +3,9 @@
  * (servers, processes) that are also used outside Vitest (the main job's scripts/stack.ts, the
  * benchmarks): there it does nothing (importing 'vitest' outside its runner throws).
  */
-const vitest = process.env.VITEST ? await import('vitest') : undefined;
+// Not process.env.VITEST: processes that tests start (the main job) inherit it.
+const inVitestWorker = '__vitest_worker__' in globalThis;
+const vitest = inVitestWorker ? await import('vitest') : undefined;
 
 export function afterFailedTest(report: () => void): void {
   vitest?.afterEach((ctx) => {

@@ -22,6 +22,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterFailedTest } from '../support/on-failure.js';
+import { ensurePluginBotUser } from './plugin-bot.js';
 
 export type TransporterKind = 'redis' | 'nats';
 
@@ -406,6 +407,8 @@ async function startOnce(kitDir: string, root: string, opts: StartOptions): Prom
   };
   try {
     if (opts.waitForServices?.length) await waitForHealthServices(inst.url, opts.waitForServices, opts.waitForServicesTimeoutMs ?? 30_000);
+    // One plugin bot user, whoever asks for it first later (see plugin-bot.ts: CongoDB lacks unique indexes).
+    await ensurePluginBotUser(inst);
   } catch (err) {
     await stop().catch(() => {});
     throw new Error(`${(err as Error).message}\n--- tail of ${inst.logFile} ---\n${tail(fs.readFileSync(inst.logFile, 'utf8'), 40)}`);

@@ -14,6 +14,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { GatewayClient } from '@openclaw/gateway-client';
 import { PROTOCOL_VERSION } from '@openclaw/gateway-protocol/version';
 
@@ -70,6 +71,9 @@ export interface TestGateway {
 }
 
 const require = createRequire(import.meta.url);
+
+/** Shared by every gateway the tests and the local stack start (in the repo's .cache, like Node 24). */
+const COMPILE_CACHE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '.cache', 'node-compile-cache');
 
 /** The `openclaw.mjs` entry of the installed package (as docs/gateway/embedding.md advises). */
 export function openclawEntry(): string {
@@ -271,6 +275,9 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     OPENCLAW_NO_RESPAWN: '1',
     OPENCLAW_NO_AUTO_UPDATE: '1',
     OPENCLAW_EXEC_SHELL_SNAPSHOT: '0',
+    // OpenClaw keeps Node's compile cache under os.tmpdir(), which is a fresh dir per gateway
+    // here: one shared cache makes every start after the first ~4 s faster.
+    NODE_COMPILE_CACHE: process.env.NODE_COMPILE_CACHE ?? COMPILE_CACHE_DIR,
     DO_NOT_TRACK: '1',
     NODE_ENV: 'production',
     ...options.env,

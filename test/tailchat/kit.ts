@@ -241,6 +241,7 @@ function installExitHook(): void {
   exitHookInstalled = true;
   process.on('exit', () => {
     for (const l of live.values()) {
+      forgetRecycledPids(l.home);
       spawnSync(path.join(l.kitDir, 'stop.sh'), [], { env: { ...baseEnv(), TAILCHAT_REAL_HOME: l.home }, stdio: 'ignore', timeout: 20_000 });
       if (l.reaper?.pid) try { process.kill(l.reaper.pid, 'SIGTERM'); } catch { /* already gone */ }
     }
@@ -252,6 +253,15 @@ function startReaper(home: string, kitDir: string): ChildProcess | undefined {
     'while kill -0 "$WATCH_PID" 2>/dev/null; do sleep 1; done',
     // a start.sh still running would go on launching processes: end it first (its trap stops them)
     'if [ -f "$TAILCHAT_REAL_HOME/.start-pid" ]; then kill "$(cat "$TAILCHAT_REAL_HOME/.start-pid")" 2>/dev/null; sleep 1; fi',
+    // only this instance's processes: see forgetRecycledPids
+    'f="$TAILCHAT_REAL_HOME/run/pids"',
+    'if [ -f "$f" ]; then',
+    '  btime=$(awk \'/^btime/ {print $2}\' /proc/stat); limit=$(( $(stat -c %Y "$f") + 2 )); : > "$f.own"',
+    '  while read -r name pid; do',
+    '    st=$(sed \'s/^.*) //\' "/proc/$pid/stat" 2>/dev/null | awk \'{print $20}\')',
+    '    [ -n "$st" ] && [ $(( btime + st / 100 )) -le "$limit" ] && echo "$name $pid" >> "$f.own"',
+    '  done < "$f"; mv "$f.own" "$f"',
+    'fi',
     'exec "$KIT/stop.sh"',
   ].join('\n');
   try {
@@ -288,6 +298,46 @@ function reportDeadComponents(): void {
   }
 }
 afterFailedTest(reportDeadComponents);
+
+/**
+ * Drops from `run/pids` every pid that is no longer a process of this instance. This machine
+ * recycles pids quickly (pid_max 32768, and a suite run starts tens of thousands of processes);
+ * the kit's stop.sh only checks that a recorded pid's command line names the component, so an
+ * instance whose processes are already gone could have another instance's s3rver or redis killed
+ * in their place. A process of this instance started before start.sh last wrote the pids file; a
+ * process that got a recycled pid started after the recorded one was gone, later than that.
+ * (Not the environment or the command line: redis-server overwrites both with its title.)
+ */
+function forgetRecycledPids(home: string): void {
+  const file = path.join(home, 'run', 'pids');
+  let lines: string[];
+  let writtenAt: number;
+  try {
+    lines = fs.readFileSync(file, 'utf8').split('\n').filter(Boolean);
+    writtenAt = fs.statSync(file).mtimeMs / 1000;
+  } catch {
+    return;
+  }
+  const own = lines.filter((line) => {
+    const started = processStartSeconds(Number(line.trim().split(/\s+/)[1]));
+    return started !== undefined && started <= writtenAt + 2;
+  });
+  if (own.length !== lines.length) fs.writeFileSync(file, own.map((l) => `${l}\n`).join(''));
+}
+
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+/** When a process started (epoch seconds), from /proc; undefined if it is gone. */
+function processStartSeconds(pid: number): number | undefined {
+  try {
+    const bootedAt = Number(/^btime (\d+)$/m.exec(fs.readFileSync('/proc/stat', 'utf8'))?.[1]);
+    // Fields after "(comm)": state is field 3, starttime field 22.
+    const rest = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    return bootedAt + Number(rest[19]) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Removes instance homes of earlier runs that are stopped and older than 6 hours. */
 function pruneOldHomes(root: string): void {
@@ -357,6 +407,7 @@ async function startOnce(kitDir: string, root: string, opts: StartOptions): Prom
   let stopped: Promise<void> | undefined;
   const stop = (): Promise<void> => {
     stopped ??= (async () => {
+      forgetRecycledPids(home);
       const r = await run(stopScript, [], { ...baseEnv(), TAILCHAT_REAL_HOME: home }, 60_000);
       live.delete(home);
       if (entry.reaper?.pid) try { process.kill(entry.reaper.pid, 'SIGTERM'); } catch { /* gone */ }

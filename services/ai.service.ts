@@ -21,13 +21,13 @@ import { acquireRedis } from '../bridge/state/shared-redis.js';
 import { createRedisLedgerReader } from '../bridge/run/ledger-redis.js';
 import { reachRunOwner } from '../bridge/run/ledger-routing.js';
 import type { RunJob } from '../bridge/run/execute.js';
-import { runnerForSession } from '../bridge/run/affinity.js';
 import type { BundleConfig } from '../config/schema.js';
 import { ACTIONS, getGroupSettingsParams, regenerateParams, resolveApprovalParams, saveGroupSettingsParams, stopRunParams, type GroupSettings } from '../protocol/actions.js';
 import { getToolOutputAccessParams, getToolOutputParams, type ToolOutputView } from '../protocol/actions.js';
 import { createAdminActions, type AdminState } from './admin-actions.js';
 import { adaptLogger } from './logger.js';
 import { CHAT_SERVICE, RUNNER_SERVICE } from './names.js';
+import { anyRunnerSaysTrue, askEveryRunner, startOnSessionRunner } from './runner-routing.js';
 
 const { MoleculerClientError } = moleculer.Errors;
 
@@ -328,54 +328,6 @@ export function createAiService(config: BundleConfig): ServiceSchema {
   } as ServiceSchema;
 }
 
-interface EndpointRegistry {
-  getActionEndpoints(action: string): { endpoints: { id: string; state: boolean }[] } | undefined;
-}
-
-/**
- * Calls `action` on every live runner instance (Moleculer has getActionEndpoints; its typings lack
- * it): a run lives on exactly one runner, and stopping or resetting must reach that one.
- */
-function askEveryRunner(broker: ServiceBroker, ctx: Context, action: string, params: Record<string, unknown>): Promise<PromiseSettledResult<unknown>[]> {
-  return Promise.allSettled(runnerNodes(broker, action).map((nodeID) => ctx.call(`${RUNNER_SERVICE}.${action}`, params, { nodeID })));
-}
-
-/** Node ids of the live runner instances that offer `action`. */
-function runnerNodes(broker: ServiceBroker, action: string): string[] {
-  const list = (broker.registry as unknown as EndpointRegistry).getActionEndpoints(`${RUNNER_SERVICE}.${action}`);
-  return [...new Set((list?.endpoints ?? []).filter((e) => e.state).map((e) => e.id))];
-}
-
-/**
- * Hands a job to the runner that owns its session (bridge/run/affinity.ts). If that runner has
- * just gone (killed: the cluster still lists it until its heartbeat times out, and a call to it
- * times out), the next runner by the same hashing takes it. A second start is harmless: the
- * run ledger lets only one runner claim a run id, so a runner that got the job before it went
- * silent makes the next one refuse it (and adopt it once its lease expires).
- */
-async function startOnSessionRunner(broker: ServiceBroker, ctx: Context, job: RunJob): Promise<boolean> {
-  // false: some runner already has this run id (a redelivery, or a second click on Regenerate).
-  const accepted = (answer: unknown) => (answer as { accepted?: boolean } | null)?.accepted !== false;
-  const runners = runnerNodes(broker, 'startRun');
-  const unreachable: string[] = [];
-  for (;;) {
-    const nodeID = runnerForSession(job.request.sessionKey, runners.filter((id) => !unreachable.includes(id)));
-    try {
-      return accepted(await ctx.call(`${RUNNER_SERVICE}.startRun`, { job }, nodeID ? { nodeID } : {}));
-    } catch (err) {
-      if (!nodeID || !isUnreachable(err)) throw err;
-      unreachable.push(nodeID);
-      broker.getLogger(CHAT_SERVICE).warn('runner unreachable; handing the run to the next one', { runId: job.request.runId, nodeID, error: (err as Error).name });
-    }
-  }
-}
-
-/** The called node is not there (any more), or did not answer in time (killed, not yet noticed). */
-function isUnreachable(err: unknown): boolean {
-  const { ServiceNotAvailableError, ServiceNotFoundError, RequestRejectedError, RequestTimeoutError } = moleculer.Errors;
-  return err instanceof ServiceNotAvailableError || err instanceof ServiceNotFoundError || err instanceof RequestRejectedError || err instanceof RequestTimeoutError;
-}
-
 /** HTTP status of each Regenerate refusal (the web client shows the message as a toast). */
 const REGENERATE_STATUS: Record<RegenerateRefusal, number> = {
   'not-found': 404,
@@ -387,4 +339,3 @@ const REGENERATE_STATUS: Record<RegenerateRefusal, number> = {
   refused: 409,
 };
 
-const anyRunnerSaysTrue = (results: PromiseSettledResult<unknown>[]) => results.some((r) => r.status === 'fulfilled' && r.value === true);

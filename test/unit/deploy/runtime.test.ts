@@ -1,6 +1,6 @@
 /**
  * What the image's runtime stage does, without Docker: `dist/node/main.js` (the esbuild bundle,
- * packages external) next to a node_modules installed with `npm install --omit=dev
+ * packages external) next to a node_modules installed with `npm ci --omit=dev
  * --ignore-scripts` from the lockfile — and nothing else from the repository. It must start and
  * answer /healthz, /readyz and /metrics.
  */
@@ -23,9 +23,9 @@ describe('runtime stage: the bundle on production dependencies alone', () => {
     app = fs.mkdtempSync(path.join(os.tmpdir(), 'tcai-runtime-'));
     fs.mkdirSync(path.join(app, 'dist/node'), { recursive: true });
     fs.copyFileSync(path.join(ROOT, 'dist/node/main.js'), path.join(app, 'dist/node/main.js'));
-    for (const f of ['package.json', 'package-lock.json']) fs.copyFileSync(path.join(ROOT, f), path.join(app, f));
+    for (const f of ['package.json', 'package-lock.json', '.npmrc']) fs.copyFileSync(path.join(ROOT, f), path.join(app, f));
     // As docker/Dockerfile's deps stage (the npm cache makes this quick after the first install).
-    execFileSync('npm', ['install', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: app, stdio: 'pipe', timeout: 240_000 });
+    execFileSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: app, stdio: 'pipe', timeout: 240_000 });
   }, 300_000);
   afterAll(() => {
     if (app) fs.rmSync(app, { recursive: true, force: true });

@@ -54,6 +54,14 @@ describe('attempt store (Regenerate pager)', () => {
     expect(attempts[0]).toMatchObject({ messageId: 'final', meta: { status: 'done' } });
   });
 
+  it('a draft announced again after its final was stored does not take the final\'s place', () => {
+    const store = createAttemptStore();
+    store.note(reply(1, { status: 'streaming' }), 'draft');
+    store.note(reply(1, { status: 'aborted' }), 'final');
+    store.note(reply(1, { status: 'streaming', blocks: [{ type: 'markdown', text: 'late' }] }), 'draft');
+    expect(store.group(FIRST)!.attempts).toEqual([expect.objectContaining({ messageId: 'final', meta: expect.objectContaining({ status: 'aborted' }) })]);
+  });
+
   it('a later part of a split reply counts its attempt but never becomes the panel', () => {
     const store = createAttemptStore();
     store.note(reply(1, { part: { index: 1, count: 2 } }), 'm1a');

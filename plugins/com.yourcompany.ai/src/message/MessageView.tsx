@@ -1,4 +1,4 @@
-import React, { useEffect, useMemo, useSyncExternalStore } from 'react';
+import React, { useLayoutEffect, useMemo, useSyncExternalStore } from 'react';
 import type { ChatMessagePayload } from '@capital/common';
 import { aiMeta } from '../../../../protocol/blocks';
 import type { AiMeta } from '../../../../protocol/blocks';
@@ -7,7 +7,7 @@ import { t } from '../i18n';
 import { usePanelRegistryVersion } from '../registry';
 import type { PanelContext } from '../registry';
 import { AttemptBar } from './AttemptBar';
-import { attemptKeyOf, attemptNumberOf, attemptStore } from './attempts';
+import { FINISHED, attemptKeyOf, attemptNumberOf, attemptStore } from './attempts';
 import { BlockView } from './BlockView';
 import { RunStatusBar } from './RunStatusBar';
 
@@ -17,8 +17,6 @@ function parseMeta(raw: unknown): AiMeta | null {
 }
 
 type Block = AiMeta['blocks'][number];
-
-const FINISHED = new Set<AiMeta['status']>(['done', 'error', 'aborted']);
 
 /** Stable React key: ids where the protocol has them (they survive blocks being inserted). */
 function blockKey(block: Block, index: number): string {
@@ -58,7 +56,9 @@ export default function MessageView(props: { message: ChatMessagePayload }): Rea
   // picked in its pager, older ones collapse to a line.
   const groupKey = meta ? attemptKeyOf(meta) : '';
   const group = useSyncExternalStore(attemptStore.subscribe, () => attemptStore.group(groupKey));
-  useEffect(() => {
+  // A layout effect: the store's subscribers (a draft this final replaces) re-render before the
+  // browser paints, so the reply is never on screen twice.
+  useLayoutEffect(() => {
     if (meta) attemptStore.note(meta, message._id);
   }, [meta, message._id]);
   const ownAttempt = meta ? attemptNumberOf(meta) : 1;
@@ -87,6 +87,13 @@ export default function MessageView(props: { message: ChatMessagePayload }): Rea
         {t('run.unsupported')}
       </div>
     );
+  }
+
+  // The stored final of this very attempt is on screen and the runner is about to delete this
+  // draft: hide it now, so the reply never shows twice, not even for the moment in between.
+  const stored = group?.attempts.find((a) => a.n === ownAttempt);
+  if (message.isLocal && stored && stored.messageId !== message._id && FINISHED.has(stored.meta.status)) {
+    return <span data-testid="tcai-replaced-draft" data-tcai-rich="" data-tcai-hide-row="" data-run-id={meta.runId} />;
   }
 
   if (superseded) {

@@ -7,6 +7,9 @@
  */
 import type { AiMeta } from '../../../../protocol/blocks';
 
+/** A reply in one of these states is stored: its live draft is only a leftover. */
+export const FINISHED: ReadonlySet<AiMeta['status']> = new Set<AiMeta['status']>(['done', 'error', 'aborted']);
+
 export interface Attempt {
   /** 1 = the first answer. */
   n: number;
@@ -72,6 +75,9 @@ export function createAttemptStore(maxGroups = 500): AttemptStore {
       const known = entry.attempts.find((a) => a.n === n);
       const sameAsKnown = known && known.messageId === messageId && known.meta === meta;
       if (n <= entry.newest && (!isPanel || sameAsKnown)) return;
+      // A draft announced again after its final was stored (the 2 s re-announce) never takes back
+      // the final's place.
+      if (known && known.messageId !== messageId && FINISHED.has(known.meta.status) && !FINISHED.has(meta.status)) return;
       if (isPanel && !sameAsKnown) {
         // A live draft and then its stored final: the later message of an attempt wins.
         entry.attempts = [...entry.attempts.filter((a) => a.n !== n), { n, messageId, meta }].sort((a, b) => a.n - b.n);

@@ -100,22 +100,19 @@ export async function openGroupSettings(page: Page): Promise<void> {
  * registry-be.json) → Install. Resolves with the store's toast text (it asks for a page refresh,
  * the manifest has requireRestart).
  * Selectors (Tailchat 1.11 PluginStore/index.tsx + Item.tsx): antd tabs `[role=tab]` named
- * "All"/"全部"; a card is `div.rounded-md` showing the label and the manifest `name`; its buttons are
+ * "All"/"全部"; a card is `div.rounded-md` showing the label and the manifest `name`; its buttons read
  * "Install"/"安装", then "Installed"/"已安装"; toasts are `[data-testid="toast"]` (web init.tsx).
+ * The buttons are found by the text a user reads, not by their accessible name: antd keeps the
+ * loading spinner (`aria-label="loading"`) in the button until its leave transition ends, and on a
+ * busy machine that transition can stay unfinished, so the name reads "loading Installed" while the
+ * user sees "Installed" (this was the "first click does not take" flake: the install had taken).
  */
 export async function installFromPluginStore(page: Page): Promise<string> {
   await page.getByRole('tab', { name: /^(All|全部)$/ }).click();
   const card = page.locator('div.rounded-md').filter({ hasText: 'com.yourcompany.ai' });
   await card.waitFor({ timeout: 30_000 });
-  await card.getByRole('button', { name: /^(Install|安装)$/ }).click();
-  const installed = card.getByRole('button', { name: /^(Installed|已安装)$/ });
-  // Seen about one run in three since 2026-11-23 (cause not found yet, see the session note):
-  // the first click leaves the card at "Install". A user would click again; so does the test, once.
-  if (!(await installed.waitFor({ timeout: 15_000 }).then(() => true, () => false))) {
-    console.warn('plugin store: "Install" did not take on the first click; clicking again');
-    await card.getByRole('button', { name: /^(Install|安装)$/ }).click();
-    await installed.waitFor({ timeout: 15_000 });
-  }
+  await card.locator('button', { hasText: /^\s*(Install|安装)\s*$/ }).click();
+  await card.locator('button', { hasText: /^\s*(Installed|已安装)\s*$/ }).waitFor({ timeout: 15_000 });
   const toast = page.locator('[data-testid="toast"]').filter({ hasText: /refresh|刷新/ });
   await toast.waitFor({ timeout: 10_000 });
   return toast.innerText();

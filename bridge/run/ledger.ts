@@ -13,6 +13,7 @@
  * below (one process: embedded mode, no Redis configured, unit tests — and the fallback while
  * Redis is unreachable).
  */
+import { createExpiringMap, type ExpiringMap } from '../state/expiring-map.js';
 import type { RunJob } from './execute.js';
 
 /** What is stored for a run: the job to run it again, and its live draft's id. */
@@ -60,35 +61,34 @@ interface MemoryRecord {
 /** The state the in-memory ledgers of one process share (one per "cluster" in tests). */
 export interface MemoryLedgerStore {
   records: Map<string, MemoryRecord>;
-  done: Map<string, number>;
+  /** Finished run ids (tombstones) until their TTL: expired from the oldest, never a full walk. */
+  done: ExpiringMap<string, true>;
 }
 
-export function createMemoryLedgerStore(): MemoryLedgerStore {
-  return { records: new Map(), done: new Map() };
+export interface MemoryLedgerStoreOptions {
+  doneTtlMs?: number;
+  /** Tombstones kept at most (the oldest go first): bounds memory at any run rate. */
+  maxDone?: number;
+  now?: () => number;
+}
+
+export const DEFAULT_MAX_DONE = 100_000;
+
+export function createMemoryLedgerStore(o: MemoryLedgerStoreOptions = {}): MemoryLedgerStore {
+  return { records: new Map(), done: createExpiringMap({ ttlMs: o.doneTtlMs ?? DEFAULT_DONE_TTL_MS, maxEntries: o.maxDone ?? DEFAULT_MAX_DONE, ...(o.now ? { now: o.now } : {}) }) };
 }
 
 export interface MemoryLedgerOptions extends LedgerTimings {
   owner: string;
+  /** Shared by the ledgers of one "cluster"; it keeps the tombstones with its own TTL and clock. */
   store?: MemoryLedgerStore;
   now?: () => number;
 }
 
 export function createMemoryLedger(o: MemoryLedgerOptions): RunLedger {
-  const store = o.store ?? createMemoryLedgerStore();
   const now = o.now ?? Date.now;
-  const doneTtl = o.doneTtlMs ?? DEFAULT_DONE_TTL_MS;
-  const isDone = (runId: string) => {
-    const until = store.done.get(runId);
-    if (until === undefined) return false;
-    if (until > now()) return true;
-    store.done.delete(runId);
-    return false;
-  };
-  const sweepDone = () => {
-    if (store.done.size < 10_000) return;
-    const t = now();
-    for (const [id, until] of store.done) if (until <= t) store.done.delete(id);
-  };
+  const store = o.store ?? createMemoryLedgerStore({ ...(o.doneTtlMs !== undefined ? { doneTtlMs: o.doneTtlMs } : {}), now });
+  const isDone = (runId: string) => store.done.has(runId);
 
   return {
     owner: o.owner,
@@ -126,8 +126,7 @@ export function createMemoryLedger(o: MemoryLedgerOptions): RunLedger {
     },
     async finish(runId) {
       store.records.delete(runId);
-      store.done.set(runId, now() + doneTtl);
-      sweepDone();
+      store.done.set(runId, true);
     },
     async ownerOf(runId) {
       const record = store.records.get(runId);

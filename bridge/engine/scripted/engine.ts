@@ -7,6 +7,7 @@
  * Keywords in a prompt show each panel: "code", "diff", "tool", "slow" (long stream), "fail",
  * "approve" (asks for an exec approval and waits for the decision, like OpenClaw's exec tool).
  */
+import { createExpiringMap } from '../../state/expiring-map.js';
 import { createEventQueue } from '../event-queue.js';
 import { EngineError, type ApprovalDecision, type Engine, type EngineEvent, type EngineRun, type RunRequest } from '../types.js';
 
@@ -14,6 +15,18 @@ export interface ScriptedEngineOptions {
   chunkDelayMs: number;
   chunkChars: number;
   label: string;
+  /** A session not used for this long is forgotten (default 24 h): the demo runs for days. */
+  sessionTtlMs?: number;
+  /** Sessions remembered at most (default 10,000; the least recently used go first). */
+  maxSessions?: number;
+  /** A finished run's id still returns the same run for this long (redelivery; default 10 min). */
+  finishedRunTtlMs?: number;
+}
+
+/** What a session remembers: enough to say which turn this is and what was said before. */
+interface SessionMemory {
+  turns: number;
+  lastPrompt: string;
 }
 
 interface ActiveRun {
@@ -32,20 +45,22 @@ export function usageOf(prompt: string, reply: string): EngineEvent {
 }
 
 export function createScriptedEngine(opts: ScriptedEngineOptions): Engine {
-  const memory = new Map<string, string[]>();
+  const memory = createExpiringMap<string, SessionMemory>({ ttlMs: opts.sessionTtlMs ?? 24 * 3600_000, maxEntries: opts.maxSessions ?? 10_000 });
   const active = new Map<string, ActiveRun>();
+  // Runs in flight stay here until they end; then a redelivered start still finds its run for a while.
   const started = new Map<string, EngineRun>();
+  const finished = createExpiringMap<string, EngineRun>({ ttlMs: opts.finishedRunTtlMs ?? 10 * 60_000, maxEntries: 10_000 });
   const approvals = new Map<string, (decision: ApprovalDecision) => void>();
 
   function replyFor(request: RunRequest): string {
-    const history = memory.get(request.sessionKey) ?? [];
-    const previous = history.at(-1);
-    history.push(request.prompt);
-    memory.set(request.sessionKey, history);
+    const before = memory.get(request.sessionKey);
+    const previous = before?.lastPrompt;
+    const turns = (before?.turns ?? 0) + 1;
+    memory.set(request.sessionKey, { turns, lastPrompt: request.prompt });
     const p = request.prompt.toLowerCase();
     const lines = [
       `You said: "${request.prompt}".`,
-      `This is turn ${history.length} of this conversation${previous ? `; before that you said: "${previous}"` : ''}.`,
+      `This is turn ${turns} of this conversation${previous ? `; before that you said: "${previous}"` : ''}.`,
     ];
     if (p.includes('code')) lines.push('', 'Here is some code:', '', '```ts', 'export function add(a: number, b: number): number {', '  return a + b;', '}', '```');
     if (p.includes('diff'))
@@ -57,7 +72,7 @@ export function createScriptedEngine(opts: ScriptedEngineOptions): Engine {
   return {
     id: 'scripted',
     async start(request) {
-      const existing = started.get(request.runId);
+      const existing = started.get(request.runId) ?? finished.get(request.runId);
       if (existing) return existing; // redelivery: the same run, never a second one
       if (active.size > 1000) throw new EngineError('rate_limit', 'too many runs');
       const queue = createEventQueue(request.runId);
@@ -118,7 +133,11 @@ export function createScriptedEngine(opts: ScriptedEngineOptions): Engine {
         if (stopped) return emit({ type: 'aborted', reason: stopped });
         emit(usageOf(request.prompt, text));
         emit({ type: 'final', text, badges: [{ kind: 'demo', label: opts.label }] });
-      })().finally(() => active.delete(request.runId));
+      })().finally(() => {
+        active.delete(request.runId);
+        started.delete(request.runId);
+        finished.set(request.runId, queue);
+      });
       return queue;
     },
     async abort(sessionKey, runId) {

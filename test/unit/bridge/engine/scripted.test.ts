@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createScriptedEngine } from '../../../../bridge/engine/scripted/engine.js';
 import type { EngineEvent, RunRequest } from '../../../../bridge/engine/types.js';
 
@@ -79,5 +79,32 @@ describe('scripted engine approvals', () => {
     const seen: EngineEvent[] = [];
     for await (const ev of run) seen.push(ev);
     expect(seen.at(-1)?.type).toBe('aborted');
+  });
+  it('stays bounded: the least recently used sessions go first, a long session keeps only its last turn', async () => {
+    const e = createScriptedEngine({ chunkDelayMs: 0, chunkChars: 500, label: 'demo', maxSessions: 2 });
+    for (let i = 1; i <= 30; i++) await collect(await e.start(req(`long-${i}`, `turn ${i}`, 'long')));
+    const long = await collect(await e.start(req('long-31', 'still here?', 'long')));
+    expect((long.at(-1) as { text: string }).text).toContain('turn 31 of this conversation; before that you said: "turn 30"');
+    await collect(await e.start(req('x', 'x', 'other-1')));
+    await collect(await e.start(req('y', 'y', 'other-2'))); // a third session: 'long' (least recent) is forgotten
+    const back = await collect(await e.start(req('long-32', 'hello again', 'long')));
+    expect((back.at(-1) as { text: string }).text).toContain('turn 1 of this conversation.');
+  });
+  it('forgets a finished run after its redelivery window', async () => {
+    let t = 0;
+    const now = vi.spyOn(Date, 'now').mockImplementation(() => t);
+    try {
+      const e = createScriptedEngine({ chunkDelayMs: 0, chunkChars: 500, label: 'demo', finishedRunTtlMs: 1000 });
+      const first = await e.start(req('r-once', 'hi'));
+      await collect(first);
+      await new Promise((r) => setImmediate(r));
+      expect(await e.start(req('r-once', 'hi'))).toBe(first); // within the window: the same run
+      t += 1001;
+      const again = await e.start(req('r-once', 'hi'));
+      expect(again).not.toBe(first); // after it: the id is forgotten (the run ledger guards longer)
+      await collect(again);
+    } finally {
+      now.mockRestore();
+    }
   });
 });

@@ -89,9 +89,9 @@ function contract(name: string, cluster: () => Cluster) {
 
 contract('in-memory', () => {
   let t = 1_000_000;
-  const store = createMemoryLedgerStore();
+  const store = createMemoryLedgerStore({ doneTtlMs: DONE_TTL, now: () => t });
   return {
-    instance: (owner) => createMemoryLedger({ owner, leaseMs: LEASE, doneTtlMs: DONE_TTL, store, now: () => t }),
+    instance: (owner) => createMemoryLedger({ owner, leaseMs: LEASE, store, now: () => t }),
     pass: async (ms) => void (t += ms),
   };
 });

@@ -32,7 +32,7 @@ const hangingEngine = (id: string): Engine => ({
 
 function cluster() {
   let t = 1_000_000;
-  const store = createMemoryLedgerStore();
+  const store = createMemoryLedgerStore({ now: () => t });
   const fake = createFakeHost(); // one Tailchat for both instances
   const instance = (owner: string, engines: Record<string, () => Engine>) =>
     createRunner(

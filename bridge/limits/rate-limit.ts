@@ -3,23 +3,24 @@
  * in memory for one instance, or Redis so that every instance of the service counts together.
  */
 import type { Redis } from 'ioredis';
+import { createExpiringMap, type ExpiringMap } from '../state/expiring-map.js';
 
 export interface CounterStore {
   /** Adds one hit to `key` in the current window; returns the count and the window's remaining ms. */
   hit(key: string, windowMs: number): Promise<{ count: number; resetInMs: number }>;
 }
 
-export function createMemoryCounterStore(now: () => number = Date.now): CounterStore {
-  const windows = new Map<string, { start: number; count: number }>();
+export function createMemoryCounterStore(now: () => number = Date.now, maxKeys = 100_000): CounterStore {
+  // One expiring map per window length: a key's window ends `windowMs` after its first hit, which
+  // is when its entry expires, so windows are dropped from the oldest and memory stays bounded.
+  const byLength = new Map<number, ExpiringMap<string, { start: number; count: number }>>();
   return {
     async hit(key, windowMs) {
+      let windows = byLength.get(windowMs);
+      if (!windows) byLength.set(windowMs, (windows = createExpiringMap({ ttlMs: windowMs, maxEntries: maxKeys, now })));
       const t = now();
       let w = windows.get(key);
-      if (!w || t - w.start >= windowMs) {
-        w = { start: t, count: 0 };
-        windows.set(key, w);
-        if (windows.size > 100_000) for (const [k, v] of windows) if (t - v.start >= windowMs) windows.delete(k);
-      }
+      if (!w) windows.set(key, (w = { start: t, count: 0 }));
       w.count++;
       return { count: w.count, resetInMs: w.start + windowMs - t };
     },

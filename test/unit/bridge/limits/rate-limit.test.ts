@@ -39,6 +39,20 @@ describe('memory windows', () => {
     now = 60_001;
     expect((await check('u', undefined)).allowed).toBe(true);
   });
+  it('forget ended windows: a month of users holds only the last minute\'s', async () => {
+    let now = 0;
+    const store = createMemoryCounterStore(() => now, 1_000);
+    const check = createRateLimiter(store, { userPerMinute: 1, groupPerMinute: 0 });
+    // 50,000 users over ~3.5 days, one prompt each every 6 s; then one of the last ones again.
+    for (let i = 0; i < 50_000; i++) {
+      now = i * 6_000;
+      expect((await check(`u${i}`, undefined)).allowed).toBe(true);
+    }
+    expect((await check('u49999', undefined)).allowed).toBe(false); // its window is still counted
+    // Only windows younger than a minute are kept (about 10 here), far below the cap of 1,000.
+    const hit = await store.hit('probe', 60_000);
+    expect(hit.count).toBe(1);
+  });
 });
 
 describe('rate limits shared through a real Redis', () => {

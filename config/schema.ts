@@ -20,6 +20,10 @@ export const scriptedEngineConfig = z.object({
   chunkChars: z.number().int().min(1).max(10_000).default(12),
   /** Shown on every reply so nobody mistakes the demo engine for a model. */
   label: z.string().default('scripted engine, no model'),
+  /** A session idle this long is forgotten (the demo runs for days on people's machines). */
+  sessionTtlMs: z.number().int().min(1000).default(24 * 60 * 60_000),
+  /** A finished run's id still answers a redelivered start with the same run for this long. */
+  finishedRunTtlMs: z.number().int().min(100).default(10 * 60_000),
 });
 
 export const openclawEngineConfig = z.object({
@@ -166,6 +170,8 @@ export const configSchema = z.object({
       runLeaseMs: z.number().int().min(1000).default(10_000),
       /** How often a runner renews its leases and looks for runs to adopt; well under the lease. */
       runHeartbeatMs: z.number().int().min(100).default(3_000),
+      /** How long a finished run's id stays claimed against a redelivered event (a tombstone). */
+      runDoneTtlMs: z.number().int().min(1000).default(60 * 60_000),
       /** How long private tool output is kept for its viewers (bridge/privacy/store.ts). */
       toolOutputTtlMs: z.number().int().min(60_000).default(30 * 24 * 60 * 60_000),
     })

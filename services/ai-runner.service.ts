@@ -161,7 +161,8 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
       toolOutputs = shared ? createRedisToolOutputStore(shared.redis, { ttlMs }) : createMemoryToolOutputStore({ ttlMs });
       const owner = broker.nodeID;
       const leaseMs = config.state.runLeaseMs;
-      ledger = shared ? createRedisLedger(shared.redis, { owner, leaseMs, logger }) : createMemoryLedger({ owner, leaseMs });
+      const doneTtlMs = config.state.runDoneTtlMs;
+      ledger = shared ? createRedisLedger(shared.redis, { owner, leaseMs, doneTtlMs, logger }) : createMemoryLedger({ owner, leaseMs, doneTtlMs });
       // Metrics: this instance's active and queued runs, read at scrape time.
       untrack = trackRunner({ activeCount: () => runner?.activeCount() ?? 0, queuedCount: () => runner?.queuedCount() ?? 0 });
     },

@@ -11,8 +11,8 @@ export interface TailchatStubOptions {
   ownerUserId: string;
   /** Message ids for stored messages. */
   nextId: () => string;
-  /** Called for every stored final message. */
-  onFinal?: () => void;
+  /** Called for every stored message (a final reply, or a part of one). */
+  onFinal?: (message: { converseId: string; meta?: Record<string, unknown> }) => void;
 }
 
 export function addTailchatStub(broker: moleculer.ServiceBroker, o: TailchatStubOptions): void {
@@ -24,8 +24,8 @@ export function addTailchatStub(broker: moleculer.ServiceBroker, o: TailchatStub
   broker.createService({
     name: 'chat.message',
     actions: {
-      sendMessage: (ctx: moleculer.Context<{ converseId: string }>) => {
-        o.onFinal?.();
+      sendMessage: (ctx: moleculer.Context<{ converseId: string; meta?: Record<string, unknown> }>) => {
+        o.onFinal?.(ctx.params);
         return { _id: o.nextId(), converseId: ctx.params.converseId };
       },
       getMessage: () => null,

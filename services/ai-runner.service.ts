@@ -11,7 +11,7 @@ import { parseRunJob } from '../bridge/run/job.js';
 import { createRunner, type Runner } from '../bridge/run/runner.js';
 import { createMemoryLedger, type RunLedger } from '../bridge/run/ledger.js';
 import { createRedisLedger } from '../bridge/run/ledger-redis.js';
-import { trackRunner } from '../bridge/observability/metrics.js';
+import { trackRunner, trackSizes } from '../bridge/observability/metrics.js';
 import { createMemoryToolOutputStore, createRedisToolOutputStore, type ToolOutputStore } from '../bridge/privacy/store.js';
 import { createUsageRecorder } from '../bridge/usage/recorder.js';
 import { createUsageStore } from '../bridge/usage/store.js';
@@ -164,7 +164,17 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
       const doneTtlMs = config.state.runDoneTtlMs;
       ledger = shared ? createRedisLedger(shared.redis, { owner, leaseMs, doneTtlMs, logger }) : createMemoryLedger({ owner, leaseMs, doneTtlMs });
       // Metrics: this instance's active and queued runs, read at scrape time.
-      untrack = trackRunner({ activeCount: () => runner?.activeCount() ?? 0, queuedCount: () => runner?.queuedCount() ?? 0 });
+      const untrackRuns = trackRunner({ activeCount: () => runner?.activeCount() ?? 0, queuedCount: () => runner?.queuedCount() ?? 0 });
+      const untrackSizes = trackSizes(() => ({
+        ...ledger?.sizes(),
+        ...runner?.sizes(),
+        ...engines.sizes(),
+        ...(toolOutputs && 'size' in toolOutputs ? { tool_outputs: Number(toolOutputs.size) } : {}),
+      }));
+      untrack = () => {
+        untrackRuns();
+        untrackSizes();
+      };
     },
     started() {
       getRunner().catch((err) => broker.getLogger(RUNNER_SERVICE).warn('runner not ready yet (Tailchat unreachable?)', { error: String(err) }));

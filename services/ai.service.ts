@@ -18,6 +18,7 @@ import { createBotUserDetector, resolveBotUserId } from '../bridge/tailchat/bot-
 import { createTailchatHost, type TailchatHost } from '../bridge/tailchat/host.js';
 import { createFallbackCounterStore, createMemoryCounterStore, createRateLimiter, createRedisCounterStore } from '../bridge/limits/rate-limit.js';
 import { acquireRedis } from '../bridge/state/shared-redis.js';
+import { trackSizes } from '../bridge/observability/metrics.js';
 import { createRedisLedgerReader } from '../bridge/run/ledger-redis.js';
 import { reachRunOwner } from '../bridge/run/ledger-routing.js';
 import type { RunJob } from '../bridge/run/execute.js';
@@ -52,6 +53,7 @@ type AuthedContext<P> = Context<P, { userId?: string }>;
 export function createAiService(config: BundleConfig): ServiceSchema {
   let state: ChatState;
   let broker: ServiceBroker;
+  let untrackSizes: (() => void) | undefined;
 
   const defaults: GroupSettings = { ...config.groupDefaults, engine: config.groupDefaults.engine ?? config.engines.default };
   const admin = createAdminActions({
@@ -284,11 +286,13 @@ export function createAiService(config: BundleConfig): ServiceSchema {
       // Counters shared by every instance when Redis is configured, else per instance.
       const shared = config.state.redisUrl ? acquireRedis(config.state.redisUrl, adaptLogger(broker.getLogger(CHAT_SERVICE))) : undefined;
       const redis = shared?.redis;
+      const localCounts = createMemoryCounterStore();
       const store = redis
-        ? createFallbackCounterStore(createRedisCounterStore(redis), createMemoryCounterStore(), (err) =>
+        ? createFallbackCounterStore(createRedisCounterStore(redis), localCounts, (err) =>
             broker.getLogger(CHAT_SERVICE).warn('rate limits counted per instance while shared Redis is unavailable', { error: String(err) }),
           )
-        : createMemoryCounterStore();
+        : localCounts;
+      untrackSizes = trackSizes(() => localCounts.sizes?.() ?? {});
       const settings = createGroupSettingsStore(host, defaults);
       const can = createPermissionChecker(host, config.permissions);
       const rateLimit = createRateLimiter(store, config.limits);
@@ -319,6 +323,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
       };
     },
     async stopped() {
+      untrackSizes?.();
       await state.closeStore?.();
     },
     started() {

@@ -10,11 +10,15 @@ export interface EngineRegistry {
   get(id: string): Promise<Engine>;
   ids(): string[];
   close(): Promise<void>;
+  /** The sizes the engines created so far report (metrics). */
+  sizes(): Record<string, number>;
 }
 
 export function createEngineRegistry(factories: Record<string, EngineFactory>): EngineRegistry {
   const engines = new Map<string, Promise<Engine>>();
+  const ready = new Map<string, Engine>();
   return {
+    sizes: () => Object.assign({}, ...[...ready.values()].map((e) => e.sizes?.() ?? {})) as Record<string, number>,
     ids: () => Object.keys(factories),
     get(id) {
       const factory = factories[id];
@@ -25,7 +29,7 @@ export function createEngineRegistry(factories: Record<string, EngineFactory>): 
       if (!engine) {
         engine = Promise.resolve().then(factory);
         // A failed creation is retried on the next run instead of being cached forever.
-        engine.catch(() => engines.delete(id));
+        engine.then((e) => void ready.set(id, e)).catch(() => engines.delete(id));
         engines.set(id, engine);
       }
       return engine;
@@ -33,6 +37,7 @@ export function createEngineRegistry(factories: Record<string, EngineFactory>): 
     async close() {
       const all = [...engines.values()];
       engines.clear();
+      ready.clear();
       await Promise.allSettled(all.map(async (e) => (await e).close()));
     },
   };

@@ -118,6 +118,8 @@ export interface Engine {
   stats?(userId: string): Promise<string>;
   health(): Promise<EngineHealth>;
   close(): Promise<void>;
+  /** Entries held by the engine's own bounded maps (metrics: tcai_bounded_entries). */
+  sizes?(): Record<string, number>;
 }
 
 /** Thrown by engines for failures that happen before a run exists (bad auth, engine down). */

@@ -8,6 +8,8 @@ import { createExpiringMap, type ExpiringMap } from '../state/expiring-map.js';
 export interface CounterStore {
   /** Adds one hit to `key` in the current window; returns the count and the window's remaining ms. */
   hit(key: string, windowMs: number): Promise<{ count: number; resetInMs: number }>;
+  /** Windows this process holds in memory (metrics); none for a store kept elsewhere. */
+  sizes?(): Record<string, number>;
 }
 
 export function createMemoryCounterStore(now: () => number = Date.now, maxKeys = 100_000): CounterStore {
@@ -15,6 +17,7 @@ export function createMemoryCounterStore(now: () => number = Date.now, maxKeys =
   // is when its entry expires, so windows are dropped from the oldest and memory stays bounded.
   const byLength = new Map<number, ExpiringMap<string, { start: number; count: number }>>();
   return {
+    sizes: () => ({ rate_limit_windows: [...byLength.values()].reduce((n, m) => n + m.size, 0) }),
     async hit(key, windowMs) {
       let windows = byLength.get(windowMs);
       if (!windows) byLength.set(windowMs, (windows = createExpiringMap({ ttlMs: windowMs, maxEntries: maxKeys, now })));

@@ -16,6 +16,7 @@
  *   engine_reconnects_total{engine}       engine connection re-established (OpenClaw)
  *   agent_runs_total{engine,agent}        runs ended, by agent (bridge/usage; per user/group stays out of labels)
  *   tokens_total{engine,agent,kind}       tokens the engines reported, kind = input | output | total
+ *   bounded_entries{structure}            entries held now by each bounded in-memory structure (docs/ARCHITECTURE.md lists their bounds)
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
@@ -86,6 +87,30 @@ new Gauge({
     this.set(sum((r) => r.queuedCount()));
   },
 });
+
+/** Sizes of bounded structures, read at scrape time: growth shows before it hurts. */
+export type SizeSource = () => Record<string, number | undefined>;
+const sizeSources = new Set<SizeSource>();
+new Gauge({
+  name: 'tcai_bounded_entries',
+  help: 'Entries held now by a bounded in-memory structure (run ledger, engine maps, rate-limit windows, …)',
+  labelNames: ['structure'] as const,
+  registers: [registry],
+  collect() {
+    this.reset();
+    const totals = new Map<string, number>();
+    for (const source of sizeSources) {
+      for (const [structure, n] of Object.entries(source())) if (n !== undefined) totals.set(structure, (totals.get(structure) ?? 0) + n);
+    }
+    for (const [structure, n] of totals) this.set({ structure }, n);
+  },
+});
+
+/** Reports sizes on every scrape (names are fixed by the code, never by users); returns the undo. */
+export function trackSizes(source: SizeSource): () => void {
+  sizeSources.add(source);
+  return () => void sizeSources.delete(source);
+}
 
 const seconds = (ms: number) => Math.max(0, ms) / 1000;
 

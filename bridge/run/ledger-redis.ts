@@ -192,6 +192,8 @@ export function createRedisLedger(redis: Redis, o: RedisLedgerOptions): RunLedge
         async () => (await redis.get(keysOf(prefix, runId)[1])) ?? undefined,
         () => local.ownerOf(runId),
       ),
+    // What Redis holds expires there; this process holds only the fallback's memory.
+    sizes: () => local.sizes(),
     inFlight: () =>
       attempt(
         'list',

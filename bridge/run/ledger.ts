@@ -41,6 +41,8 @@ export interface RunLedger {
   ownerOf(runId: string): Promise<string | undefined>;
   /** Run ids in flight (diagnostics, tests). */
   inFlight(): Promise<string[]>;
+  /** Entries this process holds in memory (metrics). */
+  sizes(): Record<string, number>;
 }
 
 export interface LedgerTimings {
@@ -135,5 +137,6 @@ export function createMemoryLedger(o: MemoryLedgerOptions): RunLedger {
     async inFlight() {
       return [...store.records.keys()];
     },
+    sizes: () => ({ ledger_runs: store.records.size, ledger_tombstones: store.done.size }),
   };
 }

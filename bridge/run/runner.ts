@@ -52,6 +52,8 @@ export interface Runner {
   close(): void;
   /** Resolves when the given run finishes (tests, logs). */
   whenDone(runId: string): Promise<RunOutcome | undefined> | undefined;
+  /** Entries of the runner's own maps (metrics). */
+  sizes(): Record<string, number>;
 }
 
 export interface RunnerOptions {
@@ -325,6 +327,7 @@ export function createRunner(engines: EngineRegistry, baseDeps: RunDeps, limits:
       if (timer) clearInterval(timer);
     },
     whenDone: (runId) => entries.get(runId)?.finished,
+    sizes: () => ({ runner_runs: entries.size, runner_approval_deciders: deciders.size, runner_recent_runs: recent.size }),
   };
 }
 

@@ -519,6 +519,7 @@ export function createOpenClawEngine(
       }
     },
 
+    sizes: () => ({ openclaw_runs: runs.size, openclaw_gateway_run_ids: byGatewayId.size, openclaw_finished_runs: finished.size, openclaw_sessions: sessions.size, openclaw_foreign_runs_seen: foreignSeen.size }),
     async close(): Promise<void> {
       if (closed) return;
       closed = true;

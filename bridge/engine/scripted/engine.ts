@@ -164,5 +164,6 @@ export function createScriptedEngine(opts: ScriptedEngineOptions): Engine {
     async close() {
       for (const run of active.values()) run.stop('engine closed');
     },
+    sizes: () => ({ scripted_sessions: memory.size, scripted_runs: started.size, scripted_finished_runs: finished.size, scripted_approvals: approvals.size }),
   };
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { createEngineRegistry } from '../../../bridge/engine/registry.js';
 import { createScriptedEngine } from '../../../bridge/engine/scripted/engine.js';
 import { EngineError, type Engine } from '../../../bridge/engine/types.js';
-import { countReconnects, metricsText, registry, sampleValue, trackRunner } from '../../../bridge/observability/metrics.js';
+import { countReconnects, metricsText, registry, sampleValue, trackRunner, trackSizes } from '../../../bridge/observability/metrics.js';
+import { createMemoryLedger } from '../../../bridge/run/ledger.js';
 import { executeRun, type RunJob } from '../../../bridge/run/execute.js';
 import { createRunner } from '../../../bridge/run/runner.js';
 import { createFakeHost, silentLogger } from '../fakes/tailchat-host.js';
@@ -114,5 +115,32 @@ describe('run metrics', () => {
     const { register } = await import('prom-client');
     expect(register.getMetricsAsArray()).toHaveLength(0);
     expect(registry.getSingleMetric('process_cpu_seconds_total')).toBeUndefined();
+  });
+});
+
+describe('sizes of bounded structures', () => {
+  it('a runner and its engines and ledger report their entries on every scrape, and stop when untracked', async () => {
+    const engines = createEngineRegistry({ scripted: () => createScriptedEngine({ chunkDelayMs: 1, chunkChars: 50, label: 'demo' }) });
+    const ledger = createMemoryLedger({ owner: 'n1', leaseMs: 10_000 });
+    const fake = createFakeHost();
+    const runner = createRunner(engines, deps(fake.host), undefined, { ledger });
+    const untrack = trackSizes(() => ({ ...ledger.sizes(), ...runner.sizes(), ...engines.sizes() }));
+    try {
+      for (const id of ['s1', 's2', 's3']) {
+        await runner.start(job('scripted', `size-${id}`));
+        await runner.whenDone(`size-${id}`);
+      }
+      expect(await sampleValue('tcai_bounded_entries', { structure: 'ledger_tombstones' })).toBe(3);
+      expect(await sampleValue('tcai_bounded_entries', { structure: 'ledger_runs' })).toBe(0);
+      expect(await sampleValue('tcai_bounded_entries', { structure: 'scripted_sessions' })).toBe(3);
+      expect(await sampleValue('tcai_bounded_entries', { structure: 'scripted_runs' })).toBe(0);
+      expect(await sampleValue('tcai_bounded_entries', { structure: 'scripted_finished_runs' })).toBe(3);
+      expect(await metricsText()).toMatch(/tcai_bounded_entries\{structure="runner_recent_runs"\} 3/);
+    } finally {
+      untrack();
+      runner.close();
+      await engines.close();
+    }
+    expect(await metricsText()).not.toContain('structure="ledger_tombstones"');
   });
 });

@@ -11,6 +11,8 @@
  *   backend's default cadence (250 ms). Longest task (PerformanceObserver 'longtask', tasks
  *   ≥ 50 ms), frame gaps (requestAnimationFrame), and the update → DOM commit time, next to the
  *   same page idle.
+ * - A tab left open on a busy panel: the JS heap after 10,000 replies (drafts, finals, Regenerate
+ *   attempts) with the host keeping only the newest 50 messages: the plugin's own state is bounded.
  * - Bundle: gzip (level 9) of the built plugin; react and @capital/* are the host's and not in it.
  *
  * The host is the stand-in page of the web tests (test/web/host: mini-star loader, Tailchat's
@@ -280,6 +282,62 @@ try {
     what: `stream 50 tokens/s, backend cadence, at ~${Math.round(longText.length / 1000)}k chars: longest task`,
     value: longest(lateCoalesced),
     note: `${lateCoalesced.updates} updates; update → DOM p50 ${ms(lateCoalesced.commitP50)}, max ${ms(lateCoalesced.commitMax)}; frame gaps p99 ${ms(lateCoalesced.p99Gap)} / max ${ms(lateCoalesced.maxGap)}`,
+  });
+
+  // ---------- 4. A tab left open on a busy panel ----------
+  // 10,000 agent replies arrive the way Tailchat delivers them (a live draft, two updates, the
+  // stored final, the draft deleted), every fifth a Regenerate attempt at an earlier prompt. The
+  // stand-in host keeps only the newest 50 messages (Tailchat's own store is not the plugin's), so
+  // what grows is the plugin's: the attempt store, the message views, their closures.
+  await page.evaluate(() => window.__host.clear());
+  const cdp = await page.context().newCDPSession(page);
+  const heapMb = async () => {
+    await cdp.send('HeapProfiler.collectGarbage');
+    await cdp.send('HeapProfiler.collectGarbage');
+    const { usedSize } = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+    return usedSize / 1e6;
+  };
+  const replyBatch = (from: number, count: number) =>
+    page.evaluate(
+      async ({ from, count }) => {
+        const h = window.__host;
+        const meta = (runId: string, status: string, text: string, attempt?: { n: number; of: string }) => ({
+          'com.yourcompany.ai': { v: 1, runId, engine: 'scripted', status, blocks: [{ type: 'markdown', text }], requester: 'u_alice', ...(attempt ? { attempt } : {}) },
+        });
+        const kept: string[] = [];
+        for (let i = from; i < from + count; i++) {
+          const first = `tc-${(i - (i % 5)).toString(16).padStart(24, '0')}`;
+          const attempt = i % 5 === 0 ? undefined : { n: (i % 5) + 1, of: first };
+          const runId = attempt ? `${first}.r${attempt.n}` : first;
+          const draft = `draft-${i}`;
+          h.addMessage({ _id: draft, content: '', author: 'u_bot', converseId: 'p1', groupId: 'g1', isLocal: true, meta: meta(runId, 'streaming', 'Thinking') } as never);
+          h.updateMessage({ _id: draft, meta: meta(runId, 'streaming', `Reply ${i}, part one`) });
+          h.updateMessage({ _id: draft, meta: meta(runId, 'streaming', `Reply ${i}, part one and two`) });
+          const final = `final-${i}`;
+          h.addMessage({ _id: final, content: `Reply ${i}`, author: 'u_bot', converseId: 'p1', groupId: 'g1', meta: meta(runId, 'done', `Reply ${i}, part one and two.`, attempt) });
+          h.deleteMessage(draft);
+          kept.push(final);
+          if (kept.length > 50) h.deleteMessage(kept.shift()!);
+          if (i % 25 === 0) await new Promise((r) => requestAnimationFrame(() => r(null)));
+        }
+        for (const id of kept.slice(0, -50)) h.deleteMessage(id);
+      },
+      { from, count },
+    );
+  const heap: Array<[number, number]> = [[0, await heapMb()]];
+  let sent = 0;
+  for (const until of [1_000, 5_000, 10_000]) {
+    while (sent < until) {
+      await replyBatch(sent, 500);
+      sent += 500;
+    }
+    heap.push([until, await heapMb()]);
+  }
+  await cdp.detach();
+  rows.push({
+    what: 'long-open tab: JS heap after 0 / 1k / 5k / 10k replies',
+    value: heap.map(([, mb]) => `${mb.toFixed(1)}`).join(' / ') + ' MB',
+    note: `drafts, finals, every 5th a Regenerate attempt; host keeps the newest 50; growth 1k→10k ${((heap[3]![1] - heap[1]![1]) * 1000 / 9_000).toFixed(2)} KB per reply`,
   });
 
   // ---------- 3. Bundle size ----------

@@ -8,6 +8,7 @@ import { parseUpdateMessageEvent, SYSTEM_USER_ID, type AddedMessage } from '../m
 import type { RunJob } from '../run/execute.js';
 import type { Logger } from '../run/execute.js';
 import type { PermissionChecker } from '../permission/check.js';
+import { checkRead, type ReadGrant } from '../permission/reads.js';
 import { sessionKeyFor } from '../session/keys.js';
 import type { GroupSettingsStore } from '../settings/group-settings.js';
 import type { RateLimiter } from '../limits/rate-limit.js';
@@ -95,7 +96,14 @@ export async function handleMessageEvent(payload: unknown, deps: ChatDeps): Prom
       return { kind: 'refused', reason: permission.reason };
     }
   }
-  return runDecision(decision, event, settings, deps);
+  const reads = await checkRead(deps.host, { userId: event.author, converseId: event.converseId, groupId: event.groupId });
+  if (!reads.allowed) {
+    // Only a hand-made API call gets here (a web client posts into its own panels). Nothing is
+    // said: a reply would land in the other group's panel (or someone else's DM).
+    deps.logger.warn('refused: the message names a place its author may not read', { reason: reads.reason, groupId: event.groupId, converseId: event.converseId, userId: event.author });
+    return { kind: 'refused', reason: reads.reason };
+  }
+  return runDecision(decision, event, settings, deps, reads.grant);
 }
 
 /** What the trigger needs to know about where a message was posted: the group's settings, or the DM's facts. */
@@ -126,6 +134,8 @@ export async function runDecision(
   event: AddedMessage,
   settings: GroupSettings | undefined,
   deps: ChatDeps,
+  /** The converse as the one who caused this may read it (bridge/permission/reads.ts). */
+  reader: ReadGrant,
   rerun?: Rerun,
 ): Promise<HandleOutcome> {
   const agentId = settings?.agentId ?? deps.dmAgentId;
@@ -141,7 +151,7 @@ export async function runDecision(
 
   const toolOutput = toolOutputFor(event.groupId, settings?.toolOutput);
   const where = { sessionKey, engine, agentId, toolOutput, ...(rerun ? { attempt: rerun.attempt, actorId: rerun.by } : {}) };
-  if (decision.kind === 'command') return runCommand(decision, event, where, settings, deps);
+  if (decision.kind === 'command') return runCommand(decision, event, where, settings, deps, reader);
 
   const attachments = attachmentsOfPrompt(event);
   const tooMany = deps.attachments ? checkCount(attachments, deps.attachments) : undefined;
@@ -215,6 +225,7 @@ async function startRun(deps: ChatDeps, event: AddedMessage, spec: RunSpec): Pro
     },
     ...(spec.mapChunks ? { mapChunks: spec.mapChunks } : {}),
     toolOutput: spec.toolOutput,
+    ...(spec.actorId && spec.actorId !== event.author ? { actorId: spec.actorId } : {}),
   };
   try {
     if ((await deps.runner.start(job)) === false) return { kind: 'refused', reason: 'already-started', runId };
@@ -232,11 +243,12 @@ async function runCommand(
   where: Omit<RunSpec, 'prompt' | 'mapChunks'>,
   settings: GroupSettings | undefined,
   deps: ChatDeps,
+  reader: ReadGrant,
 ): Promise<HandleOutcome> {
   const { sessionKey, engine } = where;
   switch (decision.command) {
     case 'summarize':
-      return summarize(decision.arg, event, where, deps);
+      return summarize(decision.arg, event, where, deps, reader);
     case 'help':
       await say(deps, event, TEXT.help(settings?.prefix ?? '/ai'));
       break;
@@ -277,10 +289,10 @@ async function say(deps: ChatDeps, event: AddedMessage, text: string): Promise<v
   }
 }
 
-async function summarize(arg: string | undefined, event: AddedMessage, where: Omit<RunSpec, 'prompt' | 'mapChunks'>, deps: ChatDeps): Promise<HandleOutcome> {
+async function summarize(arg: string | undefined, event: AddedMessage, where: Omit<RunSpec, 'prompt' | 'mapChunks'>, deps: ChatDeps, reader: ReadGrant): Promise<HandleOutcome> {
   const limited = await rateLimited(deps, event, where.actorId);
   if (limited) return limited;
-  const source = await selectSummarySource(parseSummaryRequest(arg), event, deps.host, deps.botUserId);
+  const source = await selectSummarySource(parseSummaryRequest(arg), event, reader, deps.host, deps.botUserId);
   if (!source.ok) {
     await say(deps, event, source.reply);
     return { kind: 'command', command: 'summarize' };

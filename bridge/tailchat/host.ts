@@ -25,6 +25,8 @@ const groupInfo = z.looseObject({
   _id: z.string(),
   owner: z.string(),
   members: z.array(z.looseObject({ userId: z.string() })).optional(),
+  /** A group text panel's id is its converseId (bridge/permission/reads.ts). */
+  panels: z.array(z.looseObject({ id: z.string() })).optional(),
 });
 const sentMessage = z.looseObject({ _id: z.string(), converseId: z.string() });
 

@@ -11,9 +11,9 @@ const BOT = 'bot0000000000000000000001';
 const defaults = { enabled: true, engine: 'scripted', agentId: 'main', trigger: 'mention' as const, prefix: '/ai', allMessagesPanels: [], sessionScope: 'group' as const };
 const PROMPT = { _id: 'msg0', converseId: 'P1', groupId: 'G1', author: 'U1', content: `[at=${BOT}]AI[/at] explain closures`, meta: { mentions: [BOT] } };
 
-function setup(o: { permissions?: Record<string, string[]>; active?: string[]; rateLimitedFor?: string; prompt?: typeof PROMPT } = {}) {
+function setup(o: { permissions?: Record<string, string[] | 'not-member'>; active?: string[]; rateLimitedFor?: string; prompt?: typeof PROMPT; dmMembers?: string[]; panels?: string[]; maxAttempts?: number } = {}) {
   // U1 wrote the prompt and may talk to the agent.
-  const fake = createFakeHost({ permissions: { U1: ['plugin.com.yourcompany.ai.invoke'], ...o.permissions } });
+  const fake = createFakeHost({ permissions: { U1: ['plugin.com.yourcompany.ai.invoke'], ...o.permissions }, ...(o.dmMembers ? { dmMembers: o.dmMembers } : {}), ...(o.panels ? { panels: o.panels } : {}) });
   const prompt = o.prompt ?? PROMPT;
   fake.stored.push({ _id: prompt._id, author: prompt.author, converseId: prompt.converseId, content: prompt.content, meta: prompt.meta });
   const jobs: RunJob[] = [];
@@ -34,6 +34,7 @@ function setup(o: { permissions?: Record<string, string[]>; active?: string[]; r
     chat,
     readMessage: async (messageId) => (messageId === prompt._id ? { ...prompt, hasRecall: false } : null),
     activeRuns: async (ids) => ids.filter((id) => o.active?.includes(id)),
+    ...(o.maxAttempts ? { maxAttempts: o.maxAttempts } : {}),
   };
   const storeReply = (runId: string, attempt?: number) =>
     fake.stored.push({ _id: `msg${fake.stored.length}`, author: BOT, converseId: prompt.converseId, content: 'an answer', meta: { [AI_META_KEY]: { v: 1, runId, engine: 'scripted', status: 'done', blocks: [], ...(attempt ? { attempt: { n: attempt, of: 'tc-msg0' } } : {}) } } });
@@ -77,10 +78,10 @@ describe('regenerate', () => {
   });
 
   it('in a DM any member may regenerate (Tailchat shows the prompt to members only)', async () => {
-    const s = setup({ prompt: { ...PROMPT, groupId: undefined as unknown as string, converseId: 'D1', content: 'hello there', meta: { mentions: [] } } });
+    const s = setup({ prompt: { ...PROMPT, groupId: undefined as unknown as string, converseId: 'D1', content: 'hello there', meta: { mentions: [] } }, dmMembers: ['U1', 'U2', BOT] });
     s.storeReply('tc-msg0');
     expect(await regenerate('tc-msg0', 'U2', s.deps)).toEqual({ runId: 'tc-msg0.r2', attempt: 2 });
-    expect(s.jobs[0]!.target).toMatchObject({ converseId: 'D1', audience: { users: ['U1', BOT] } });
+    expect(s.jobs[0]!.target).toMatchObject({ converseId: 'D1', audience: { users: ['U1', 'U2', BOT] } });
   });
 
   it('refuses while any attempt at the prompt is still running', async () => {

@@ -24,21 +24,24 @@ export const AUDIT_CAP = 500;
 export type AuditStream = 'decisions' | 'reads';
 export const streamOf = (action: AuditAction): AuditStream => (action === 'tool-output.read' ? 'reads' : 'decisions');
 
-/** Newest first, at most `cap` of each stream. */
+/** Keeps the order, at most `cap` of each stream (the first ones: newest first in, newest kept). */
 export function trimPerStream(entries: AuditEntry[], cap: number): AuditEntry[] {
   const seen: Record<AuditStream, number> = { decisions: 0, reads: 0 };
   return entries.filter((e) => ++seen[streamOf(e.action)] <= cap);
 }
 
 /** Both streams, newest first (ISO times sort as text). */
-function merged(a: AuditEntry[], b: AuditEntry[], limit: number): AuditEntry[] {
-  return [...a, ...b].sort((x, y) => (x.at < y.at ? 1 : x.at > y.at ? -1 : 0)).slice(0, limit);
+function merged(a: AuditEntry[], b: AuditEntry[]): AuditEntry[] {
+  return [...a, ...b].sort((x, y) => (x.at < y.at ? 1 : x.at > y.at ? -1 : 0));
 }
 
 export interface AuditLog {
   readonly kind: 'redis' | 'group-data';
   append(entry: AuditEntry): Promise<void>;
-  /** Newest first. */
+  /**
+   * Newest first, at most `limit` of each stream (below): a page full of tool-output reads must
+   * not hide the approvals behind them.
+   */
   recent(groupId: string, limit: number): Promise<AuditEntry[]>;
 }
 
@@ -80,7 +83,7 @@ export function createRedisAuditLog(redis: Redis, prefix = 'tcai:audit:', cap = 
       const n = Math.min(limit, cap);
       const [decisions, reads] = await Promise.all([redis.lrange(keyOf(groupId, 'decisions'), 0, n - 1), redis.lrange(keyOf(groupId, 'reads'), 0, n - 1)]);
       // An entry written before the streams were split may sit in the old list: trimmed the same way.
-      return merged(trimPerStream(parse(decisions), cap), parse(reads), limit);
+      return merged(trimPerStream(parse(decisions), n), parse(reads));
     },
   };
 }
@@ -93,7 +96,7 @@ export function createGroupDataAuditLog(host: Pick<TailchatHost, 'getGroupData' 
       await doc.update(entry.groupId, (entries) => trimPerStream([entry, ...entries], cap));
     },
     async recent(groupId, limit) {
-      return (await doc.read(groupId)).slice(0, limit);
+      return trimPerStream(await doc.read(groupId), limit);
     },
   };
 }

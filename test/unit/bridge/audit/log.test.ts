@@ -28,6 +28,8 @@ function contract(name: string, make: (cap: number) => AuditLog) {
       // The reads are capped on their own, newest kept.
       expect(entries.filter((e) => e.action === 'tool-output.read').map((e) => e.details.toolCallId)).toEqual(['t20', 't19', 't18', 't17', 't16']);
       expect(entries[0]!.details.toolCallId).toBe('t20');
+      // A page of 3 still shows the approval: at most 3 of each stream.
+      expect((await log.recent(group, 3)).map((e) => e.action)).toEqual(['tool-output.read', 'tool-output.read', 'tool-output.read', 'approval.decided']);
     });
 
     it('concurrent writes all land', async () => {

@@ -8,7 +8,7 @@ import { parseUpdateMessageEvent, SYSTEM_USER_ID, type AddedMessage } from '../m
 import type { RunJob } from '../run/execute.js';
 import type { Logger } from '../run/execute.js';
 import type { PermissionChecker } from '../permission/check.js';
-import { checkRead, type ReadGrant } from '../permission/reads.js';
+import { checkRead, readMessageIn, type ReadGrant } from '../permission/reads.js';
 import { sessionKeyFor } from '../session/keys.js';
 import type { GroupSettingsStore } from '../settings/group-settings.js';
 import type { RateLimiter } from '../limits/rate-limit.js';
@@ -153,7 +153,7 @@ export async function runDecision(
   const where = { sessionKey, engine, agentId, toolOutput, ...(rerun ? { attempt: rerun.attempt, actorId: rerun.by } : {}) };
   if (decision.kind === 'command') return runCommand(decision, event, where, settings, deps, reader);
 
-  const attachments = attachmentsOfPrompt(event);
+  const attachments = attachmentsOfPrompt(await withStoredReply(event, reader, deps));
   const tooMany = deps.attachments ? checkCount(attachments, deps.attachments) : undefined;
   if (tooMany) {
     deps.logger.info('refused: attachments', { reason: tooMany.reason, detail: tooMany.detail, userId: event.author, converseId: event.converseId });
@@ -170,6 +170,19 @@ export async function runDecision(
   const limited = await rateLimited(deps, event, where.actorId);
   if (limited) return limited;
   return startRun(deps, event, { ...where, prompt, attachments });
+}
+
+/**
+ * The prompt with the replied message's content as Tailchat stored it (its attachments ride
+ * along): only a message of the same converse, read on behalf of the one who caused the run;
+ * anything else keeps no replied content at all.
+ */
+async function withStoredReply(event: AddedMessage, reader: ReadGrant, deps: ChatDeps): Promise<AddedMessage> {
+  const replyId = event.meta.reply?._id;
+  if (!replyId) return event;
+  const content = await readMessageIn(deps.host, reader, replyId);
+  if (content === undefined) deps.logger.info('replied message not read: not in this converse or not visible', { converseId: event.converseId, replyId, userId: reader.userId });
+  return { ...event, meta: { ...event.meta, reply: { ...event.meta.reply!, content: content ?? '' } } };
 }
 
 interface RunSpec {

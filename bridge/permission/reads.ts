@@ -62,3 +62,13 @@ export async function checkRead(host: ReadHost, who: ReadRequest): Promise<ReadC
   if (!(group.panels ?? []).some((p) => p.id === who.converseId)) return refuse('converse-not-in-group');
   return { allowed: true, grant: { userId: who.userId, converseId: who.converseId, groupId: who.groupId } as ReadGrant };
 }
+
+/**
+ * The stored content of one message of the granted converse, or undefined (not found, not
+ * readable, or in another converse). For what a prompt refers to by id (`meta.reply._id`): the
+ * copy in `meta.reply.content` is whatever the sender wrote there.
+ */
+export async function readMessageIn(host: Pick<TailchatHost, 'getMessage'>, grant: ReadGrant, messageId: string): Promise<string | undefined> {
+  const message = await host.getMessage(messageId, grant.userId).catch(() => undefined);
+  return message && message.converseId === grant.converseId ? message.content : undefined;
+}

@@ -99,11 +99,10 @@ describe('hostile members: bounds and reads', () => {
 
     // Tailchat checks bob's membership of the group he names (alice's), not that the panel is one of its.
     const forged = await conv.api.sendMessage(conv.bob.token, { converseId: other.textPanelId, groupId: conv.groupId, ...mention('/summarize') });
-    await stack.bundle.waitForOutput(new RegExp(`refused: the message names a place its author may not read.*${other.textPanelId}`), 15_000);
-
     const regen = await regenerate(`tc-${forged._id}`, conv.bob.token);
     expect(regen.status).toBe(404);
     expect(await regen.text()).toContain('not visible to you');
+    await stack.bundle.waitForOutput(new RegExp(`refused: the message names a place its author may not read.*${other.textPanelId}`), 15_000);
 
     // A run bob is allowed: once its reply is stored, anything the forged command had started would be too.
     const barrier = await conv.ask('and now a real question', conv.bob);

@@ -69,6 +69,11 @@ export function createFakeHost(opts: FakeHostOptions = {}) {
         if (failure === 'after-store') throw new Error('timeout waiting for the answer');
         return message;
       }
+      case 'chat.message.getMessage': {
+        const found = stored.find((m) => m._id === params.messageId);
+        if (!found) throw new Error('该消息未找到');
+        return found;
+      }
       case 'chat.message.fetchConverseMessage':
         return stored.filter((m) => m.converseId === params.converseId).reverse();
       case 'gateway.notify':

@@ -40,7 +40,7 @@ const historyMessage = z.looseObject({
 });
 export type HistoryMessage = z.infer<typeof historyMessage>;
 /** ObjectIds arrive as objects in Tailchat's own process and as strings over a transporter. */
-const idText = z.union([z.string(), z.looseObject({})]).transform((v) => String(v));
+const idText = z.preprocess((v) => (v !== null && typeof v === 'object' ? String(v) : v), z.string());
 const storedMessage = z.looseObject({ _id: idText, converseId: idText, author: idText.optional(), content: z.string().optional().default('') });
 export type StoredMessage = z.infer<typeof storedMessage>;
 export type SentMessage = z.infer<typeof sentMessage>;

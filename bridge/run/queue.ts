@@ -13,11 +13,16 @@ export interface QueueLimits {
   maxPerUser?: number;
 }
 
+export interface AdmitOptions {
+  /** An adopted run (its owner died) was admitted once already: it still counts, but is never refused for its user. */
+  exemptFromUserCap?: boolean;
+}
+
 export type Admitted = { kind: 'run' } | { kind: 'queued'; position: number } | { kind: 'full' } | { kind: 'user-busy' };
 
 export interface Admission<T> {
   /** 'run' now, 'queued' at a position (1 = next), 'full', or 'user-busy' (its user holds maxPerUser runs). */
-  admit(item: T): Admitted;
+  admit(item: T, opts?: AdmitOptions): Admitted;
   /** A run ended: returns the queued items that may start now, in order. */
   release(item: T): T[];
   /** Removes a waiting item (stopped before it started). */
@@ -54,8 +59,8 @@ export function createAdmission<T>(limits: QueueLimits, groupOf: (item: T) => st
     get queued() {
       return waiting.length;
     },
-    admit(item) {
-      if (userOf && limits.maxPerUser !== undefined && (held.get(userOf(item)) ?? 0) >= limits.maxPerUser) return { kind: 'user-busy' };
+    admit(item, opts = {}) {
+      if (!opts.exemptFromUserCap && userOf && limits.maxPerUser !== undefined && (held.get(userOf(item)) ?? 0) >= limits.maxPerUser) return { kind: 'user-busy' };
       if (fits(item)) {
         take(item);
         hold(item, 1);

@@ -193,7 +193,7 @@ export function createRunner(engines: EngineRegistry, baseDeps: RunDeps, limits:
     const finished = new Promise<RunOutcome | undefined>((r) => (settle = r));
     const entry: Entry = { job, draftId, publisher: createRunPublisher(job, deps, draftId), finished, settle, ...(adopted ? { adopted } : {}) };
     entries.set(runId, entry);
-    const admitted = admission.admit(entry);
+    const admitted = admission.admit(entry, { exemptFromUserCap: adopted });
     if (admitted.kind === 'run') launch(entry);
     else if (admitted.kind === 'queued') {
       deps.logger.info('run queued', { runId, position: admitted.position, active: admission.active });

@@ -40,5 +40,7 @@ describe('run admission', () => {
     a.release(x1);
     expect(a.admit(m('x4', 'C', 'X'))).toEqual({ kind: 'run' });
     expect(a.admit(m('x5', 'D', 'X'))).toEqual({ kind: 'user-busy' });
+    // A run adopted from a runner that died was accepted once: never refused for its user.
+    expect(a.admit(m('x6', 'E', 'X'), { exemptFromUserCap: true })).toEqual({ kind: 'run' });
   });
 });

@@ -23,6 +23,7 @@
  * label value is a new time series kept for the life of the process.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { errorKind } from '../../protocol/blocks.js';
 
 export const registry = new Registry();
 
@@ -107,6 +108,8 @@ export function allowMetricLabels(configured: { engines?: readonly string[]; age
 
 export const engineLabel = (engine: string): string => (knownEngines.has(engine) ? engine : OTHER_LABEL);
 export const agentLabel = (agent: string): string => (knownAgents.has(agent) ? agent : OTHER_LABEL);
+/** Error kinds of the protocol; an engine's own words for a failure stay in the log. */
+const failKindLabel = (kind: string | undefined): string => (kind === undefined ? 'unknown' : errorKind.safeParse(kind).success ? kind : OTHER_LABEL);
 
 /** The recording side, used by bridge/run and the engine wiring. */
 export const runMetrics = {
@@ -117,7 +120,7 @@ export const runMetrics = {
     const engine = engineLabel(engineId);
     runsFinished.inc({ engine, status });
     runDuration.observe({ engine, status }, seconds(durationMs));
-    if (status === 'error') runsFailed.inc({ engine, kind: failKind ?? 'unknown' });
+    if (status === 'error') runsFailed.inc({ engine, kind: failKindLabel(failKind) });
   },
   eventToEngine(engine: string, ms: number): void {
     eventToEngine.observe({ engine: engineLabel(engine) }, seconds(ms));

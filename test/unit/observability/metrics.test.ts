@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createEngineRegistry } from '../../../bridge/engine/registry.js';
 import { createScriptedEngine } from '../../../bridge/engine/scripted/engine.js';
 import { EngineError, type Engine } from '../../../bridge/engine/types.js';
-import { allowMetricLabels, countReconnects, metricsText, registry, sampleValue, trackRunner, usageMetrics } from '../../../bridge/observability/metrics.js';
+import { allowMetricLabels, countReconnects, metricsText, registry, runMetrics, sampleValue, trackRunner, usageMetrics } from '../../../bridge/observability/metrics.js';
 import { executeRun, type RunJob } from '../../../bridge/run/execute.js';
 import { createRunner } from '../../../bridge/run/runner.js';
 import { createFakeHost, silentLogger } from '../fakes/tailchat-host.js';
@@ -30,7 +30,9 @@ describe('label values', () => {
     expect(await count('tcai_agent_runs_total', { engine: 'm-labels', agent: 'other' })).toBe(other + 50);
     expect(await count('tcai_agent_runs_total', { engine: 'm-labels', agent: 'helper' })).toBe(1);
     expect(await count('tcai_agent_runs_total', { engine: 'other', agent: 'helper' })).toBeGreaterThanOrEqual(1);
-    expect(await metricsText()).not.toMatch(/agent-from-settings|engine-from-a-job/);
+    runMetrics.finished('m-labels', 'error', 10, 'a-kind-an-engine-made-up');
+    expect(await count('tcai_runs_failed_total', { engine: 'm-labels', kind: 'other' })).toBe(1);
+    expect(await metricsText()).not.toMatch(/agent-from-settings|engine-from-a-job|a-kind-an-engine-made-up/);
   });
 });
 

@@ -49,6 +49,10 @@ export const ENV_OVERRIDES: EnvOverride[] = [
   { env: 'AI_MAX_RUNS_PER_GROUP', path: ['limits', 'maxRunsPerGroup'], type: 'number', doc: 'concurrent runs per group (per runner)' },
   { env: 'AI_MAX_RUNS', path: ['limits', 'maxRuns'], type: 'number', doc: 'concurrent runs per runner instance' },
   { env: 'AI_MAX_QUEUED', path: ['limits', 'maxQueued'], type: 'number', doc: 'runs waiting per runner before prompts are refused' },
+  { env: 'AI_MAX_RUNS_PER_USER', path: ['limits', 'maxRunsPerUser'], type: 'number', doc: 'runs one user has running or waiting at once, per runner, across their groups (default 3)' },
+  { env: 'AI_MAX_ATTEMPTS', path: ['limits', 'maxAttempts'], type: 'number', doc: 'answers per prompt, Regenerate included (default 20)' },
+  { env: 'AI_TOOL_OUTPUT_MAX_CALLS', path: ['limits', 'toolOutputPerRun', 'maxCalls'], type: 'number', doc: 'tool calls per run whose private details are kept (default 200)' },
+  { env: 'AI_TOOL_OUTPUT_MAX_BYTES', path: ['limits', 'toolOutputPerRun', 'maxBytes'], type: 'number', doc: 'bytes of private tool details kept per run (default 4 MB)' },
   { env: 'AI_TAILCHAT_URL', path: ['tailchat', 'url'], type: 'string', doc: "Tailchat's URL as this process reaches it; attachments are fetched from <url>/static/ only (bot mode: TAILCHAT_BOT_URL)" },
   { env: 'AI_TAILCHAT_FILE_URLS', path: ['tailchat', 'fileUrls'], type: 'list', doc: "further prefixes Tailchat's files are served under (its STATIC_URL), comma-separated" },
   { env: 'AI_ATTACHMENTS_MAX_COUNT', path: ['limits', 'attachments', 'maxCount'], type: 'number', doc: 'attachments per prompt (default 4; 0 = refused)' },
@@ -65,5 +69,6 @@ export const ENV_OVERRIDES: EnvOverride[] = [
   { env: 'LOG_LEVEL', path: ['logLevel'], type: 'string', doc: 'fatal | error | warn | info | debug | trace' },
   { env: 'LOG_FORMAT', path: ['logFormat'], type: 'string', doc: 'short | json (one JSON object per line)' },
   { env: 'AI_METRICS_PORT', path: ['observability', 'port'], type: 'number', doc: 'port of /metrics, /healthz, /readyz (0 = off)' },
+  { env: 'AI_METRICS_AGENTS', path: ['observability', 'agents'], type: 'list', doc: 'agent ids with a metrics label of their own besides the default agent, comma-separated (others count as `other`)' },
   { env: 'AI_METRICS_HOST', path: ['observability', 'host'], type: 'string', doc: 'their listen address (0.0.0.0 only when set)' },
 ];

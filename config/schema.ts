@@ -133,6 +133,23 @@ export const configSchema = z.object({
       maxRuns: z.number().int().min(1).default(500),
       /** Runs waiting per runner instance; beyond that a prompt is refused with a message. */
       maxQueued: z.number().int().min(0).default(200),
+      /**
+       * Runs one user has executing or waiting at once, per runner instance, across all their
+       * groups and DMs; beyond that their prompt is refused with a message (an ordinary member
+       * must not hold the runner's slots).
+       */
+      maxRunsPerUser: z.number().int().min(1).default(3),
+      /** Attempts at one prompt (the first answer and its Regenerates); 1 = no Regenerate. */
+      maxAttempts: z.number().int().min(1).max(1000).default(20),
+      /** Private tool output kept per run (bridge/privacy/keeper.ts); later tool calls show no details. */
+      toolOutputPerRun: z
+        .object({
+          /** Tool calls whose details are kept. */
+          maxCalls: z.number().int().min(0).default(200),
+          /** Their JSON in all, in bytes (each call is cut to 64,000 characters first). */
+          maxBytes: z.number().int().min(0).default(4 * 1024 * 1024),
+        })
+        .prefault({}),
       /** Images and files in a prompt (bridge/attachments/); fetched only from Tailchat (see `tailchat`). */
       attachments: z
         .object({
@@ -211,6 +228,11 @@ export const configSchema = z.object({
       port: z.number().int().min(0).max(65535).default(9464),
       /** Loopback unless configured (a container sets 0.0.0.0). */
       host: z.string().min(1).default('127.0.0.1'),
+      /**
+       * Agent ids that get a metrics label of their own besides groupDefaults.agentId; any other
+       * agent a group names is counted as `other` (bridge/observability/metrics.ts).
+       */
+      agents: z.array(z.string().min(1).max(64)).max(100).default([]),
     })
     .prefault({}),
 });

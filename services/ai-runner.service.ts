@@ -11,7 +11,7 @@ import { parseRunJob } from '../bridge/run/job.js';
 import { createRunner, type Runner } from '../bridge/run/runner.js';
 import { createMemoryLedger, type RunLedger } from '../bridge/run/ledger.js';
 import { createRedisLedger } from '../bridge/run/ledger-redis.js';
-import { trackRunner, trackSizes } from '../bridge/observability/metrics.js';
+import { allowMetricLabels, trackRunner, trackSizes } from '../bridge/observability/metrics.js';
 import { createMemoryToolOutputStore, createRedisToolOutputStore, type ToolOutputStore } from '../bridge/privacy/store.js';
 import { createUsageRecorder } from '../bridge/usage/recorder.js';
 import { createUsageStore } from '../bridge/usage/store.js';
@@ -65,8 +65,9 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
       approvalTtlMs: config.limits.approvalTtlMs,
       logger: adaptLogger(broker.getLogger(RUNNER_SERVICE)),
       ...(toolOutputs ? { toolOutputs } : {}),
+      toolOutputPerRun: config.limits.toolOutputPerRun,
       recordUsage: createUsageRecorder(createUsageStore(host, shared?.redis), adaptLogger(broker.getLogger(RUNNER_SERVICE))),
-    }, { maxActive: config.limits.maxRuns, maxPerGroup: config.limits.maxRunsPerGroup, maxQueued: config.limits.maxQueued },
+    }, { maxActive: config.limits.maxRuns, maxPerGroup: config.limits.maxRunsPerGroup, maxQueued: config.limits.maxQueued, maxPerUser: config.limits.maxRunsPerUser },
     { ...(ledger ? { ledger } : {}), heartbeatMs: config.state.runHeartbeatMs });
     return runner;
   };
@@ -163,6 +164,7 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
       const leaseMs = config.state.runLeaseMs;
       const doneTtlMs = config.state.runDoneTtlMs;
       ledger = shared ? createRedisLedger(shared.redis, { owner, leaseMs, doneTtlMs, logger }) : createMemoryLedger({ owner, leaseMs, doneTtlMs });
+      allowMetricLabels({ engines: engines.ids(), agents: [config.groupDefaults.agentId, ...config.observability.agents] });
       // Metrics: this instance's active and queued runs, read at scrape time.
       const untrackRuns = trackRunner({ activeCount: () => runner?.activeCount() ?? 0, queuedCount: () => runner?.queuedCount() ?? 0 });
       const untrackSizes = trackSizes(() => ({

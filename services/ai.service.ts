@@ -8,7 +8,7 @@ import type { Context, ServiceBroker, ServiceSchema } from 'moleculer';
 import moleculer from 'moleculer';
 import { TEXT } from '../bridge/chat/texts.js';
 import { handleMessageEvent, type ChatDeps, type RunnerClient } from '../bridge/chat/handle-message.js';
-import { regenerate, RegenerateError, type RegenerateRefusal } from '../bridge/chat/regenerate.js';
+import { regenerate, RegenerateError, runningAmong, type RegenerateRefusal } from '../bridge/chat/regenerate.js';
 import { parseRunId } from '../protocol/run-id.js';
 import { createPermissionChecker, type Capability, type PermissionChecker } from '../bridge/permission/check.js';
 import { createApproverCheck, type ApproverCheck } from '../bridge/permission/approver.js';
@@ -203,10 +203,8 @@ export function createAiService(config: BundleConfig): ServiceSchema {
             return await regenerate(runId, userId, {
               chat,
               readMessage: (messageId, asUserId) => ctx.call('chat.message.getMessage', { messageId }, { meta: { userId: asUserId } }),
-              activeRuns: async (runIds) => {
-                const answers = await askEveryRunner(broker, ctx, 'activeRuns', { runIds });
-                return answers.flatMap((a) => (a.status === 'fulfilled' && Array.isArray(a.value) ? (a.value as string[]) : []));
-              },
+              activeRuns: async (runIds) => runningAmong(await askEveryRunner(broker, ctx, 'activeRuns', { runIds })),
+              maxAttempts: config.limits.maxAttempts,
             });
           } catch (err) {
             if (err instanceof RegenerateError) throw new MoleculerClientError(err.message, REGENERATE_STATUS[err.kind], err.kind.toUpperCase().replace(/-/g, '_'));
@@ -342,5 +340,6 @@ const REGENERATE_STATUS: Record<RegenerateRefusal, number> = {
   'rate-limited': 429,
   unavailable: 503,
   refused: 409,
+  'too-many-attempts': 409,
 };
 

@@ -13,13 +13,35 @@ import { createGroupDataDoc } from '../tailchat/group-data-doc.js';
 import type { TailchatHost } from '../tailchat/host.js';
 
 export const AUDIT_DATA_NAME = 'com.yourcompany.ai.audit';
-/** Entries kept per group; older ones fall off. */
+/** Entries kept per group and stream (below); older ones fall off. */
 export const AUDIT_CAP = 500;
+
+/**
+ * Two streams with a cap each: reads of private tool output apart from decisions (approvals,
+ * settings changes). Any member may read their own runs' tool output as often as they like; in
+ * one capped list that would push the approval records out.
+ */
+export type AuditStream = 'decisions' | 'reads';
+export const streamOf = (action: AuditAction): AuditStream => (action === 'tool-output.read' ? 'reads' : 'decisions');
+
+/** Keeps the order, at most `cap` of each stream (the first ones: newest first in, newest kept). */
+export function trimPerStream(entries: AuditEntry[], cap: number): AuditEntry[] {
+  const seen: Record<AuditStream, number> = { decisions: 0, reads: 0 };
+  return entries.filter((e) => ++seen[streamOf(e.action)] <= cap);
+}
+
+/** Both streams, newest first (ISO times sort as text). */
+function merged(a: AuditEntry[], b: AuditEntry[]): AuditEntry[] {
+  return [...a, ...b].sort((x, y) => (x.at < y.at ? 1 : x.at > y.at ? -1 : 0));
+}
 
 export interface AuditLog {
   readonly kind: 'redis' | 'group-data';
   append(entry: AuditEntry): Promise<void>;
-  /** Newest first. */
+  /**
+   * Newest first, at most `limit` of each stream (below): a page full of tool-output reads must
+   * not hide the approvals behind them.
+   */
   recent(groupId: string, limit: number): Promise<AuditEntry[]>;
 }
 
@@ -38,22 +60,30 @@ export function auditEntryOf(groupId: string, actor: string, action: AuditAction
 }
 
 export function createRedisAuditLog(redis: Redis, prefix = 'tcai:audit:', cap = AUDIT_CAP): AuditLog {
+  // Decisions keep the key they always had; reads get one of their own.
+  const keyOf = (groupId: string, stream: AuditStream) => (stream === 'decisions' ? prefix + groupId : `${prefix}${groupId}:reads`);
+  const parse = (raw: string[]) =>
+    raw.flatMap((line) => {
+      try {
+        const entry = readEntry(JSON.parse(line));
+        return entry ? [entry] : [];
+      } catch {
+        return [];
+      }
+    });
   return {
     kind: 'redis',
     async append(entry) {
-      const key = prefix + entry.groupId;
-      await redis.multi().lpush(key, JSON.stringify(entry)).ltrim(key, 0, cap - 1).exec();
+      const key = keyOf(entry.groupId, streamOf(entry.action));
+      const replies = await redis.multi().lpush(key, JSON.stringify(entry)).ltrim(key, 0, cap - 1).exec();
+      const failed = replies?.find(([err]) => err);
+      if (failed) throw failed[0];
     },
     async recent(groupId, limit) {
-      const raw = await redis.lrange(prefix + groupId, 0, Math.min(limit, cap) - 1);
-      return raw.flatMap((line) => {
-        try {
-          const entry = readEntry(JSON.parse(line));
-          return entry ? [entry] : [];
-        } catch {
-          return [];
-        }
-      });
+      const n = Math.min(limit, cap);
+      const [decisions, reads] = await Promise.all([redis.lrange(keyOf(groupId, 'decisions'), 0, n - 1), redis.lrange(keyOf(groupId, 'reads'), 0, n - 1)]);
+      // An entry written before the streams were split may sit in the old list: trimmed the same way.
+      return merged(trimPerStream(parse(decisions), n), parse(reads));
     },
   };
 }
@@ -63,10 +93,10 @@ export function createGroupDataAuditLog(host: Pick<TailchatHost, 'getGroupData' 
   return {
     kind: 'group-data',
     async append(entry) {
-      await doc.update(entry.groupId, (entries) => [entry, ...entries].slice(0, cap));
+      await doc.update(entry.groupId, (entries) => trimPerStream([entry, ...entries], cap));
     },
     async recent(groupId, limit) {
-      return (await doc.read(groupId)).slice(0, limit);
+      return trimPerStream(await doc.read(groupId), limit);
     },
   };
 }

@@ -82,7 +82,7 @@ export function createBotModeBridge(o: BotModeBridgeOptions): BotModeBridge {
           runTimeoutMs: config.limits.runTimeoutMs,
           logger,
         },
-        { maxActive: config.limits.maxRuns, maxPerGroup: config.limits.maxRunsPerGroup, maxQueued: config.limits.maxQueued },
+        { maxActive: config.limits.maxRuns, maxPerGroup: config.limits.maxRunsPerGroup, maxQueued: config.limits.maxQueued, maxPerUser: config.limits.maxRunsPerUser },
       );
       const local = runner;
       const runnerClient: RunnerClient = {

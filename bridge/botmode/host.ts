@@ -36,6 +36,17 @@ export function createBotModeHost(client: Pick<OpenPlatformClient, 'call'>, botU
     async getUserPermissions(groupId, userId) {
       return groups.permissionsOf(groupId, userId);
     },
+    /** Read as the bot (it cannot act as the user); the caller still checks where the message is. */
+    async getMessage(messageId) {
+      return base.getMessage(messageId, botUserId);
+    },
+    /** A DM's members as the bot sees them (it cannot ask as the user). */
+    async isConverseMember(converseId, userId) {
+      return base.getConverseMembers(converseId, botUserId).then(
+        (members) => members.includes(userId),
+        () => false,
+      );
+    },
     async getGroupInfo(groupId) {
       const g = await groups.get(groupId);
       return g ? { ...g, members: g.members.map((m) => ({ ...m })) } : null;

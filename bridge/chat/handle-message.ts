@@ -8,6 +8,7 @@ import { parseUpdateMessageEvent, SYSTEM_USER_ID, type AddedMessage } from '../m
 import type { RunJob } from '../run/execute.js';
 import type { Logger } from '../run/execute.js';
 import type { PermissionChecker } from '../permission/check.js';
+import { checkRead, readMessageIn, type ReadGrant } from '../permission/reads.js';
 import { sessionKeyFor } from '../session/keys.js';
 import type { GroupSettingsStore } from '../settings/group-settings.js';
 import type { RateLimiter } from '../limits/rate-limit.js';
@@ -95,7 +96,14 @@ export async function handleMessageEvent(payload: unknown, deps: ChatDeps): Prom
       return { kind: 'refused', reason: permission.reason };
     }
   }
-  return runDecision(decision, event, settings, deps);
+  const reads = await checkRead(deps.host, { userId: event.author, converseId: event.converseId, groupId: event.groupId });
+  if (!reads.allowed) {
+    // Only a hand-made API call gets here (a web client posts into its own panels). Nothing is
+    // said: a reply would land in the other group's panel (or someone else's DM).
+    deps.logger.warn('refused: the message names a place its author may not read', { reason: reads.reason, groupId: event.groupId, converseId: event.converseId, userId: event.author });
+    return { kind: 'refused', reason: reads.reason };
+  }
+  return runDecision(decision, event, settings, deps, reads.grant);
 }
 
 /** What the trigger needs to know about where a message was posted: the group's settings, or the DM's facts. */
@@ -126,6 +134,8 @@ export async function runDecision(
   event: AddedMessage,
   settings: GroupSettings | undefined,
   deps: ChatDeps,
+  /** The converse as the one who caused this may read it (bridge/permission/reads.ts). */
+  reader: ReadGrant,
   rerun?: Rerun,
 ): Promise<HandleOutcome> {
   const agentId = settings?.agentId ?? deps.dmAgentId;
@@ -141,9 +151,9 @@ export async function runDecision(
 
   const toolOutput = toolOutputFor(event.groupId, settings?.toolOutput);
   const where = { sessionKey, engine, agentId, toolOutput, ...(rerun ? { attempt: rerun.attempt, actorId: rerun.by } : {}) };
-  if (decision.kind === 'command') return runCommand(decision, event, where, settings, deps);
+  if (decision.kind === 'command') return runCommand(decision, event, where, settings, deps, reader);
 
-  const attachments = attachmentsOfPrompt(event);
+  const attachments = attachmentsOfPrompt(await withStoredReply(event, reader, deps));
   const tooMany = deps.attachments ? checkCount(attachments, deps.attachments) : undefined;
   if (tooMany) {
     deps.logger.info('refused: attachments', { reason: tooMany.reason, detail: tooMany.detail, userId: event.author, converseId: event.converseId });
@@ -160,6 +170,19 @@ export async function runDecision(
   const limited = await rateLimited(deps, event, where.actorId);
   if (limited) return limited;
   return startRun(deps, event, { ...where, prompt, attachments });
+}
+
+/**
+ * The prompt with the replied message's content as Tailchat stored it (its attachments ride
+ * along): only a message of the same converse, read on behalf of the one who caused the run;
+ * anything else keeps no replied content at all.
+ */
+async function withStoredReply(event: AddedMessage, reader: ReadGrant, deps: ChatDeps): Promise<AddedMessage> {
+  const replyId = event.meta.reply?._id;
+  if (!replyId) return event;
+  const content = await readMessageIn(deps.host, reader, replyId);
+  if (content === undefined) deps.logger.info('replied message not read: not in this converse or not visible', { converseId: event.converseId, replyId, userId: reader.userId });
+  return { ...event, meta: { ...event.meta, reply: { ...event.meta.reply!, content: content ?? '' } } };
 }
 
 interface RunSpec {
@@ -215,6 +238,7 @@ async function startRun(deps: ChatDeps, event: AddedMessage, spec: RunSpec): Pro
     },
     ...(spec.mapChunks ? { mapChunks: spec.mapChunks } : {}),
     toolOutput: spec.toolOutput,
+    ...(spec.actorId && spec.actorId !== event.author ? { actorId: spec.actorId } : {}),
   };
   try {
     if ((await deps.runner.start(job)) === false) return { kind: 'refused', reason: 'already-started', runId };
@@ -232,11 +256,12 @@ async function runCommand(
   where: Omit<RunSpec, 'prompt' | 'mapChunks'>,
   settings: GroupSettings | undefined,
   deps: ChatDeps,
+  reader: ReadGrant,
 ): Promise<HandleOutcome> {
   const { sessionKey, engine } = where;
   switch (decision.command) {
     case 'summarize':
-      return summarize(decision.arg, event, where, deps);
+      return summarize(decision.arg, event, where, deps, reader);
     case 'help':
       await say(deps, event, TEXT.help(settings?.prefix ?? '/ai'));
       break;
@@ -277,10 +302,10 @@ async function say(deps: ChatDeps, event: AddedMessage, text: string): Promise<v
   }
 }
 
-async function summarize(arg: string | undefined, event: AddedMessage, where: Omit<RunSpec, 'prompt' | 'mapChunks'>, deps: ChatDeps): Promise<HandleOutcome> {
+async function summarize(arg: string | undefined, event: AddedMessage, where: Omit<RunSpec, 'prompt' | 'mapChunks'>, deps: ChatDeps, reader: ReadGrant): Promise<HandleOutcome> {
   const limited = await rateLimited(deps, event, where.actorId);
   if (limited) return limited;
-  const source = await selectSummarySource(parseSummaryRequest(arg), event, deps.host, deps.botUserId);
+  const source = await selectSummarySource(parseSummaryRequest(arg), event, reader, deps.host, deps.botUserId);
   if (!source.ok) {
     await say(deps, event, source.reply);
     return { kind: 'command', command: 'summarize' };

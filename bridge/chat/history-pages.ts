@@ -4,6 +4,7 @@
  * Message ids are ObjectIds: same-length hex whose order is the order of creation, which the
  * selections rely on to know when they have paged far enough.
  */
+import type { ReadGrant } from '../permission/reads.js';
 import type { HistoryMessage, TailchatHost } from '../tailchat/host.js';
 
 export const PAGE_SIZE = 50;
@@ -11,8 +12,9 @@ export const PAGE_SIZE = 50;
 /** One page older than `beforeId` (exclusive), newest first; an empty page = no more. */
 export type PageReader = (beforeId: string | undefined) => Promise<HistoryMessage[]>;
 
-export function pageReader(host: TailchatHost, converseId: string, asUserId: string): PageReader {
-  return (beforeId) => host.fetchConverseMessages(converseId, beforeId, asUserId);
+/** Tailchat checks nothing on this read, so only a checked grant (bridge/permission/reads.ts) opens it. */
+export function pageReader(host: Pick<TailchatHost, 'fetchConverseMessages'>, grant: ReadGrant): PageReader {
+  return (beforeId) => host.fetchConverseMessages(grant.converseId, beforeId, grant.userId);
 }
 
 /** True when message id `a` was created before `b`. */

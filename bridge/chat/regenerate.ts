@@ -5,15 +5,20 @@
  * them. Stateless like the rest of the chat side: the attempts already answered are read from
  * the converse, the ones still running are asked of the runners.
  */
+import { z } from 'zod';
 import { AI_META_KEY } from '../../protocol/blocks.js';
 import { parseRunId, runIdFor } from '../../protocol/run-id.js';
 import { addedMessageEvent, SYSTEM_USER_ID, type AddedMessage } from '../message/incoming.js';
+import { checkRead, type ReadGrant } from '../permission/reads.js';
 import type { TailchatHost } from '../tailchat/host.js';
 import { decide } from '../trigger/decide.js';
 import { placeOf, runDecision, type ChatDeps } from './handle-message.js';
 import { isOlder, pageReader } from './history-pages.js';
 
-export type RegenerateRefusal = 'not-found' | 'forbidden' | 'running' | 'not-a-prompt' | 'rate-limited' | 'unavailable' | 'refused';
+export type RegenerateRefusal = 'not-found' | 'forbidden' | 'running' | 'not-a-prompt' | 'rate-limited' | 'unavailable' | 'refused' | 'too-many-attempts';
+
+/** Attempts at one prompt when the config does not say (limits.maxAttempts). */
+export const DEFAULT_MAX_ATTEMPTS = 20;
 
 /** Why a Regenerate did not start; `message` is for the person who clicked. */
 export class RegenerateError extends Error {
@@ -34,8 +39,13 @@ export interface RegenerateDeps {
    * members of its group or DM, so this is also the membership check. Rejects or null = not visible.
    */
   readMessage(messageId: string, asUserId: string): Promise<unknown>;
-  /** The run ids among these that a runner is executing or queueing right now. */
+  /**
+   * The run ids among these that a runner is executing or queueing right now. Rejects when any
+   * runner did not answer (see runningAmong): then nobody knows, and Regenerate refuses.
+   */
   activeRuns(runIds: string[]): Promise<string[]>;
+  /** Attempts at one prompt, the first answer included (limits.maxAttempts); default 20. */
+  maxAttempts?: number;
   /** How many history pages (50 messages each) are read for earlier attempts; default 10. */
   maxPages?: number;
 }
@@ -51,7 +61,24 @@ const TEXT = {
   running: 'This prompt is still being answered. Wait for that reply to finish (or stop it) first. · 该问题仍在回答中，请等待其完成（或先停止）。',
   notAPrompt: 'That message is not addressed to the assistant any more (the group settings changed), so it cannot be answered again. · 该消息已不再发给 AI 助手（群设置已更改），无法重新生成。',
   refused: 'The assistant could not answer again. · AI 助手无法重新回答。',
+  tooManyAttempts: (max: number) => `This prompt has been answered ${max} times, the most allowed. Ask it again as a new message. · 该问题已回答 ${max} 次，已达上限，请重新发送问题。`,
+  unknownRunning: 'Could not check whether this prompt is still being answered. Please try again in a moment. · 无法确认该问题是否仍在回答中，请稍后再试。',
 };
+
+/** One runner's answer to `activeRuns`. */
+const activeRunsAnswer = z.array(z.string());
+
+/**
+ * The running ids from every runner's answer to `activeRuns`. A runner that refused or did not
+ * answer may be the one running the prompt, so its silence is no "nothing running": throws.
+ */
+export function runningAmong(answers: PromiseSettledResult<unknown>[]): string[] {
+  return answers.flatMap((a) => {
+    const ids = a.status === 'fulfilled' ? activeRunsAnswer.safeParse(a.value) : undefined;
+    if (!ids?.success) throw new RegenerateError('unavailable', TEXT.unknownRunning);
+    return ids.data;
+  });
+}
 
 /**
  * Starts the next attempt at the prompt that `runId` answered, for `callerId`: in a group anyone
@@ -61,10 +88,19 @@ const TEXT = {
  */
 export async function regenerate(runId: string, callerId: string, deps: RegenerateDeps): Promise<Regenerated> {
   const { chat } = deps;
+  const maxAttempts = deps.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const parsed = parseRunId(runId);
   if (!parsed) throw new RegenerateError('not-found', TEXT.notFound);
+  // Before anyone is asked anything: the next attempt would be over the cap.
+  if (parsed.attempt >= maxAttempts) throw new RegenerateError('too-many-attempts', TEXT.tooManyAttempts(maxAttempts));
   const prompt = promptEventOf(await deps.readMessage(parsed.messageId, callerId).catch(() => null));
   if (!prompt) throw new RegenerateError('not-found', TEXT.notFound);
+  // getMessage checks the group the message names, not that its converse is a panel of it.
+  const reads = await checkRead(chat.host, { userId: callerId, converseId: prompt.converseId, groupId: prompt.groupId });
+  if (!reads.allowed) {
+    chat.logger.warn('regenerate refused: the prompt names a place the caller may not read', { reason: reads.reason, runId, by: callerId });
+    throw new RegenerateError('not-found', TEXT.notFound);
+  }
   if (prompt.author === chat.botUserId || prompt.author === SYSTEM_USER_ID || (await chat.isBot(prompt.author))) {
     throw new RegenerateError('not-a-prompt', TEXT.notAPrompt);
   }
@@ -75,12 +111,16 @@ export async function regenerate(runId: string, callerId: string, deps: Regenera
     if (!permission.allowed) throw new RegenerateError('forbidden', TEXT.forbidden);
   }
 
-  const answered = await answeredAttempts(chat.host, prompt, chat.botUserId, deps.maxPages ?? 10);
+  const answered = await answeredAttempts(chat.host, prompt, reads.grant, chat.botUserId, deps.maxPages ?? 10);
   const attempt = Math.max(parsed.attempt, ...answered) + 1;
+  if (attempt > maxAttempts) throw new RegenerateError('too-many-attempts', TEXT.tooManyAttempts(maxAttempts));
   // An attempt without a stored reply is running, queued, or lost; only a runner knows which.
   const unanswered: string[] = [];
   for (let n = 1; n <= attempt; n++) if (!answered.has(n)) unanswered.push(runIdFor(prompt.messageId, n));
-  if ((await deps.activeRuns(unanswered)).length > 0) throw new RegenerateError('running', TEXT.running);
+  const running = await deps.activeRuns(unanswered).catch((err: unknown) => {
+    throw err instanceof RegenerateError ? err : new RegenerateError('unavailable', TEXT.unknownRunning);
+  });
+  if (running.length > 0) throw new RegenerateError('running', TEXT.running);
 
   const { settings, place } = await placeOf(prompt, chat);
   const decision = decide(prompt, place, { userId: chat.botUserId, nickname: chat.botNickname });
@@ -90,7 +130,7 @@ export async function regenerate(runId: string, callerId: string, deps: Regenera
   }
   let said: string | undefined;
   const respond = async (text: string) => void (said ??= text);
-  const outcome = await runDecision(decision, prompt, settings, { ...chat, respond }, { attempt, by: callerId });
+  const outcome = await runDecision(decision, prompt, settings, { ...chat, respond }, reads.grant, { attempt, by: callerId });
   const started = outcome.kind === 'started' || (outcome.kind === 'command' && said === undefined);
   if (started) {
     chat.logger.info('reply regenerated', { runId: runIdFor(prompt.messageId, attempt), attempt, by: callerId, groupId: prompt.groupId });
@@ -125,10 +165,10 @@ function promptEventOf(raw: unknown): AddedMessage | undefined {
 
 /**
  * Attempt numbers of the prompt that have a stored reply (any part), newest pages first, down to
- * the prompt itself or `maxPages` pages. Read as the bot, which sees every converse it serves.
+ * the prompt itself or `maxPages` pages, through the caller's read grant.
  */
-async function answeredAttempts(host: TailchatHost, prompt: AddedMessage, botUserId: string, maxPages: number): Promise<Set<number>> {
-  const read = pageReader(host, prompt.converseId, botUserId);
+async function answeredAttempts(host: TailchatHost, prompt: AddedMessage, grant: ReadGrant, botUserId: string, maxPages: number): Promise<Set<number>> {
+  const read = pageReader(host, grant);
   const found = new Set<number>();
   let before: string | undefined;
   for (let page = 0; page < maxPages; page++) {

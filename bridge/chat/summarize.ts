@@ -6,6 +6,7 @@
  */
 import { SYSTEM_USER_ID } from '../message/incoming.js';
 import { promptFromContent } from '../message/bbcode.js';
+import type { ReadGrant } from '../permission/reads.js';
 import type { HistoryMessage, TailchatHost } from '../tailchat/host.js';
 
 export const DEFAULT_SUMMARY_COUNT = 100;
@@ -52,11 +53,11 @@ export function parseCount(arg: string | undefined): number {
 }
 
 /** Up to `count` messages before `beforeId`, oldest first, skipping recalled and system ones. */
-export async function readHistory(host: TailchatHost, converseId: string, beforeId: string, count: number, asUserId: string): Promise<HistoryMessage[]> {
+export async function readHistory(host: Pick<TailchatHost, 'fetchConverseMessages'>, grant: ReadGrant, beforeId: string, count: number): Promise<HistoryMessage[]> {
   const out: HistoryMessage[] = [];
   let cursor: string | undefined = beforeId;
   while (out.length < count) {
-    const page = await host.fetchConverseMessages(converseId, cursor, asUserId);
+    const page = await host.fetchConverseMessages(grant.converseId, cursor, grant.userId);
     if (page.length === 0) break;
     for (const m of page) if (!m.hasRecall && m.author !== SYSTEM_USER_ID && out.length < count) out.push(m);
     cursor = page[page.length - 1]!._id;

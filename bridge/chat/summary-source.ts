@@ -1,10 +1,12 @@
 /**
- * Which messages a `/summarize` command means, read as the member who asked (Tailchat's paging
- * shows them only what they may see): the last N, a reply thread, or what they had not read.
+ * Which messages a `/summarize` command means, read on behalf of the member who asked, through
+ * the grant bridge/permission/reads.ts gave them for this converse (Tailchat's paging itself
+ * checks nothing): the last N, a reply thread, or what they had not read.
  * Returns the messages and the prompt's first line, or the short reply to give instead.
  */
 import { SYSTEM_USER_ID, type AddedMessage } from '../message/incoming.js';
 import { promptFromContent } from '../message/bbcode.js';
+import type { ReadGrant } from '../permission/reads.js';
 import type { HistoryMessage, TailchatHost } from '../tailchat/host.js';
 import { pageReader } from './history-pages.js';
 import { readThread } from './select-thread.js';
@@ -28,11 +30,12 @@ function prompts(request: SummaryRequest, note?: string) {
   return { instruction: summaryInstruction(request, note), combine: combineInstruction(request, note) };
 }
 
-export async function selectSummarySource(request: SummaryRequest, event: AddedMessage, host: TailchatHost, botUserId: string): Promise<SummarySource> {
-  const read = pageReader(host, event.converseId, event.author);
+export async function selectSummarySource(request: SummaryRequest, event: AddedMessage, grant: ReadGrant, host: TailchatHost, botUserId: string): Promise<SummarySource> {
+  if (grant.converseId !== event.converseId) throw new Error('summary source: the read grant is for another converse');
+  const read = pageReader(host, grant);
   switch (request.kind) {
     case 'last':
-      return { ok: true, messages: await readHistory(host, event.converseId, event.messageId, request.count, event.author), ...prompts(request) };
+      return { ok: true, messages: await readHistory(host, grant, event.messageId, request.count), ...prompts(request) };
     case 'thread': {
       const startId = request.messageId ?? event.meta.reply?._id;
       if (!startId) return { ok: false, reply: TEXT.threadNeedsTarget };

@@ -17,8 +17,14 @@
  *   agent_runs_total{engine,agent}        runs ended, by agent (bridge/usage; per user/group stays out of labels)
  *   tokens_total{engine,agent,kind}       tokens the engines reported, kind = input | output | total
  *   bounded_entries{structure}            entries held now by each bounded in-memory structure (docs/ARCHITECTURE.md lists their bounds)
+ *
+ * Label values are bounded: `engine` and `agent` take only the engines and agents this process
+ * was configured with (allowMetricLabels), anything else counts as `other`. A group's settings
+ * (and so any member with the configure permission) can name any agent string, and every new
+ * label value is a new time series kept for the life of the process.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { errorKind } from '../../protocol/blocks.js';
 
 export const registry = new Registry();
 
@@ -114,33 +120,52 @@ export function trackSizes(source: SizeSource): () => void {
 
 const seconds = (ms: number) => Math.max(0, ms) / 1000;
 
+/** The label value for anything not configured. */
+export const OTHER_LABEL = 'other';
+const knownEngines = new Set<string>(['scripted', 'openclaw', 'mbe']);
+const knownAgents = new Set<string>(['main']);
+
+/** Adds configured engines and agents to the label values metrics may carry (never removes: series already exported stay valid). */
+export function allowMetricLabels(configured: { engines?: readonly string[]; agents?: readonly string[] }): void {
+  for (const e of configured.engines ?? []) knownEngines.add(e);
+  for (const a of configured.agents ?? []) knownAgents.add(a);
+}
+
+export const engineLabel = (engine: string): string => (knownEngines.has(engine) ? engine : OTHER_LABEL);
+export const agentLabel = (agent: string): string => (knownAgents.has(agent) ? agent : OTHER_LABEL);
+/** Error kinds of the protocol; an engine's own words for a failure stay in the log. */
+const failKindLabel = (kind: string | undefined): string => (kind === undefined ? 'unknown' : errorKind.safeParse(kind).success ? kind : OTHER_LABEL);
+
 /** The recording side, used by bridge/run and the engine wiring. */
 export const runMetrics = {
-  started(engine: string): void {
-    runsStarted.inc({ engine });
+  started(engineId: string): void {
+    runsStarted.inc({ engine: engineLabel(engineId) });
   },
-  finished(engine: string, status: string, durationMs: number, failKind?: string): void {
+  finished(engineId: string, status: string, durationMs: number, failKind?: string): void {
+    const engine = engineLabel(engineId);
     runsFinished.inc({ engine, status });
     runDuration.observe({ engine, status }, seconds(durationMs));
-    if (status === 'error') runsFailed.inc({ engine, kind: failKind ?? 'unknown' });
+    if (status === 'error') runsFailed.inc({ engine, kind: failKindLabel(failKind) });
   },
   eventToEngine(engine: string, ms: number): void {
-    eventToEngine.observe({ engine }, seconds(ms));
+    eventToEngine.observe({ engine: engineLabel(engine) }, seconds(ms));
   },
   deltaToNotify(engine: string, ms: number): void {
-    deltaToNotify.observe({ engine }, seconds(ms));
+    deltaToNotify.observe({ engine: engineLabel(engine) }, seconds(ms));
   },
   notifyFailed(phase: string): void {
     notifyFailures.inc({ phase });
   },
   engineReconnected(engine: string): void {
-    reconnects.inc({ engine });
+    reconnects.inc({ engine: engineLabel(engine) });
   },
 };
 
 /** Usage of finished runs (bridge/usage/recorder.ts). Users and groups are not labels: unbounded cardinality. */
 export const usageMetrics = {
-  recorded(engine: string, agent: string, counted: { input: number; output: number; total: number }): void {
+  recorded(engineId: string, agentId: string, counted: { input: number; output: number; total: number }): void {
+    const engine = engineLabel(engineId);
+    const agent = agentLabel(agentId);
     agentRuns.inc({ engine, agent });
     for (const kind of ['input', 'output', 'total'] as const) if (counted[kind] > 0) tokens.inc({ engine, agent, kind }, counted[kind]);
   },

@@ -11,7 +11,7 @@ import { applyEvent, expireApproval, initialReplyState, type ReplyState } from '
 import type { SentMessage, TailchatHost } from '../tailchat/host.js';
 import { runMetrics } from '../observability/metrics.js';
 import type { UsageRecorder } from '../usage/recorder.js';
-import { createToolOutputKeeper } from '../privacy/keeper.js';
+import { createToolOutputKeeper, type PerRunLimits } from '../privacy/keeper.js';
 import type { ToolOutputStore } from '../privacy/store.js';
 import { keepsToolOutputPrivate, type ToolOutputVisibility } from '../privacy/visibility.js';
 
@@ -28,6 +28,8 @@ export interface RunJob {
   mapChunks?: string[];
   /** Who sees tool arguments and results (bridge/privacy/); absent = private in groups. */
   toolOutput?: ToolOutputVisibility;
+  /** Who caused the run when not the prompt's author (Regenerate): the per-user cap counts them. */
+  actorId?: string;
 }
 
 export interface RunDeps {
@@ -45,6 +47,8 @@ export interface RunDeps {
   recordUsage?: UsageRecorder;
   /** Keeps private tool output for getToolOutput (bridge/privacy/store.ts); absent = not kept. */
   toolOutputs?: ToolOutputStore;
+  /** Caps on what toolOutputs keeps per run (config limits.toolOutputPerRun); absent = the keeper's defaults. */
+  toolOutputPerRun?: PerRunLimits;
 }
 
 export interface RunOutcome {
@@ -126,7 +130,15 @@ export async function executeRun(
   };
   const keeper =
     deps.toolOutputs && keepsToolOutputPrivate(job)
-      ? createToolOutputKeeper(deps.toolOutputs, request.runId, (err, toolCallId) => deps.logger.warn('private tool output not kept', { ...log, toolCallId, error: String(err) }))
+      ? createToolOutputKeeper(
+          deps.toolOutputs,
+          request.runId,
+          {
+            onError: (err, toolCallId) => deps.logger.warn('private tool output not kept', { ...log, toolCallId, error: String(err) }),
+            onCapped: (at) => deps.logger.warn('private tool output over the per-run cap; later tool calls keep no details', { ...log, ...at }),
+          },
+          deps.toolOutputPerRun,
+        )
       : undefined;
 
   try {

@@ -72,6 +72,9 @@ export interface RunnerOptions {
 export const BUSY_TEXT =
   'The assistant is busy right now and its queue is full. Please try again in a minute. · AI 助手正忙，队列已满，请稍后再试。';
 
+export const USER_BUSY_TEXT = (max: number) =>
+  `You already have ${max} replies running or waiting. Please wait for one of them to finish, then ask again. · 你已有 ${max} 个回复正在进行或排队，请等待其中一个完成后再提问。`;
+
 export const INTERRUPTED_TEXT =
   'This reply was interrupted (the server running it stopped) and could not be resumed. Please ask again. · 回复因服务中断未能完成，请重新提问。';
 
@@ -85,7 +88,12 @@ export function createRunner(engines: EngineRegistry, baseDeps: RunDeps, limits:
   const entries = new Map<string, Entry>();
   const deciders = new Map<string, string>();
   const deps: RunDeps = { ...baseDeps, deciderOf: (approvalId) => deciders.get(approvalId) };
-  const admission = createAdmission<Entry>(limits, (e) => e.job.request.origin.groupId ?? e.job.request.sessionKey);
+  const admission = createAdmission<Entry>(
+    limits,
+    (e) => e.job.request.origin.groupId ?? e.job.request.sessionKey,
+    // Who caused the run: the one who clicked Regenerate, else the prompt's author.
+    (e) => e.job.actorId ?? e.job.request.requester.userId,
+  );
   const recent = new Set<string>();
   const remember = (runId: string) => {
     recent.add(runId);
@@ -166,12 +174,12 @@ export function createRunner(engines: EngineRegistry, baseDeps: RunDeps, limits:
   };
 
   /** Ends a run that never started (queue full, stopped while queued) with one final message. */
-  const finishUnstarted = async (entry: Entry, how: 'busy' | 'stopped') => {
+  const finishUnstarted = async (entry: Entry, how: 'busy' | 'user-busy' | 'stopped') => {
     entries.delete(entry.job.request.runId);
     const state =
-      how === 'busy'
-        ? applyEvent(initialReplyState(), { type: 'error', kind: 'rate_limit', message: BUSY_TEXT })
-        : applyEvent(initialReplyState(), { type: 'aborted', reason: 'stopped while queued' });
+      how === 'stopped'
+        ? applyEvent(initialReplyState(), { type: 'aborted', reason: 'stopped while queued' })
+        : applyEvent(initialReplyState(), { type: 'error', kind: 'rate_limit', message: how === 'busy' ? BUSY_TEXT : USER_BUSY_TEXT(limits.maxPerUser ?? 0) });
     const message = await entry.publisher.finish(state).catch((err) => {
       deps.logger.error('could not report an unstarted run', { runId: entry.job.request.runId, error: String(err) });
       return null;
@@ -187,11 +195,14 @@ export function createRunner(engines: EngineRegistry, baseDeps: RunDeps, limits:
     const finished = new Promise<RunOutcome | undefined>((r) => (settle = r));
     const entry: Entry = { job, draftId, publisher: createRunPublisher(job, deps, draftId), finished, settle, ...(adopted ? { adopted } : {}) };
     entries.set(runId, entry);
-    const admitted = admission.admit(entry);
+    const admitted = admission.admit(entry, { exemptFromUserCap: adopted });
     if (admitted.kind === 'run') launch(entry);
     else if (admitted.kind === 'queued') {
       deps.logger.info('run queued', { runId, position: admitted.position, active: admission.active });
       entry.publisher.update(queuedReplyState(admitted.position));
+    } else if (admitted.kind === 'user-busy') {
+      deps.logger.info('run refused: the user holds their most runs', { runId, userId: job.actorId ?? job.request.requester.userId, maxPerUser: limits.maxPerUser });
+      void finishUnstarted(entry, 'user-busy');
     } else {
       deps.logger.warn('run refused: queue full', { runId, active: admission.active, queued: admission.queued });
       void finishUnstarted(entry, 'busy');

@@ -25,6 +25,8 @@ const groupInfo = z.looseObject({
   _id: z.string(),
   owner: z.string(),
   members: z.array(z.looseObject({ userId: z.string() })).optional(),
+  /** A group text panel's id is its converseId (bridge/permission/reads.ts). */
+  panels: z.array(z.looseObject({ id: z.string() })).optional(),
 });
 const sentMessage = z.looseObject({ _id: z.string(), converseId: z.string() });
 
@@ -37,6 +39,10 @@ const historyMessage = z.looseObject({
   meta: z.record(z.string(), z.unknown()).optional(),
 });
 export type HistoryMessage = z.infer<typeof historyMessage>;
+/** ObjectIds arrive as objects in Tailchat's own process and as strings over a transporter. */
+const idText = z.preprocess((v) => (v !== null && typeof v === 'object' ? String(v) : v), z.string());
+const storedMessage = z.looseObject({ _id: idText, converseId: idText, author: idText.optional(), content: z.string().optional().default('') });
+export type StoredMessage = z.infer<typeof storedMessage>;
 export type SentMessage = z.infer<typeof sentMessage>;
 
 export interface HostOptions {
@@ -87,6 +93,12 @@ export function createTailchatHost(call: Call, opts: HostOptions = {}) {
     async getConverseMembers(converseId: string, asUserId: string): Promise<string[]> {
       const info = z.looseObject({ members: z.array(z.string()) }).parse(await call('chat.converse.findConverseInfo', { converseId }, { meta: { userId: asUserId } }));
       return info.members;
+    },
+    /** One message read as `asUserId` (Tailchat checks membership of the group the message names, nothing more). */
+    async getMessage(messageId: string, asUserId: string): Promise<StoredMessage> {
+      const raw = await call('chat.message.getMessage', { messageId }, { meta: { userId: asUserId } });
+      const doc = raw && typeof (raw as { toJSON?: unknown }).toJSON === 'function' ? (raw as { toJSON(): unknown }).toJSON() : raw;
+      return storedMessage.parse(doc);
     },
     /** One page (Tailchat's 50, newest first) of messages older than `beforeId`, read as `asUserId`. */
     async fetchConverseMessages(converseId: string, beforeId: string | undefined, asUserId: string): Promise<HistoryMessage[]> {

@@ -10,6 +10,16 @@ describe('loadConfig', () => {
     expect(c.stream.intervalMs).toBe(250);
   });
 
+  it('bounds an ordinary user cannot grow: attempts, runs per user, tool output per run, metric agents', () => {
+    const d = loadConfig({}, {});
+    expect(d.limits).toMatchObject({ maxAttempts: 20, maxRunsPerUser: 3, toolOutputPerRun: { maxCalls: 200, maxBytes: 4 * 1024 * 1024 } });
+    expect(d.observability.agents).toEqual([]);
+    const e = loadConfig({}, { AI_MAX_ATTEMPTS: '5', AI_MAX_RUNS_PER_USER: '1', AI_TOOL_OUTPUT_MAX_CALLS: '10', AI_TOOL_OUTPUT_MAX_BYTES: '1000', AI_METRICS_AGENTS: 'main,helper' });
+    expect(e.limits).toMatchObject({ maxAttempts: 5, maxRunsPerUser: 1, toolOutputPerRun: { maxCalls: 10, maxBytes: 1000 } });
+    expect(e.observability.agents).toEqual(['main', 'helper']);
+    expect(() => loadConfig({}, { AI_MAX_ATTEMPTS: '0' })).toThrow(/maxAttempts/);
+  });
+
   it('lets env override file values, with types parsed', () => {
     const c = loadConfig(
       { engines: { default: 'scripted' } },

@@ -21,7 +21,14 @@ export interface FakeHostOptions {
   failNotify?: boolean;
   /** One entry per upcoming sendMessage: fail before storing, or store and then fail (lost answer). */
   sendFailures?: Array<'before-store' | 'after-store'>;
+  /** The panels (converse ids) of every group; default: the panel ids the unit tests use. */
+  panels?: string[];
+  /** Members of every DM converse; default U1 and the bot. */
+  dmMembers?: string[];
 }
+
+/** Panel ids the unit tests post into. */
+const TEST_PANELS = ['P1', 'P2', 'P', 'C', 'c', 'c1'];
 
 export function createFakeHost(opts: FakeHostOptions = {}) {
   const calls: RecordedCall[] = [];
@@ -41,14 +48,18 @@ export function createFakeHost(opts: FakeHostOptions = {}) {
         return p;
       }
       case 'group.getGroupInfo':
-        return { _id: params.groupId, owner: opts.owner ?? 'owner' };
+        return { _id: params.groupId, owner: opts.owner ?? 'owner', panels: (opts.panels ?? TEST_PANELS).map((id) => ({ id, name: id, type: 0 })) };
       case 'group.extra.getGroupData':
         return { data: groupData.get(`${params.groupId}/${params.name}`) ?? null };
       case 'group.extra.saveGroupData':
         groupData.set(`${params.groupId}/${params.name}`, params.data as string);
         return true;
-      case 'chat.converse.findConverseInfo':
-        return { members: ['U1', 'bot0000000000000000000001'] };
+      case 'chat.converse.findConverseInfo': {
+        // Tailchat answers only members of the converse.
+        const members = opts.dmMembers ?? ['U1', 'bot0000000000000000000001'];
+        if (o?.meta?.userId && !members.includes(String(o.meta.userId))) throw new Error('没有获取会话信息权限');
+        return { members };
+      }
       case 'chat.message.sendMessage': {
         if (opts.failSend) throw new Error('tailchat down');
         const failure = opts.sendFailures?.shift();
@@ -57,6 +68,11 @@ export function createFakeHost(opts: FakeHostOptions = {}) {
         stored.push(message);
         if (failure === 'after-store') throw new Error('timeout waiting for the answer');
         return message;
+      }
+      case 'chat.message.getMessage': {
+        const found = stored.find((m) => m._id === params.messageId);
+        if (!found) throw new Error('该消息未找到');
+        return found;
       }
       case 'chat.message.fetchConverseMessage':
         return stored.filter((m) => m.converseId === params.converseId).reverse();

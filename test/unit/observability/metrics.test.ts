@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createEngineRegistry } from '../../../bridge/engine/registry.js';
 import { createScriptedEngine } from '../../../bridge/engine/scripted/engine.js';
 import { EngineError, type Engine } from '../../../bridge/engine/types.js';
-import { countReconnects, metricsText, registry, sampleValue, trackRunner, trackSizes } from '../../../bridge/observability/metrics.js';
+import { allowMetricLabels, countReconnects, metricsText, registry, runMetrics, sampleValue, trackRunner, trackSizes, usageMetrics } from '../../../bridge/observability/metrics.js';
 import { createMemoryLedger } from '../../../bridge/run/ledger.js';
 import { executeRun, type RunJob } from '../../../bridge/run/execute.js';
 import { createRunner } from '../../../bridge/run/runner.js';
@@ -18,6 +18,24 @@ const deps = (host: ReturnType<typeof createFakeHost>['host']) => ({ host, botUs
 
 /** Each test uses its own engine label, so the shared registry never mixes their samples. */
 const count = (name: string, labels: Record<string, string>) => sampleValue(name, labels);
+// As the runner service does with its configured engines.
+allowMetricLabels({ engines: ['m-ok', 'm-fail', 'm-conn', 'm-send'] });
+
+describe('label values', () => {
+  it('an engine or agent nobody configured is counted as "other", never as a series of its own', async () => {
+    allowMetricLabels({ engines: ['m-labels'], agents: ['helper'] });
+    const other = await count('tcai_agent_runs_total', { engine: 'm-labels', agent: 'other' });
+    for (let i = 0; i < 50; i++) usageMetrics.recorded('m-labels', `agent-from-settings-${i}`, { input: 0, output: 0, total: 0 });
+    usageMetrics.recorded('m-labels', 'helper', { input: 0, output: 0, total: 0 });
+    usageMetrics.recorded(`engine-from-a-job-${Math.random()}`, 'helper', { input: 0, output: 0, total: 0 });
+    expect(await count('tcai_agent_runs_total', { engine: 'm-labels', agent: 'other' })).toBe(other + 50);
+    expect(await count('tcai_agent_runs_total', { engine: 'm-labels', agent: 'helper' })).toBe(1);
+    expect(await count('tcai_agent_runs_total', { engine: 'other', agent: 'helper' })).toBeGreaterThanOrEqual(1);
+    runMetrics.finished('m-labels', 'error', 10, 'a-kind-an-engine-made-up');
+    expect(await count('tcai_runs_failed_total', { engine: 'm-labels', kind: 'other' })).toBe(1);
+    expect(await metricsText()).not.toMatch(/agent-from-settings|engine-from-a-job|a-kind-an-engine-made-up/);
+  });
+});
 
 describe('run metrics', () => {
   it('a run through executeRun counts started and finished, and observes both latency histograms', async () => {

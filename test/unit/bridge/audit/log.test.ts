@@ -18,6 +18,20 @@ function contract(name: string, make: (cap: number) => AuditLog) {
       expect(await log.recent(group, 2)).toHaveLength(2);
     });
 
+    it('reads of private tool output, however many, never push approval decisions out', async () => {
+      const log = make(5);
+      const group = `g-${Math.random()}`;
+      await log.append(auditEntryOf(group, 'approver', 'approval.decided', { runId: 'tc-1', decision: 'allow-once' }, new Date(Date.UTC(2026, 4, 1))));
+      for (let i = 1; i <= 20; i++) await log.append(auditEntryOf(group, 'reader', 'tool-output.read', { runId: 'tc-1', toolCallId: `t${i}` }, new Date(Date.UTC(2026, 4, 2, 0, i))));
+      const entries = await log.recent(group, 100);
+      expect(entries.filter((e) => e.action === 'approval.decided').map((e) => e.actor)).toEqual(['approver']);
+      // The reads are capped on their own, newest kept.
+      expect(entries.filter((e) => e.action === 'tool-output.read').map((e) => e.details.toolCallId)).toEqual(['t20', 't19', 't18', 't17', 't16']);
+      expect(entries[0]!.details.toolCallId).toBe('t20');
+      // A page of 3 still shows the approval: at most 3 of each stream.
+      expect((await log.recent(group, 3)).map((e) => e.action)).toEqual(['tool-output.read', 'tool-output.read', 'tool-output.read', 'approval.decided']);
+    });
+
     it('concurrent writes all land', async () => {
       const log = make(100);
       const group = `g-${Math.random()}`;

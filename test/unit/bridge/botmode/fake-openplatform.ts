@@ -84,6 +84,7 @@ export class FakeOpenPlatform {
       ],
       roles: [],
       fallbackPermissions: ['core.message'],
+      panels: [{ id: 'P1', name: 'general', type: 0 }],
     },
   ];
   users: Record<string, { type: string }> = {};

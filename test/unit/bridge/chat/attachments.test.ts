@@ -64,9 +64,19 @@ describe('attachments on the chat side', () => {
     expect(s.jobs[0]!.request).toMatchObject({ prompt: 'Please look at the attached file.', attachments: [{ kind: 'image', url: IMG }] });
   });
 
-  it('a mention replying to an image message carries that image', async () => {
+  it('a mention replying to an image message carries that image (as Tailchat stored it)', async () => {
     const s = setup();
-    await handleMessageEvent(add(`[at=${BOT}]AI[/at] describe it`, { meta: { mentions: [BOT], reply: { _id: 'M0', author: 'U2', content: `[img]${IMG}[/img]` } } }), s.deps);
+    s.fake.stored.push({ _id: 'M0', author: 'U2', converseId: 'P1', content: `[img]${IMG}[/img]` });
+    await handleMessageEvent(add(`[at=${BOT}]AI[/at] describe it`, { meta: { mentions: [BOT], reply: { _id: 'M0', author: 'U2', content: 'whatever the sender wrote here' } } }), s.deps);
     expect(s.jobs[0]!.request).toMatchObject({ prompt: 'describe it', attachments: [{ kind: 'image', url: IMG }] });
+  });
+
+  it('a reply naming a message of another converse (or one that does not exist) carries no attachment, whatever meta.reply.content claims', async () => {
+    const s = setup();
+    s.fake.stored.push({ _id: 'M9', author: 'U9', converseId: 'P-OTHER-GROUP', content: `[img]${IMG}[/img]` });
+    const claim = { mentions: [BOT], reply: { _id: 'M9', author: 'U9', content: `[img]${IMG}[/img]` } };
+    await handleMessageEvent(add(`[at=${BOT}]AI[/at] describe it`, { meta: claim }), s.deps);
+    await handleMessageEvent(add(`[at=${BOT}]AI[/at] describe it`, { messageId: 'M3', meta: { ...claim, reply: { ...claim.reply, _id: 'NOPE' } } }), s.deps);
+    expect(s.jobs.map((j) => j.request.attachments)).toEqual([undefined, undefined]);
   });
 });

@@ -110,3 +110,32 @@ describe('handleMessageEvent', () => {
     expect(sent(s.fake)[0]).toContain('unavailable');
   });
 });
+
+describe('a message that names a place its author may not read (hand-made API call)', () => {
+  // Tailchat's sendMessage checks membership of the group named, not that the converse is its panel.
+  it('a /summarize posted into another group\'s panel under the author\'s own group reads nothing and starts nothing', async () => {
+    const s = setup({ panels: ['P1'] });
+    s.fake.stored.push({ _id: 'M0', author: 'U9', converseId: 'PB', content: 'the other group\'s secret' });
+    const out = await handleMessageEvent(add(`[at=${BOT}]AI[/at] /summarize`, { converseId: 'PB' }), s.deps);
+    expect(out).toEqual({ kind: 'refused', reason: 'converse-not-in-group' });
+    expect(s.fake.byAction('chat.message.fetchConverseMessage')).toEqual([]);
+    expect(s.jobs).toEqual([]);
+    // Nothing is posted into the other group's panel either.
+    expect(sent(s.fake)).toEqual([]);
+    expect(s.lines.find((l) => l.level === 'warn')?.fields).toMatchObject({ reason: 'converse-not-in-group', converseId: 'PB', userId: 'U1' });
+  });
+
+  it('a prompt into someone else\'s DM under a group the author is in starts nothing', async () => {
+    const s = setup({ panels: ['P1'] });
+    expect(await handleMessageEvent(add(`[at=${BOT}]AI[/at] hi`, { converseId: 'D-OTHERS' }), s.deps)).toEqual({ kind: 'refused', reason: 'converse-not-in-group' });
+    expect(s.jobs).toEqual([]);
+  });
+
+  it('a summary in the author\'s own panel reads that panel as them', async () => {
+    const s = setup({ panels: ['P1'] });
+    s.fake.stored.push({ _id: 'M0', author: 'U2', converseId: 'P1', content: 'we ship friday' });
+    expect(await handleMessageEvent(add(`[at=${BOT}]AI[/at] /summarize`), s.deps)).toEqual({ kind: 'command', command: 'summarize' });
+    expect(s.fake.byAction('chat.message.fetchConverseMessage')[0]).toMatchObject({ params: { converseId: 'P1' }, meta: { userId: 'U1' } });
+    expect(s.jobs[0]!.request.prompt).toContain('we ship friday');
+  });
+});

@@ -25,4 +25,22 @@ describe('run admission', () => {
     expect(a.remove((i) => i.id === 'y').map((i) => i.id)).toEqual(['y']);
     expect(a.queued).toBe(0);
   });
+
+  it('holds one user to maxPerUser runs, running and waiting together, across all their groups', () => {
+    type U = { id: string; group: string; user: string };
+    const a = createAdmission({ maxActive: 10, maxPerGroup: 1, maxQueued: 10, maxPerUser: 2 }, (i: U) => i.group, (i: U) => i.user);
+    const m = (id: string, group: string, user: string): U => ({ id, group, user });
+    const [x1, x2, x3] = [m('x1', 'A', 'X'), m('x2', 'A', 'X'), m('x3', 'B', 'X')];
+    expect(a.admit(x1)).toEqual({ kind: 'run' });
+    expect(a.admit(x2)).toEqual({ kind: 'queued', position: 1 }); // group A busy: waiting counts too
+    expect(a.admit(x3)).toEqual({ kind: 'user-busy' }); // another group, same user
+    expect(a.admit(m('y1', 'B', 'Y'))).toEqual({ kind: 'run' }); // others are not held back
+    expect(a.remove((i) => i.id === 'x2').map((i) => i.id)).toEqual(['x2']);
+    expect(a.admit(x3)).toEqual({ kind: 'queued', position: 1 }); // a removed wait frees the slot
+    a.release(x1);
+    expect(a.admit(m('x4', 'C', 'X'))).toEqual({ kind: 'run' });
+    expect(a.admit(m('x5', 'D', 'X'))).toEqual({ kind: 'user-busy' });
+    // A run adopted from a runner that died was accepted once: never refused for its user.
+    expect(a.admit(m('x6', 'E', 'X'), { exemptFromUserCap: true })).toEqual({ kind: 'run' });
+  });
 });

@@ -4,7 +4,7 @@
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sampleValue } from '../../../../bridge/observability/metrics.js';
+import { allowMetricLabels, sampleValue } from '../../../../bridge/observability/metrics.js';
 import { createBudgetCheck } from '../../../../bridge/usage/budget.js';
 import { countersFor, renewalDate, reportFrom, tokensOf, utcMonth } from '../../../../bridge/usage/counts.js';
 import { createUsageRecorder } from '../../../../bridge/usage/recorder.js';
@@ -126,6 +126,7 @@ describe('with a real Redis', () => {
 
 describe('recorder', () => {
   it('feeds the Prometheus counters by engine and agent, and never throws when the store fails', async () => {
+    allowMetricLabels({ agents: ['metered'] });
     const before = await sampleValue('tcai_tokens_total', { engine: 'mbe', agent: 'metered', kind: 'output' });
     const runsBefore = await sampleValue('tcai_agent_runs_total', { engine: 'mbe', agent: 'metered' });
     const broken: UsageStore = { kind: 'redis', add: () => Promise.reject(new Error('ECONNREFUSED')), read: () => Promise.resolve({}) };

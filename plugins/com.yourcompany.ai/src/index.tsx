@@ -8,7 +8,9 @@ import React from 'react';
 import { regChatInputAction, regChatInputButton, regCustomPanel, regMessageExtraParser, regPluginPermission } from '@capital/common';
 import { PERMISSIONS, PLUGIN_ID } from './constants';
 import { t } from './i18n';
-import { hasAiMeta } from './meta';
+import type { ChatMessagePayload } from '@capital/common';
+import { useAgentUsers } from './agent-users';
+import { hasAiMeta, isAgentReply } from './meta';
 import { AiMessage } from './message/AiMessage';
 import { registerBuiltinPanels } from './panels/builtin';
 import { SettingsEntry } from './settings/SettingsEntry';
@@ -20,10 +22,16 @@ import './styles.css';
 
 registerBuiltinPanels();
 
-// Renders under every message; returns null unless the message carries our meta.
+/** An agent panel only on the agent users' messages; anyone else's message keeps its plain text. */
+function AgentReply(props: { message: ChatMessagePayload }): React.ReactElement | null {
+  const agents = useAgentUsers();
+  return isAgentReply(props.message, agents) ? <AiMessage message={props.message} /> : null;
+}
+
+// Renders under every message; nothing at all unless the message carries our meta.
 regMessageExtraParser({
   name: `${PLUGIN_ID}/reply`,
-  render: (message) => (hasAiMeta(message) ? <AiMessage message={message} /> : null),
+  render: (message) => (hasAiMeta(message) ? <AgentReply message={message} /> : null),
 });
 
 // Summaries: the chat input's "+" menu, and a hover action under messages of a reply thread

@@ -5,9 +5,18 @@
 import type { ChatMessagePayload } from '@capital/common';
 import { AI_META_KEY } from './constants';
 
-export function hasAiMeta(message: ChatMessagePayload | null | undefined): boolean {
+export function hasAiMeta(message: Pick<ChatMessagePayload, 'meta'> | null | undefined): boolean {
   const meta = message?.meta;
   if (!meta || typeof meta !== 'object') return false;
   const value = (meta as Record<string, unknown>)[AI_META_KEY];
   return typeof value === 'object' && value !== null;
+}
+
+/**
+ * Whether the message speaks for the agent: our meta on a message of one of the agent users.
+ * Any member can post a message with any meta, so on anyone else's message (or while the agent
+ * users are not known yet) it is only that message's plain text.
+ */
+export function isAgentReply(message: Pick<ChatMessagePayload, 'author' | 'meta'> | null | undefined, agents: ReadonlySet<string> | undefined): boolean {
+  return !!message && !!agents && typeof message.author === 'string' && agents.has(message.author) && hasAiMeta(message);
 }

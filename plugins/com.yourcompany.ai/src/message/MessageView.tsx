@@ -2,6 +2,7 @@ import React, { useLayoutEffect, useMemo, useSyncExternalStore } from 'react';
 import type { ChatMessagePayload } from '@capital/common';
 import { aiMeta } from '../../../../protocol/blocks';
 import type { AiMeta } from '../../../../protocol/blocks';
+import { useAgentUsers } from '../agent-users';
 import { AI_META_KEY } from '../constants';
 import { t } from '../i18n';
 import { usePanelRegistryVersion } from '../registry';
@@ -54,13 +55,15 @@ export default function MessageView(props: { message: ChatMessagePayload }): Rea
 
   // Regenerate: every attempt at a prompt is grouped; the newest one's panel shows the attempt
   // picked in its pager, older ones collapse to a line.
-  const groupKey = meta ? attemptKeyOf(meta) : '';
+  const groupKey = meta ? attemptKeyOf(meta, message.converseId) : '';
   const group = useSyncExternalStore(attemptStore.subscribe, () => attemptStore.group(groupKey));
+  // Mounted only for the agent users' messages (index.tsx); the store checks the author again.
+  const agents = useAgentUsers();
   // A layout effect: the store's subscribers (a draft this final replaces) re-render before the
   // browser paints, so the reply is never on screen twice.
   useLayoutEffect(() => {
-    if (meta) attemptStore.note(meta, message._id);
-  }, [meta, message._id]);
+    if (meta && agents) attemptStore.note(meta, message, agents);
+  }, [meta, message, agents]);
   const ownAttempt = meta ? attemptNumberOf(meta) : 1;
   const superseded = group !== undefined && group.newest > ownAttempt;
   const picked = group?.selected !== ownAttempt ? group?.attempts.find((a) => a.n === group.selected) : undefined;

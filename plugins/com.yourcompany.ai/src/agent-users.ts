@@ -1,0 +1,45 @@
+/**
+ * Which users speak for the agent, asked of the server once per page (`getAgentUsers`). Until the
+ * answer is here every message renders as its plain text: a forged panel must never flash, and a
+ * real reply only turns into its panel a moment later. A failed question is asked again with a
+ * growing pause; nothing is remembered across page loads (the bot's id may change with a reinstall).
+ */
+import { useSyncExternalStore } from 'react';
+import { getAgentUsers } from './api';
+
+export type AgentUsers = ReadonlySet<string>;
+
+let known: AgentUsers | undefined;
+let asking = false;
+let pauseMs = 1_000;
+const listeners = new Set<() => void>();
+
+function ask(): void {
+  if (known || asking) return;
+  asking = true;
+  getAgentUsers().then(
+    (ids) => {
+      known = new Set(ids);
+      listeners.forEach((listener) => listener());
+    },
+    (err: unknown) => {
+      console.warn('[com.yourcompany.ai] could not learn the agent users; replies show as plain text for now', err);
+      setTimeout(() => {
+        asking = false;
+        ask();
+      }, pauseMs);
+      pauseMs = Math.min(pauseMs * 2, 60_000);
+    }
+  );
+}
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  ask();
+  return () => void listeners.delete(listener);
+}
+
+/** The agent users, or undefined while the server has not said yet. */
+export function useAgentUsers(): AgentUsers | undefined {
+  return useSyncExternalStore(subscribe, () => known);
+}

@@ -4,7 +4,8 @@
  * rendered. Per browser tab; nothing is stored.
  */
 import { getGlobalState, postRequest } from '@capital/common';
-import { createVisitTracker, type ReadPosition } from './visits';
+import { createVisitTracker } from './visits';
+import type { ReadPosition } from './visits';
 
 export type { ReadPosition } from './visits';
 

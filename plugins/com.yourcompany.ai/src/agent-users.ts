@@ -5,7 +5,8 @@
  * growing pause; nothing is remembered across page loads (the bot's id may change with a reinstall).
  */
 import { useSyncExternalStore } from 'react';
-import { getAgentUsers } from './api';
+import { createPluginRequest } from '@capital/common';
+import { ACTIONS, PLUGIN_ID } from './constants';
 
 export type AgentUsers = ReadonlySet<string>;
 
@@ -13,6 +14,14 @@ let known: AgentUsers | undefined;
 let asking = false;
 let pauseMs = 1_000;
 const listeners = new Set<() => void>();
+
+/** The server's answer (`agentUsersView` in protocol/actions.ts), checked by hand: no zod in the entry chunk. */
+async function getAgentUsers(): Promise<string[]> {
+  const { data } = await createPluginRequest(PLUGIN_ID).post(ACTIONS.getAgentUsers, {});
+  const ids = (data as { userIds?: unknown } | undefined)?.userIds;
+  if (!Array.isArray(ids) || ids.length === 0 || !ids.every((id) => typeof id === 'string' && id !== '')) throw new Error('unexpected getAgentUsers answer');
+  return ids as string[];
+}
 
 function ask(): void {
   if (known || asking) return;

@@ -26,14 +26,6 @@ export async function regenerate(runId: string): Promise<{ runId: string; attemp
   return data as { runId: string; attempt: number };
 }
 
-/** The users whose messages speak for the agent (the server's `getAgentUsers`); rejects on anything else. */
-export async function getAgentUsers(): Promise<string[]> {
-  const { data } = await request().post(ACTIONS.getAgentUsers, {});
-  const ids = (data as { userIds?: unknown } | undefined)?.userIds;
-  if (!Array.isArray(ids) || ids.length === 0 || !ids.every((id) => typeof id === 'string' && id !== '')) throw new Error(t('request.failed'));
-  return ids as string[];
-}
-
 export async function resolveApproval(runId: string, approvalId: string, decision: ApprovalDecision): Promise<void> {
   await request().post(ACTIONS.resolveApproval, { runId, approvalId, decision });
 }

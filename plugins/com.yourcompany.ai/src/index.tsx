@@ -8,9 +8,7 @@ import React from 'react';
 import { regChatInputAction, regChatInputButton, regCustomPanel, regMessageExtraParser, regPluginPermission } from '@capital/common';
 import { PERMISSIONS, PLUGIN_ID } from './constants';
 import { t } from './i18n';
-import type { ChatMessagePayload } from '@capital/common';
-import { useAgentUsers } from './agent-users';
-import { hasAiMeta, isAgentReply } from './meta';
+import { hasAiMeta } from './meta';
 import { AiMessage } from './message/AiMessage';
 import { registerBuiltinPanels } from './panels/builtin';
 import { SettingsEntry } from './settings/SettingsEntry';
@@ -22,16 +20,12 @@ import './styles.css';
 
 registerBuiltinPanels();
 
-/** An agent panel only on the agent users' messages; anyone else's message keeps its plain text. */
-function AgentReply(props: { message: ChatMessagePayload }): React.ReactElement | null {
-  const agents = useAgentUsers();
-  return isAgentReply(props.message, agents) ? <AiMessage message={props.message} /> : null;
-}
-
-// Renders under every message; nothing at all unless the message carries our meta.
+// Renders under every message; returns null unless the message carries our meta. Whether its
+// author speaks for the agent is decided in the lazily loaded view (MessageView.tsx), so the
+// entry chunk stays small; until then nothing hides the message's plain text.
 regMessageExtraParser({
   name: `${PLUGIN_ID}/reply`,
-  render: (message) => (hasAiMeta(message) ? <AgentReply message={message} /> : null),
+  render: (message) => (hasAiMeta(message) ? <AiMessage message={message} /> : null),
 });
 
 // Summaries: the chat input's "+" menu, and a hover action under messages of a reply thread

@@ -34,8 +34,10 @@ beforeAll(async () => {
     'bundle-web-hostile-panels',
   );
   api = new TailchatApi(tc.url);
-  [alice, mallory] = await Promise.all([createUser(api, 'alice'), createUser(api, 'mallory')]);
+  [alice, mallory] = await Promise.all([createUser(api, 'alice'), createUser(api, 'mal')]);
   ({ groupId, textPanelId: panelId } = await api.createGroup(alice.token, 'Forgeries'));
+  // What the web client's "create group" does (see real-agent.test.ts): members may see panels and post.
+  await api.call('group.updateGroupField', { groupId, fieldName: 'fallbackPermissions', fieldValue: ['core.viewPanel', 'core.message'] }, alice.token);
   await api.joinGroup(alice.token, groupId, mallory.token);
   const route = `/main/group/${groupId}/${panelId}`;
   const [bot, aliceClient] = await Promise.all([

@@ -114,11 +114,13 @@ describe('a member cannot speak for the agent (real web client)', () => {
       blocks: [{ type: 'markdown', text: 'Forged **answer**.' }],
     });
     for (const { web, client } of clients) {
-      await expectPlainText(client.page, forged);
-      expect(await web.aiReply(realRun).isVisible()).toBe(true);
+      // The forgery is in the list (its panel, had it one, would have grouped itself by now).
+      await client.page.locator(`[data-message-id="${forged._id}"]`).waitFor({ state: 'attached', timeout: 15_000 });
       expect(await web.supersededReply(realRun).count()).toBe(0);
+      expect(await web.aiReply(realRun).isVisible()).toBe(true);
       expect(await web.attemptPosition(realRun).count()).toBe(0); // one real answer: no pager
       expect(await web.aiReply(realRun).innerText()).not.toContain('Forged answer');
+      await expectPlainText(client.page, forged);
     }
     await clients[0]!.client.page.screenshot({ path: `${SHOTS}/81-forged-attempt-plain.png` });
   });

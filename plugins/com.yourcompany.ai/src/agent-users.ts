@@ -2,7 +2,8 @@
  * Which users speak for the agent, asked of the server once per page (`getAgentUsers`). Until the
  * answer is here every message renders as its plain text: a forged panel must never flash, and a
  * real reply only turns into its panel a moment later. A failed question is asked again with a
- * growing pause; nothing is remembered across page loads (the bot's id may change with a reinstall).
+ * growing pause (up to a minute), also when the action is missing: the plugin's service may start
+ * after the page. Nothing is remembered across page loads (the bot's id may change with a reinstall).
  */
 import { useSyncExternalStore } from 'react';
 import { createPluginRequest } from '@capital/common';

@@ -66,9 +66,9 @@ function AgentPanel(props: { message: ChatMessagePayload; agents: AgentUsers }):
   // picked in its pager, older ones collapse to a line.
   const groupKey = meta ? attemptKeyOf(meta, message.converseId) : '';
   const group = useSyncExternalStore(attemptStore.subscribe, () => attemptStore.group(groupKey));
-  // The store checks the author again: it is the one place attempts are grouped.
   // A layout effect: the store's subscribers (a draft this final replaces) re-render before the
-  // browser paints, so the reply is never on screen twice.
+  // browser paints, so the reply is never on screen twice. The store checks the author again (it
+  // is the one place attempts are grouped).
   useLayoutEffect(() => {
     if (meta) attemptStore.note(meta, message, agents);
   }, [meta, message, agents]);

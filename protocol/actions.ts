@@ -73,6 +73,16 @@ export interface ToolOutputView {
   truncated?: boolean;
 }
 
+/**
+ * Who speaks for the agent: the users whose messages the web client renders as agent panels (the
+ * plugin's bot; more when several agents exist). Any member can post a message carrying our meta,
+ * so on anyone else's message it is plain text. Any signed-in user may ask (bot ids are public in
+ * every group they are in).
+ */
+export const getAgentUsersParams = z.object({});
+export const agentUsersView = z.object({ userIds: z.array(z.string().min(1)).min(1) });
+export type AgentUsersView = z.infer<typeof agentUsersView>;
+
 export const ACTIONS = {
   stopRun: 'stopRun',
   regenerate: 'regenerate',
@@ -83,4 +93,5 @@ export const ACTIONS = {
   getAuditLog: 'getAuditLog',
   getToolOutput: 'getToolOutput',
   getToolOutputAccess: 'getToolOutputAccess',
+  getAgentUsers: 'getAgentUsers',
 } as const;

@@ -25,6 +25,7 @@ import type { RunJob } from '../bridge/run/execute.js';
 import type { BundleConfig } from '../config/schema.js';
 import { ACTIONS, getGroupSettingsParams, regenerateParams, resolveApprovalParams, saveGroupSettingsParams, stopRunParams, type GroupSettings } from '../protocol/actions.js';
 import { getToolOutputAccessParams, getToolOutputParams, type ToolOutputView } from '../protocol/actions.js';
+import { agentUsersView, getAgentUsersParams, type AgentUsersView } from '../protocol/actions.js';
 import { createAdminActions, type AdminState } from './admin-actions.js';
 import { adaptLogger } from './logger.js';
 import { CHAT_SERVICE, RUNNER_SERVICE } from './names.js';
@@ -250,6 +251,14 @@ export function createAiService(config: BundleConfig): ServiceSchema {
           broker.getLogger(CHAT_SERVICE).info('audit: private tool output read', { runId: p.runId, toolCallId: p.toolCallId, by: userId });
           if (view.groupId) await admin.audit(view.groupId, userId, 'tool-output.read', { runId: p.runId, toolCallId: p.toolCallId });
           return { output };
+        },
+      },
+      [ACTIONS.getAgentUsers]: {
+        // The web client renders agent panels only on these users' messages (bridge/message/agent-reply.ts).
+        async handler(ctx: AuthedContext<unknown>): Promise<AgentUsersView> {
+          requireUser(ctx);
+          parse(getAgentUsersParams, ctx.params ?? {});
+          return agentUsersView.parse({ userIds: [await botUserId()] });
         },
       },
       [ACTIONS.getGroupSettings]: {

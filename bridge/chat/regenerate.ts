@@ -6,8 +6,8 @@
  * the converse, the ones still running are asked of the runners.
  */
 import { z } from 'zod';
-import { AI_META_KEY } from '../../protocol/blocks.js';
 import { parseRunId, runIdFor } from '../../protocol/run-id.js';
+import { agentReplyOf } from '../message/agent-reply.js';
 import { addedMessageEvent, SYSTEM_USER_ID, type AddedMessage } from '../message/incoming.js';
 import { checkRead, type ReadGrant } from '../permission/reads.js';
 import type { TailchatHost } from '../tailchat/host.js';
@@ -174,9 +174,9 @@ async function answeredAttempts(host: TailchatHost, prompt: AddedMessage, grant:
   for (let page = 0; page < maxPages; page++) {
     const messages = await read(before);
     for (const m of messages) {
-      if (m.author !== botUserId) continue;
-      const replyRunId = (m.meta?.[AI_META_KEY] as { runId?: unknown } | undefined)?.runId;
-      const reply = typeof replyRunId === 'string' ? parseRunId(replyRunId) : undefined;
+      // A member's message carrying a forged meta is no attempt: it must not push the count on.
+      const replyRunId = agentReplyOf(m, [botUserId])?.runId;
+      const reply = replyRunId ? parseRunId(replyRunId) : undefined;
       if (reply?.messageId === prompt.messageId) found.add(reply.attempt);
     }
     const oldest = messages[messages.length - 1];

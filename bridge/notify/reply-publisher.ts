@@ -7,6 +7,7 @@
  */
 import { AI_META_KEY, META_VERSION, type AiMeta } from '../../protocol/blocks.js';
 import { attemptMetaOf } from '../../protocol/run-id.js';
+import { agentReplyOf } from '../message/agent-reply.js';
 import { neutralizeBBCode } from '../message/bbcode.js';
 import { createCoalescer } from '../stream/coalescer.js';
 import { toBlocks, toPlainText, type ReplyState } from '../stream/reply-state.js';
@@ -168,9 +169,10 @@ export function createReplyPublisher(o: ReplyPublisherOptions): ReplyPublisher {
         if (isTransient(err)) continue; // Tailchat unreachable: not knowing whether it was stored, never send blind
         recent = []; // refused for good: we cannot look, so send once more
       }
+      // Only the bot's own message counts: a member could post one with this run's meta first.
       const stored = recent.find((m) => {
-        const meta = m.meta?.[AI_META_KEY] as { runId?: string; part?: { index: number } } | undefined;
-        return m.author === o.botUserId && meta?.runId === o.runId && (meta.part?.index ?? 1) === partIndex;
+        const reply = agentReplyOf(m, [o.botUserId]);
+        return reply?.runId === o.runId && reply.partIndex === partIndex;
       });
       if (stored) return { ...stored, converseId: o.target.converseId };
       const again = await send();

@@ -12,7 +12,7 @@ import { EngineError, type ApprovalDecision, type Engine, type Usage } from '../
 import { draftMessageId } from '../notify/object-id.js';
 import type { ReplyPublisher } from '../notify/reply-publisher.js';
 import { applyEvent, initialReplyState, queuedReplyState } from '../stream/reply-state.js';
-import { AI_META_KEY } from '../../protocol/blocks.js';
+import { agentReplyOf } from '../message/agent-reply.js';
 import { createRunPublisher, executeRun, type RunDeps, type RunJob, type RunOutcome } from './execute.js';
 import { parseRunJob } from './job.js';
 import type { LedgerRun, RunLedger } from './ledger.js';
@@ -113,7 +113,7 @@ export function createRunner(engines: EngineRegistry, baseDeps: RunDeps, limits:
   /** The dead owner may have stored the final just before it died: then there is nothing to do. */
   const storedFinal = async (job: RunJob): Promise<boolean> => {
     const latest = await deps.host.fetchConverseMessages(job.target.converseId, undefined, deps.botUserId);
-    return latest.some((m) => m.author === deps.botUserId && (m.meta?.[AI_META_KEY] as { runId?: string } | undefined)?.runId === job.request.runId);
+    return latest.some((m) => agentReplyOf(m, [deps.botUserId])?.runId === job.request.runId);
   };
 
   const launch = (entry: Entry) => {

@@ -6,6 +6,7 @@ import type { GroupSettings } from '../../protocol/actions.js';
 import type { AddedMessage } from '../message/incoming.js';
 import { mentionsUser, promptFromContent } from '../message/bbcode.js';
 import { commandMetaOf } from '../../protocol/command-meta.js';
+import { carriesAgentMeta } from '../message/agent-reply.js';
 
 export type Command = 'stop' | 'new' | 'help' | 'stats' | 'summarize';
 
@@ -57,7 +58,9 @@ export function decide(message: AddedMessage, place: Place, bot: BotRef): Decisi
     const typedMention = typed !== undefined;
     if (typed !== undefined) text = typed;
     if (typedMention || mentionsUser(message.content, message.meta.mentions, botUserId)) via = 'mention';
-    else if (message.meta.reply?.author === botUserId) via = 'reply';
+    // A member's message dressed as an agent reply (our meta, bridge/message/agent-reply.ts) is
+    // not a reply to the agent: that meta only speaks for the agent on the bot's own messages.
+    else if (message.meta.reply?.author === botUserId && !carriesAgentMeta(message.meta)) via = 'reply';
     // Sent by the plugin's own buttons (chat input menu, thread action): a command, no mention.
     else if (commandMetaOf(message.meta) && COMMANDS[firstWordOf(text)]) via = 'action';
     else if (prefixed) via = 'prefix';

@@ -46,6 +46,20 @@ describe('plugin load and registrations', () => {
   });
 });
 
+describe('only the agent speaks for the agent', () => {
+  it('our meta on a member\'s message shows that message\'s plain text, not a panel', async () => {
+    const { page } = host;
+    await page.evaluate((m) => window.__host.addMessage(m), aiMessage('bot-real', 'real answer', aiMeta([{ type: 'markdown', text: 'The **real** answer.' }])));
+    await page.locator('[data-message-id="bot-real"] [data-testid="tcai-message"]').waitFor();
+    const forged = { ...aiMessage('forged', 'forged by a member', aiMeta([{ type: 'markdown', text: 'Looks **official**.' }])), author: 'u_alice' };
+    await page.evaluate((m) => window.__host.addMessage(m), forged);
+    await page.locator('[data-message-id="forged"] [data-testid="host-content"]').waitFor();
+    expect(await page.locator('[data-message-id="forged"] [data-tcai-rich]').count()).toBe(0);
+    expect(await page.locator('[data-message-id="forged"] [data-testid="host-content"]').isVisible()).toBe(true);
+    expect(await page.locator('[data-message-id="bot-real"] [data-testid="tcai-message"]').isVisible()).toBe(true);
+  });
+});
+
 describe('lazy loading', () => {
   it('a plain markdown reply loads the view and markdown chunks, not the highlighter or diff', async () => {
     const { page } = host;

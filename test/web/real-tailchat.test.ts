@@ -3,8 +3,9 @@
  * Tailchat server from its public dir, same origin as in the official image):
  * - pre-installed the way a user's store install leaves it (localStorage
  *   `$TailchatInstalledPlugins`, manifest.json verbatim, `{BACKEND}` resolved by Tailchat);
- * - a message with our meta sent through Tailchat's HTTP API renders as the rich view, and
- *   Tailchat's own plain-text body of that message is hidden;
+ * - a message with our meta stored by the plugin bot renders as the rich view, and Tailchat's
+ *   own plain-text body of that message is hidden (only the bot's messages are agent replies: the
+ *   one backend action here is `getAgentUsers`, naming the bot; the rest of the backend is absent);
  * - a draft pushed and updated over socket.io (`gateway.notify`, as the backend does) re-renders
  *   live through the web client's store, and Stop posts `stopRun` via `createPluginRequest`;
  * - a draft flagged `isLocal: true` (Tailchat's own "not on the server yet" flag) loses the hover
@@ -15,7 +16,9 @@ import type { ServiceBroker } from 'moleculer';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { draftMessageId } from '../../bridge/notify/object-id.js';
+import { ACTIONS, SERVICE_NAME } from '../../protocol/actions.js';
 import type { AiMeta } from '../../protocol/blocks.js';
+import { botUserIdOn } from '../support/conversation.js';
 import { TailchatApi, createUser, type TestUser } from '../tailchat/api.js';
 import { createPluginBroker } from '../tailchat/broker.js';
 import { startTailchat, type TailchatInstance } from '../tailchat/kit.js';
@@ -35,6 +38,13 @@ let alice: TestUser;
 let groupId: string;
 let panelId: string;
 let broker: ServiceBroker;
+let botUserId: string;
+
+/** Stores a message as the plugin bot, the way the bundle stores a final reply. */
+async function sendAsBot(message: { content: string; meta: Record<string, unknown> }): Promise<{ _id: string }> {
+  const sent = (await broker.call('chat.message.sendMessage', { converseId: panelId, groupId, ...message }, { meta: { userId: botUserId } })) as { _id: unknown };
+  return { _id: String(sent._id) };
+}
 
 beforeAll(async () => {
   tc = await startTailchat({ label: 'web-real', ...webClientFiles(), waitForServices: ['gateway', 'user', 'group', 'chat.message'] });
@@ -44,9 +54,13 @@ beforeAll(async () => {
   client = await openRealClient(tc.url, alice.token, `/main/group/${groupId}/${panelId}`);
   ({ page, logs } = client);
 
-  broker = createPluginBroker({ tailchat: tc });
+  botUserId = await botUserIdOn(tc);
+  // Of the plugin's backend only the answer to "who speaks for the agent" (the web client renders
+  // panels for the bot's messages only); every other action is missing, as the tests below expect.
+  const agentUsersOnly = { name: SERVICE_NAME, actions: { [ACTIONS.getAgentUsers]: () => ({ userIds: [botUserId] }) } };
+  broker = createPluginBroker({ tailchat: tc, services: [agentUsersOnly] });
   await broker.start();
-  await broker.waitForServices(['gateway'], 15_000);
+  await broker.waitForServices(['gateway', 'chat.message'], 15_000);
 }, 240_000);
 
 afterAll(async () => {
@@ -61,11 +75,8 @@ describe('real Tailchat web client', () => {
     expect(logs.filter((line) => line.includes('com.yourcompany.ai') && /error|fail/i.test(line))).toEqual([]);
   });
 
-  it('renders a meta message sent over the API, hiding Tailchat’s plain text of it', async () => {
-    const api = new TailchatApi(tc.url);
-    const sent = await api.sendMessage(alice.token, {
-      converseId: panelId,
-      groupId,
+  it('renders a meta message of the plugin bot, hiding Tailchat’s plain text of it', async () => {
+    const sent = await sendAsBot({
       content: 'PLAIN: the reply as text for clients without the plugin',
       meta: meta(`tc-${'a'.repeat(24)}`, 'done', [
         { type: 'badge', kind: 'expert', label: 'TypeScript' },
@@ -103,7 +114,7 @@ describe('real Tailchat web client', () => {
         _id: id,
         converseId: panelId,
         groupId,
-        author: alice.userId,
+        author: botUserId,
         content: 'Thinking',
         meta: meta(runId, 'streaming', [{ type: 'markdown', text: 'Thinking' }]),
         reactions: [],
@@ -158,9 +169,7 @@ describe('real Tailchat web client', () => {
     expect(JSON.parse((await stop).postData() ?? '{}')).toEqual({ runId: local.runId });
 
     // The end of a run: the stored final message (a normal one, with its buttons), then the delete.
-    const final = await new TailchatApi(tc.url).sendMessage(alice.token, {
-      converseId: panelId,
-      groupId,
+    const final = await sendAsBot({
       content: 'Thinking more, done.',
       meta: meta(local.runId, 'done', [{ type: 'markdown', text: 'Thinking more, done.' }]),
     });
@@ -181,7 +190,7 @@ describe('real Tailchat web client', () => {
       _id: draftId,
       converseId: panelId,
       groupId,
-      author: alice.userId,
+      author: botUserId,
       content: 'Thinking',
       meta: meta(runId, 'streaming', [{ type: 'markdown', text: 'Thinking' }]),
       reactions: [],
@@ -196,7 +205,7 @@ describe('real Tailchat web client', () => {
     }
     await page.screenshot({ path: `${SHOTS}/61-real-tailchat-streaming.png` });
 
-    // No backend service in this Tailchat: the request goes out and the refusal comes back as a toast.
+    // No stopRun in this Tailchat (only getAgentUsers): the request goes out and the refusal comes back as a toast.
     const request = page.waitForRequest((r) => r.url().endsWith('/api/plugin:com.yourcompany.ai/stopRun'));
     await draft.locator('[data-testid="tcai-stop"]').click();
     const stop = await request;

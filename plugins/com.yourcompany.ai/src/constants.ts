@@ -26,6 +26,7 @@ export const ACTIONS: typeof Actions.ACTIONS = {
   getAuditLog: 'getAuditLog',
   getToolOutput: 'getToolOutput',
   getToolOutputAccess: 'getToolOutputAccess',
+  getAgentUsers: 'getAgentUsers',
 };
 
 /** Engines the backend knows (config/schema.ts `engineId`); the settings select also keeps any other stored value. */

@@ -20,7 +20,9 @@ import './styles.css';
 
 registerBuiltinPanels();
 
-// Renders under every message; returns null unless the message carries our meta.
+// Renders under every message; returns null unless the message carries our meta. Whether its
+// author speaks for the agent is decided in the lazily loaded view (MessageView.tsx), so the
+// entry chunk stays small; until then nothing hides the message's plain text.
 regMessageExtraParser({
   name: `${PLUGIN_ID}/reply`,
   render: (message) => (hasAiMeta(message) ? <AiMessage message={message} /> : null),

@@ -113,11 +113,23 @@ export interface WebHost {
   close(): Promise<void>;
 }
 
-export async function startWebHost(options: { lang?: string; viewport?: { width: number; height: number } } = {}): Promise<WebHost> {
+export interface WebHostOptions {
+  lang?: string;
+  viewport?: { width: number; height: number };
+  /**
+   * The users the mocked backend names as the agent (`getAgentUsers`): the plugin renders panels
+   * only on their messages. Default the fixtures' bot, `u_bot` (fixtures.ts).
+   */
+  agentUserIds?: string[];
+}
+
+export async function startWebHost(options: WebHostOptions = {}): Promise<WebHost> {
   ensurePluginBuilt();
   const script = await bundleHost();
   const requests: RecordedRequest[] = [];
   const responders = new Map<string, Responder>();
+  const agentUsers = { code: 200, data: { userIds: options.agentUserIds ?? ['u_bot'] } };
+  responders.set('getAgentUsers', () => ({ status: 200, body: agentUsers }));
 
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');

@@ -2,6 +2,9 @@ import React, { useLayoutEffect, useMemo, useSyncExternalStore } from 'react';
 import type { ChatMessagePayload } from '@capital/common';
 import { aiMeta } from '../../../../protocol/blocks';
 import type { AiMeta } from '../../../../protocol/blocks';
+import { useAgentUsers } from '../agent-users';
+import type { AgentUsers } from '../agent-users';
+import { isAgentReply } from '../meta';
 import { AI_META_KEY } from '../constants';
 import { t } from '../i18n';
 import { usePanelRegistryVersion } from '../registry';
@@ -46,21 +49,29 @@ function segments(blocks: Block[]): Segment[] {
  * `data-tcai-rich` marks the message for the stylesheet, which then hides the host's plain-text
  * body of the same message (the `content` fallback for clients without this plugin).
  */
-export default function MessageView(props: { message: ChatMessagePayload }): React.ReactElement {
-  const { message } = props;
+export default function MessageView(props: { message: ChatMessagePayload }): React.ReactElement | null {
+  // Only the agent users speak for the agent: on anyone else's message (or before the server
+  // has named them) our meta is ignored and the host shows the message's plain text.
+  const agents = useAgentUsers();
+  return agents && isAgentReply(props.message, agents) ? <AgentPanel message={props.message} agents={agents} /> : null;
+}
+
+function AgentPanel(props: { message: ChatMessagePayload; agents: AgentUsers }): React.ReactElement {
+  const { message, agents } = props;
   usePanelRegistryVersion();
   const raw = message.meta?.[AI_META_KEY];
   const meta = useMemo(() => parseMeta(raw), [raw]);
 
   // Regenerate: every attempt at a prompt is grouped; the newest one's panel shows the attempt
   // picked in its pager, older ones collapse to a line.
-  const groupKey = meta ? attemptKeyOf(meta) : '';
+  const groupKey = meta ? attemptKeyOf(meta, message.converseId) : '';
   const group = useSyncExternalStore(attemptStore.subscribe, () => attemptStore.group(groupKey));
   // A layout effect: the store's subscribers (a draft this final replaces) re-render before the
-  // browser paints, so the reply is never on screen twice.
+  // browser paints, so the reply is never on screen twice. The store checks the author again (it
+  // is the one place attempts are grouped).
   useLayoutEffect(() => {
-    if (meta) attemptStore.note(meta, message._id);
-  }, [meta, message._id]);
+    if (meta) attemptStore.note(meta, message, agents);
+  }, [meta, message, agents]);
   const ownAttempt = meta ? attemptNumberOf(meta) : 1;
   const superseded = group !== undefined && group.newest > ownAttempt;
   const picked = group?.selected !== ownAttempt ? group?.attempts.find((a) => a.n === group.selected) : undefined;

@@ -1,6 +1,6 @@
 /**
- * The attempts at one prompt that the message list has shown, grouped by the first answer's run
- * id (meta `attempt.of`, protocol/run-id.ts). Tailchat cannot edit a stored reply, so Regenerate
+ * The attempts at one prompt that the message list has shown, grouped by converse and the first
+ * answer's run id (meta `attempt.of`, protocol/run-id.ts), fed only by the agent users' messages. Tailchat cannot edit a stored reply, so Regenerate
  * posts a new one: the newest attempt's panel pages between the attempts, the older messages
  * collapse. Fed by the messages our extra parser renders; entries are never removed when a
  * message scrolls out of view, so paging keeps working in a virtualised list. No React here.
@@ -27,9 +27,20 @@ export interface AttemptGroup {
   selected: number;
 }
 
-/** The key all attempts at one prompt share: the run id of the first answer. */
-export function attemptKeyOf(meta: Pick<AiMeta, 'runId' | 'attempt'>): string {
-  return meta.attempt?.of ?? meta.runId;
+/**
+ * The key all attempts at one prompt share: the converse and the run id of the first answer. The
+ * converse is part of it because `attempt.of` is only what a message says: a reply elsewhere
+ * naming this run must not page or collapse the replies here.
+ */
+export function attemptKeyOf(meta: Pick<AiMeta, 'runId' | 'attempt'>, converseId: string): string {
+  return `${converseId}/${meta.attempt?.of ?? meta.runId}`;
+}
+
+/** The message a reply came in (Tailchat's message payload, the fields the store needs). */
+export interface ReplyMessage {
+  _id: string;
+  converseId: string;
+  author?: string;
 }
 
 export function attemptNumberOf(meta: Pick<AiMeta, 'attempt'>): number {
@@ -45,8 +56,11 @@ interface Entry {
 }
 
 export interface AttemptStore {
-  /** Remembers the reply a message shows; a later part (2+) of a split reply only counts its number. */
-  note(meta: AiMeta, messageId: string): void;
+  /**
+   * Remembers the reply a message shows; a later part (2+) of a split reply only counts its number.
+   * Only messages of the agent users count: anyone can post a message with a forged `attempt`.
+   */
+  note(meta: AiMeta, message: ReplyMessage, agents: ReadonlySet<string>): void;
   /** A stable object until the group changes (for useSyncExternalStore). */
   group(key: string): AttemptGroup | undefined;
   select(key: string, n: number): void;
@@ -67,8 +81,10 @@ export function createAttemptStore(maxGroups = 500): AttemptStore {
   };
 
   return {
-    note(meta, messageId) {
-      const key = attemptKeyOf(meta);
+    note(meta, message, agents) {
+      if (!message.author || !agents.has(message.author)) return;
+      const messageId = message._id;
+      const key = attemptKeyOf(meta, message.converseId);
       const n = attemptNumberOf(meta);
       const entry = entries.get(key) ?? { attempts: [], newest: 0, snapshot: { attempts: [], newest: 0, selected: 0 } };
       const isPanel = !meta.part || meta.part.index === 1;

@@ -110,6 +110,16 @@ describe('regenerate', () => {
     const plain = setup({ prompt: { ...PROMPT, content: 'just chatting', meta: { mentions: [] } } });
     expect(await refusal(regenerate('tc-msg0', 'U1', plain.deps))).toBe('not-a-prompt');
   });
+
+  it('a member\'s message with a forged attempt (n: 99 of this prompt) does not count as an answered attempt', async () => {
+    const s = setup();
+    s.storeReply('tc-msg0');
+    s.fake.stored.push({
+      _id: 'msg9', author: 'U2', converseId: 'P1', content: 'forged',
+      meta: { [AI_META_KEY]: { v: 1, runId: 'tc-msg0.r99', engine: 'scripted', status: 'done', blocks: [], attempt: { n: 99, of: 'tc-msg0' } } },
+    });
+    expect(await regenerate('tc-msg0', 'U1', s.deps)).toEqual({ runId: 'tc-msg0.r2', attempt: 2 });
+  });
 });
 
 describe('regenerate bounds and reads', () => {

@@ -104,4 +104,17 @@ describe('storing the final reply across a Tailchat outage', () => {
     await expect(publisher(fake.host, 150).finish(answer)).rejects.toThrow(/disconnected/);
     expect(fake.stored).toHaveLength(0);
   });
+
+  it('a member\'s message carrying this run\'s meta is not taken for the stored reply', async () => {
+    const fake = outageHost();
+    // Posted by a member: same run id, same part, another author.
+    fake.stored.push({ _id: 'forged', author: 'U_MALLORY', converseId: 'P1', content: 'forged', meta: { [AI_META_KEY]: { runId: 'tc-m1' } } });
+    fake.setDown(true); // the first send fails: the publisher looks before it sends again
+    const done = publisher(fake.host).finish(answer);
+    await new Promise((r) => setTimeout(r, 100));
+    fake.setDown(false);
+    const sent = await done;
+    expect(sent?._id).not.toBe('forged');
+    expect(fake.stored.filter((m) => m.author === 'BOT').map((m) => m.content)).toEqual(['The answer.']);
+  });
 });

@@ -9,6 +9,7 @@ import { auditEntryOf, createAuditLog, settingsChanges, type AuditLog } from '..
 import type { EngineLogger as Logger } from '../bridge/engine/logger.js';
 import type { Capability } from '../bridge/permission/check.js';
 import type { GroupSettingsStore } from '../bridge/settings/group-settings.js';
+import type { PluginStore } from '../bridge/store/plugin-store.js';
 import type { TailchatHost } from '../bridge/tailchat/host.js';
 import { createBudgetCheck, type BudgetCheck } from '../bridge/usage/budget.js';
 import { reportFrom, utcMonth } from '../bridge/usage/counts.js';
@@ -47,11 +48,12 @@ export function createAdminActions(h: AdminHelpers) {
   };
 
   return {
-    createState(host: TailchatHost, redis: Redis | undefined, settings: GroupSettingsStore): AdminState {
-      const usage = createUsageStore(host, redis);
+    /** `store`: the plugin's own collections, preferred to Redis and to the group data. */
+    createState(host: TailchatHost, redis: Redis | undefined, settings: GroupSettingsStore, store?: PluginStore): AdminState {
+      const usage = store?.usage ?? createUsageStore(host, redis);
       return {
         usage,
-        auditLog: createAuditLog(host, redis),
+        auditLog: store?.audit ?? createAuditLog(host, redis),
         settings,
         budget: createBudgetCheck(usage, async (groupId) => (await settings.get(groupId)).monthlyTokenBudget, h.logger()),
       };

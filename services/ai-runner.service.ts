@@ -14,7 +14,8 @@ import { createRedisLedger } from '../bridge/run/ledger-redis.js';
 import { trackRunner } from '../bridge/observability/metrics.js';
 import { createMemoryToolOutputStore, createRedisToolOutputStore, type ToolOutputStore } from '../bridge/privacy/store.js';
 import { createUsageRecorder } from '../bridge/usage/recorder.js';
-import { createUsageStore } from '../bridge/usage/store.js';
+import { createUsageStore, type UsageStore } from '../bridge/usage/store.js';
+import { openPluginStore, type PluginStore } from '../bridge/store/plugin-store.js';
 import { acquireRedis, type SharedRedis } from '../bridge/state/shared-redis.js';
 import { resolveBotUserId } from '../bridge/tailchat/bot-user.js';
 import { createTailchatHost } from '../bridge/tailchat/host.js';
@@ -50,6 +51,8 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
   let toolOutputs: ToolOutputStore | undefined;
   /** In-flight runs, for the idempotency guard and adoption (bridge/run/ledger.ts). */
   let ledger: RunLedger | undefined;
+  /** The plugin's own collections (AI_MONGO_URL): usage counters go there, as the chat side reads them. */
+  let pluginStore: PluginStore | undefined;
 
   const getRunner = async (): Promise<Runner> => {
     if (runner) return runner;
@@ -65,11 +68,13 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
       approvalTtlMs: config.limits.approvalTtlMs,
       logger: adaptLogger(broker.getLogger(RUNNER_SERVICE)),
       ...(toolOutputs ? { toolOutputs } : {}),
-      recordUsage: createUsageRecorder(createUsageStore(host, shared?.redis), adaptLogger(broker.getLogger(RUNNER_SERVICE))),
+      recordUsage: createUsageRecorder(usageStore(host), adaptLogger(broker.getLogger(RUNNER_SERVICE))),
     }, { maxActive: config.limits.maxRuns, maxPerGroup: config.limits.maxRunsPerGroup, maxQueued: config.limits.maxQueued },
     { ...(ledger ? { ledger } : {}), heartbeatMs: config.state.runHeartbeatMs });
     return runner;
   };
+
+  const usageStore = (host: Parameters<typeof createUsageStore>[0]): UsageStore => pluginStore?.usage ?? createUsageStore(host, shared?.redis);
 
   return {
     name: RUNNER_SERVICE,
@@ -157,6 +162,7 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
       broker = this.broker;
       const logger = adaptLogger(broker.getLogger(RUNNER_SERVICE));
       shared = config.state.redisUrl ? acquireRedis(config.state.redisUrl, logger) : undefined;
+      pluginStore = config.state.mongoUrl ? openPluginStore(config.state.mongoUrl, logger) : undefined;
       const ttlMs = config.state.toolOutputTtlMs;
       toolOutputs = shared ? createRedisToolOutputStore(shared.redis, { ttlMs }) : createMemoryToolOutputStore({ ttlMs });
       const owner = broker.nodeID;
@@ -177,6 +183,7 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
       // A run still going after the drain timeout keeps its record: its lease lapses and another runner adopts it.
       await engines.close();
       await shared?.release();
+      await pluginStore?.release();
       untrack?.();
     },
   } as ServiceSchema;

@@ -13,7 +13,9 @@ import { parseRunId } from '../protocol/run-id.js';
 import { createPermissionChecker, type Capability, type PermissionChecker } from '../bridge/permission/check.js';
 import { createApproverCheck, type ApproverCheck } from '../bridge/permission/approver.js';
 import { mayViewToolOutput } from '../bridge/privacy/visibility.js';
-import { createGroupSettingsStore, type GroupSettingsStore } from '../bridge/settings/group-settings.js';
+import { createGroupSettingsStore, createSettingsStore, type GroupSettingsStore } from '../bridge/settings/group-settings.js';
+import { openPluginStore, type PluginStore } from '../bridge/store/plugin-store.js';
+import { startGroupDataMove } from './store-start.js';
 import { createBotUserDetector, resolveBotUserId } from '../bridge/tailchat/bot-user.js';
 import { createTailchatHost, type TailchatHost } from '../bridge/tailchat/host.js';
 import { createFallbackCounterStore, createMemoryCounterStore, createRateLimiter, createRedisCounterStore } from '../bridge/limits/rate-limit.js';
@@ -34,6 +36,10 @@ const { MoleculerClientError } = moleculer.Errors;
 interface ChatState {
   host: TailchatHost;
   closeStore?: () => Promise<void>;
+  /** The plugin's own collections (AI_MONGO_URL; in Tailchat's process its MONGO_URL). */
+  pluginStore?: PluginStore;
+  /** Settled once group data of earlier versions is in the store: settings are read after it. */
+  moved: Promise<void>;
   /** Which runner executes a run (the shared run ledger; only with Redis). */
   ownerOf?: (runId: string) => Promise<string | undefined>;
   settings: GroupSettingsStore;
@@ -289,14 +295,19 @@ export function createAiService(config: BundleConfig): ServiceSchema {
             broker.getLogger(CHAT_SERVICE).warn('rate limits counted per instance while shared Redis is unavailable', { error: String(err) }),
           )
         : createMemoryCounterStore();
-      const settings = createGroupSettingsStore(host, defaults);
+      const pluginStore = config.state.mongoUrl ? openPluginStore(config.state.mongoUrl, adaptLogger(broker.getLogger(CHAT_SERVICE))) : undefined;
+      const settings = pluginStore
+        ? createSettingsStore({ ...pluginStore.settings, read: async (groupId) => (await state.moved, pluginStore.settings.read(groupId)) }, defaults)
+        : createGroupSettingsStore(host, defaults);
       const can = createPermissionChecker(host, config.permissions);
       const rateLimit = createRateLimiter(store, config.limits);
       const isBot = createBotUserDetector(host);
-      const adminState = admin.createState(host, redis, settings);
+      const adminState = admin.createState(host, redis, settings, pluginStore);
       state = {
         admin: adminState,
         host,
+        ...(pluginStore ? { pluginStore } : {}),
+        moved: Promise.resolve(),
         ...(shared ? { closeStore: () => shared.release(), ownerOf: createRedisLedgerReader(shared.redis).ownerOf } : {}),
         settings,
         can,
@@ -320,8 +331,18 @@ export function createAiService(config: BundleConfig): ServiceSchema {
     },
     async stopped() {
       await state.closeStore?.();
+      await state.moved;
+      await state.pluginStore?.release();
     },
     started() {
+      const logger = adaptLogger(broker.getLogger(CHAT_SERVICE));
+      state.moved = startGroupDataMove({
+        store: state.pluginStore,
+        host: state.host,
+        redis: !!config.state.redisUrl,
+        tailchatReady: () => broker.waitForServices(['group.extra'], 120_000).then(() => undefined),
+        logger,
+      });
       // Resolve the bot early, but never block start-up on Tailchat being there yet.
       botUserId().catch((err) => broker.getLogger(CHAT_SERVICE).warn('plugin bot not ready yet', { error: String(err) }));
     },

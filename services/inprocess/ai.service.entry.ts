@@ -10,7 +10,10 @@ import { createAiService } from '../ai.service.js';
 export default function aiServiceForTailchat() {
   try {
     // Tailchat's own TRANSPORTER is its business here: the service rides Tailchat's broker.
-    return createAiService({ ...getConfig({ ...process.env, TRANSPORTER: undefined }), role: 'chat' });
+    // Its MONGO_URL is the database the plugin's collections belong in, unless one is given.
+    const env: Record<string, string | undefined> = { ...process.env, TRANSPORTER: undefined };
+    if (!env.AI_MONGO_URL && !env.AI_MONGO_URL_FILE && env.MONGO_URL) env.AI_MONGO_URL = env.MONGO_URL;
+    return createAiService({ ...getConfig(env), role: 'chat' });
   } catch (err) {
     if (err instanceof ConfigError) console.error(`[com.yourcompany.ai] ${err.message}`);
     throw err;

@@ -37,7 +37,7 @@ const settingsOf = async (groupId: string) =>
 beforeAll(async () => {
   tc = await startTailchat({ transporter: 'nats', label: 'hostile-store' });
   conv = await startConversation(tc);
-  mallory = await createUser(conv.api, 'mallory');
+  mallory = await createUser(conv.api, 'eve');
   // An earlier version of the plugin wrote these (as Tailchat's system user; the owner may too).
   const old = await conv.api.createGroup(conv.alice.token, 'Old AI group');
   oldGroupId = old.groupId;
@@ -78,7 +78,7 @@ describe("the plugin's data is not in Tailchat's group data", () => {
     await expect.poll(async () => (await conv.api.call<UsageReport>(`${PLUGIN}.getUsage`, { groupId: conv.groupId }, conv.alice.token)).totals.runs, { timeout: 10_000 }).toBe(1);
     expect((await conv.api.call<AuditLogPage>(`${PLUGIN}.getAuditLog`, { groupId: conv.groupId }, conv.alice.token)).entries[0]).toMatchObject({ action: 'settings.changed', actor: conv.alice.userId });
 
-    // mallory is in no group of theirs; Tailchat answers her anyway, with nothing of ours.
+    // eve (mallory) is in no group of theirs; Tailchat answers her anyway, with nothing of ours.
     for (const name of NAMES) expect(await groupData(conv.groupId, name, mallory), name).toBeNull();
     // The plugin's own action checks her.
     await expect(conv.api.call(`${PLUGIN}.getGroupSettings`, { groupId: conv.groupId }, mallory.token)).rejects.toThrow(/HTTP 403|Not a member/);

@@ -112,7 +112,7 @@ describe('usage, budgets and the audit log on the real Tailchat', () => {
     expect((await usage(conv.bob.token)).totals.runs).toBe(3);
   });
 
-  it('keeps the counts across a restart of the bundle (stored in the plugin's collections)', async () => {
+  it('keeps the counts across a restart of the bundle (stored in the plugin store)', async () => {
     const before = await usage();
     await bundle.stop();
     bundle = startBundle('bundle-usage-2');

@@ -164,8 +164,8 @@ export const configSchema = z.object({
       redisUrl: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
       /**
        * Tailchat's MongoDB (the database in the URL): the plugin's durable data (settings, usage,
-       * audit) in its own collections. Secret (credentials): only from env AI_MONGO_URL or
-       * AI_MONGO_URL_FILE; in Tailchat's process it defaults to Tailchat's MONGO_URL.
+       * audit) in its own collections. Its credentials are redacted wherever the config or a log
+       * line is printed; in Tailchat's process it defaults to Tailchat's MONGO_URL.
        */
       mongoUrl: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URL').optional(),
       /** A run whose runner has not renewed its lease for this long is adopted by another runner. */

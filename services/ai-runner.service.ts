@@ -163,6 +163,8 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
       const logger = adaptLogger(broker.getLogger(RUNNER_SERVICE));
       shared = config.state.redisUrl ? acquireRedis(config.state.redisUrl, logger) : undefined;
       pluginStore = config.state.mongoUrl ? openPluginStore(config.state.mongoUrl, logger) : undefined;
+      // The chat side reads usage where it keeps its own data: every process needs the same AI_MONGO_URL.
+      logger.info(`usage counted in ${pluginStore ? "the plugin's collections (AI_MONGO_URL)" : shared ? 'Redis (no AI_MONGO_URL)' : "Tailchat's group data (no AI_MONGO_URL, no AI_REDIS_URL)"}`);
       const ttlMs = config.state.toolOutputTtlMs;
       toolOutputs = shared ? createRedisToolOutputStore(shared.redis, { ttlMs }) : createMemoryToolOutputStore({ ttlMs });
       const owner = broker.nodeID;

@@ -10,11 +10,11 @@ import { createAiService } from '../ai.service.js';
 /**
  * The bundle's environment inside Tailchat's process. Tailchat's own TRANSPORTER is its business
  * here: the service rides Tailchat's broker. Tailchat's MONGO_URL is the database the plugin's
- * collections belong in, unless AI_MONGO_URL (or its _FILE) names one.
+ * collections belong in, unless AI_MONGO_URL names one.
  */
 export function tailchatProcessEnv(env: Record<string, string | undefined>): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = { ...env, TRANSPORTER: undefined };
-  if (!out.AI_MONGO_URL && !out.AI_MONGO_URL_FILE && out.MONGO_URL) out.AI_MONGO_URL = out.MONGO_URL;
+  if (!out.AI_MONGO_URL && out.MONGO_URL) out.AI_MONGO_URL = out.MONGO_URL;
   return out;
 }
 

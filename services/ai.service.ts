@@ -297,7 +297,16 @@ export function createAiService(config: BundleConfig): ServiceSchema {
         : createMemoryCounterStore();
       const pluginStore = config.state.mongoUrl ? openPluginStore(config.state.mongoUrl, adaptLogger(broker.getLogger(CHAT_SERVICE))) : undefined;
       const settings = pluginStore
-        ? createSettingsStore({ ...pluginStore.settings, read: async (groupId) => (await state.moved, pluginStore.settings.read(groupId)) }, defaults)
+        ? createSettingsStore(
+            {
+              ...pluginStore.settings,
+              read: async (groupId) => {
+                await state.moved;
+                return pluginStore.settings.read(groupId);
+              },
+            },
+            defaults,
+          )
         : createGroupSettingsStore(host, defaults);
       const can = createPermissionChecker(host, config.permissions);
       const rateLimit = createRateLimiter(store, config.limits);

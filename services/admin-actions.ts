@@ -33,6 +33,8 @@ export interface AdminHelpers {
   requireUser(ctx: AuthedContext<unknown>): string;
   requireCapability(groupId: string, userId: string, capability: Capability): Promise<void>;
   parse<T>(schema: Schema<T>, value: unknown): T;
+  /** Maps an unreachable plugin database to a clear refusal. */
+  fromStore<T>(work: Promise<T>): Promise<T>;
 }
 
 const DEFAULT_AUDIT_PAGE = 100;
@@ -72,7 +74,7 @@ export function createAdminActions(h: AdminHelpers) {
           await h.requireCapability(p.groupId, userId, 'configure');
           const { usage, settings } = h.state();
           const month = p.month ?? utcMonth();
-          const [counters, current] = await Promise.all([usage.read({ groupId: p.groupId }, month), settings.get(p.groupId)]);
+          const [counters, current] = await h.fromStore(Promise.all([usage.read({ groupId: p.groupId }, month), settings.get(p.groupId)]));
           return reportFrom(p.groupId, month, counters, current.monthlyTokenBudget ?? null);
         },
       },
@@ -82,7 +84,7 @@ export function createAdminActions(h: AdminHelpers) {
           const userId = h.requireUser(ctx);
           const p = h.parse(getAuditLogParams, ctx.params);
           await h.requireCapability(p.groupId, userId, 'configure');
-          return { groupId: p.groupId, entries: await h.state().auditLog.recent(p.groupId, p.limit ?? DEFAULT_AUDIT_PAGE) };
+          return { groupId: p.groupId, entries: await h.fromStore(h.state().auditLog.recent(p.groupId, p.limit ?? DEFAULT_AUDIT_PAGE)) };
         },
       },
     },

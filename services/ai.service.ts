@@ -15,6 +15,7 @@ import { createApproverCheck, type ApproverCheck } from '../bridge/permission/ap
 import { mayViewToolOutput } from '../bridge/privacy/visibility.js';
 import { createGroupSettingsStore, createSettingsStore, type GroupSettingsStore } from '../bridge/settings/group-settings.js';
 import { openPluginStore, type PluginStore } from '../bridge/store/plugin-store.js';
+import { isStoreUnavailable, STORE_UNAVAILABLE_TEXT } from '../bridge/store/errors.js';
 import { startGroupDataMove } from './store-start.js';
 import { createBotUserDetector, resolveBotUserId } from '../bridge/tailchat/bot-user.js';
 import { createTailchatHost, type TailchatHost } from '../bridge/tailchat/host.js';
@@ -66,6 +67,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
     requireUser: (ctx) => requireUser(ctx),
     requireCapability: (groupId, userId, capability) => requireCapability(groupId, userId, capability),
     parse: (schema, value) => parse(schema, value),
+    fromStore: (work) => fromStore(work),
   });
 
   const botUserId = () => {
@@ -131,6 +133,12 @@ export function createAiService(config: BundleConfig): ServiceSchema {
     }
     return r.data;
   };
+  /** A store call of an action: an unreachable database is a 503 the user can read, not a driver message. */
+  const fromStore = <T>(work: Promise<T>): Promise<T> =>
+    work.catch((err: unknown) => {
+      if (isStoreUnavailable(err)) throw new MoleculerClientError(STORE_UNAVAILABLE_TEXT, 503, 'STORE_UNAVAILABLE');
+      throw err;
+    });
   /** Private tool output of a run (bridge/privacy/): its requester, or an approver of its group. */
   const toolViewOf = async (ctx: Context, runId: string, userId: string): Promise<{ allowed: boolean; groupId?: string }> => {
     const origin = await runOrigin(ctx, runId, userId);
@@ -266,7 +274,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
           const member = await state.can(groupId, userId, 'invoke');
           if (!member.allowed && member.reason === 'not-member') throw new MoleculerClientError('Not a member of this group.', 403, 'FORBIDDEN');
           const configurable = (await state.can(groupId, userId, 'configure')).allowed;
-          return { settings: await state.settings.get(groupId), canConfigure: configurable };
+          return { settings: await fromStore(state.settings.get(groupId)), canConfigure: configurable };
         },
       },
       [ACTIONS.saveGroupSettings]: {
@@ -275,8 +283,8 @@ export function createAiService(config: BundleConfig): ServiceSchema {
           const userId = requireUser(ctx);
           const p = parse(saveGroupSettingsParams, ctx.params);
           await requireCapability(p.groupId, userId, 'configure');
-          const before = await state.settings.get(p.groupId);
-          const settings = await state.settings.save(p.groupId, p.settings);
+          const before = await fromStore(state.settings.get(p.groupId));
+          const settings = await fromStore(state.settings.save(p.groupId, p.settings));
           broker.getLogger(CHAT_SERVICE).info('audit: group settings changed', { groupId: p.groupId, by: userId, settings });
           await admin.auditSettings(p.groupId, userId, before, settings);
           return { settings };

@@ -9,6 +9,7 @@ import { AUDIT_DATA_NAME, auditEntryOf } from '../../../../bridge/audit/log.js';
 import { createSettingsStore, SETTINGS_DATA_NAME } from '../../../../bridge/settings/group-settings.js';
 import { createMongoAuditLog } from '../../../../bridge/store/audit.js';
 import { COLLECTIONS } from '../../../../bridge/store/collections.js';
+import { isStoreUnavailable } from '../../../../bridge/store/errors.js';
 import { acquireMongo, redactMongoUrl } from '../../../../bridge/store/mongo.js';
 import { GROUP_EXTRA_COLLECTION, moveGroupDataIntoStore, type MoveDeps } from '../../../../bridge/store/move-group-data.js';
 import { openPluginStore } from '../../../../bridge/store/plugin-store.js';
@@ -63,6 +64,13 @@ describe('group settings', () => {
     expect(await store.get(a)).toEqual({ ...defaults, trigger: 'prefix', approvers: ['u1'], monthlyTokenBudget: 5000 });
     expect(await store.get(b)).toEqual(defaults);
     expect(await db.collection(COLLECTIONS.settings).countDocuments({ groupId: a })).toBe(1);
+  });
+
+  it('an error the server answered is not "unavailable"', async () => {
+    const { db } = freshDb();
+    const _id = new ObjectId();
+    await db.collection('dup').insertOne({ _id });
+    expect(isStoreUnavailable(await db.collection('dup').insertOne({ _id }).catch((e: unknown) => e))).toBe(false);
   });
 
   it('a stored field that no longer validates falls back to its default, the others stay', async () => {
@@ -224,8 +232,10 @@ describe('the shared client', () => {
     const b = acquireMongo(url, log.logger);
     expect(a.db).toBeDefined();
     const t0 = Date.now();
-    await expect(a.db.collection('x').findOne({})).rejects.toThrow();
+    const err = await a.db.collection('x').findOne({}).catch((e: unknown) => e);
     expect(Date.now() - t0).toBeLessThan(8_000);
+    // The actions answer this with "cannot reach its data right now" (503), not the driver's text.
+    expect(isStoreUnavailable(err)).toBe(true);
     await a.release();
     await b.release();
   });

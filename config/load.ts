@@ -115,8 +115,8 @@ export function redactConfig(config: BundleConfig): BundleConfig {
   for (const o of ENV_OVERRIDES) {
     if (o.secret && getPath(copy, o.path) !== undefined) setPath(copy, o.path, '[redacted]');
   }
-  // Passwords inside URLs (redis://:pass@host) are secrets too.
-  for (const path of [['transporter', 'url'], ['state', 'redisUrl']]) {
+  // Passwords inside URLs (redis://:pass@host, mongodb://user:pass@host) are secrets too.
+  for (const path of [['transporter', 'url'], ['state', 'redisUrl'], ['state', 'mongoUrl']]) {
     const url = getPath(copy, path);
     if (typeof url === 'string') setPath(copy, path, url.replace(/\/\/([^/@]*:)?[^/@]*@/, (_m, user?: string) => `//${user ?? ''}[redacted]@`));
   }

@@ -183,6 +183,12 @@ export const configSchema = z.object({
   state: z
     .object({
       redisUrl: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+      /**
+       * Tailchat's MongoDB (the database in the URL): the plugin's durable data (settings, usage,
+       * audit) in its own collections. Its credentials are redacted wherever the config or a log
+       * line is printed; in Tailchat's process it defaults to Tailchat's MONGO_URL.
+       */
+      mongoUrl: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// or mongodb+srv:// URL').optional(),
       /** A run whose runner has not renewed its lease for this long is adopted by another runner. */
       runLeaseMs: z.number().int().min(1000).default(10_000),
       /** How often a runner renews its leases and looks for runs to adopt; well under the lease. */

@@ -9,6 +9,7 @@ import { auditEntryOf, createAuditLog, settingsChanges, type AuditLog } from '..
 import type { EngineLogger as Logger } from '../bridge/engine/logger.js';
 import type { Capability } from '../bridge/permission/check.js';
 import type { GroupSettingsStore } from '../bridge/settings/group-settings.js';
+import type { PluginStore } from '../bridge/store/plugin-store.js';
 import type { TailchatHost } from '../bridge/tailchat/host.js';
 import { createBudgetCheck, type BudgetCheck } from '../bridge/usage/budget.js';
 import { reportFrom, utcMonth } from '../bridge/usage/counts.js';
@@ -32,6 +33,8 @@ export interface AdminHelpers {
   requireUser(ctx: AuthedContext<unknown>): string;
   requireCapability(groupId: string, userId: string, capability: Capability): Promise<void>;
   parse<T>(schema: Schema<T>, value: unknown): T;
+  /** Maps an unreachable plugin database to a clear refusal. */
+  fromStore<T>(work: Promise<T>): Promise<T>;
 }
 
 const DEFAULT_AUDIT_PAGE = 100;
@@ -47,11 +50,12 @@ export function createAdminActions(h: AdminHelpers) {
   };
 
   return {
-    createState(host: TailchatHost, redis: Redis | undefined, settings: GroupSettingsStore): AdminState {
-      const usage = createUsageStore(host, redis);
+    /** `store`: the plugin's own collections, preferred to Redis and to the group data. */
+    createState(host: TailchatHost, redis: Redis | undefined, settings: GroupSettingsStore, store?: PluginStore): AdminState {
+      const usage = store?.usage ?? createUsageStore(host, redis);
       return {
         usage,
-        auditLog: createAuditLog(host, redis),
+        auditLog: store?.audit ?? createAuditLog(host, redis),
         settings,
         budget: createBudgetCheck(usage, async (groupId) => (await settings.get(groupId)).monthlyTokenBudget, h.logger()),
       };
@@ -70,7 +74,7 @@ export function createAdminActions(h: AdminHelpers) {
           await h.requireCapability(p.groupId, userId, 'configure');
           const { usage, settings } = h.state();
           const month = p.month ?? utcMonth();
-          const [counters, current] = await Promise.all([usage.read({ groupId: p.groupId }, month), settings.get(p.groupId)]);
+          const [counters, current] = await h.fromStore(Promise.all([usage.read({ groupId: p.groupId }, month), settings.get(p.groupId)]));
           return reportFrom(p.groupId, month, counters, current.monthlyTokenBudget ?? null);
         },
       },
@@ -80,7 +84,7 @@ export function createAdminActions(h: AdminHelpers) {
           const userId = h.requireUser(ctx);
           const p = h.parse(getAuditLogParams, ctx.params);
           await h.requireCapability(p.groupId, userId, 'configure');
-          return { groupId: p.groupId, entries: await h.state().auditLog.recent(p.groupId, p.limit ?? DEFAULT_AUDIT_PAGE) };
+          return { groupId: p.groupId, entries: await h.fromStore(h.state().auditLog.recent(p.groupId, p.limit ?? DEFAULT_AUDIT_PAGE)) };
         },
       },
     },

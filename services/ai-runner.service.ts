@@ -14,7 +14,8 @@ import { createRedisLedger } from '../bridge/run/ledger-redis.js';
 import { allowMetricLabels, trackRunner, trackSizes } from '../bridge/observability/metrics.js';
 import { createMemoryToolOutputStore, createRedisToolOutputStore, type ToolOutputStore } from '../bridge/privacy/store.js';
 import { createUsageRecorder } from '../bridge/usage/recorder.js';
-import { createUsageStore } from '../bridge/usage/store.js';
+import { createUsageStore, type UsageStore } from '../bridge/usage/store.js';
+import { openPluginStore, type PluginStore } from '../bridge/store/plugin-store.js';
 import { acquireRedis, type SharedRedis } from '../bridge/state/shared-redis.js';
 import { resolveBotUserId } from '../bridge/tailchat/bot-user.js';
 import { createTailchatHost } from '../bridge/tailchat/host.js';
@@ -50,6 +51,8 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
   let toolOutputs: ToolOutputStore | undefined;
   /** In-flight runs, for the idempotency guard and adoption (bridge/run/ledger.ts). */
   let ledger: RunLedger | undefined;
+  /** The plugin's own collections (AI_MONGO_URL): usage counters go there, as the chat side reads them. */
+  let pluginStore: PluginStore | undefined;
 
   const getRunner = async (): Promise<Runner> => {
     if (runner) return runner;
@@ -66,11 +69,13 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
       logger: adaptLogger(broker.getLogger(RUNNER_SERVICE)),
       ...(toolOutputs ? { toolOutputs } : {}),
       toolOutputPerRun: config.limits.toolOutputPerRun,
-      recordUsage: createUsageRecorder(createUsageStore(host, shared?.redis), adaptLogger(broker.getLogger(RUNNER_SERVICE))),
+      recordUsage: createUsageRecorder(usageStore(host), adaptLogger(broker.getLogger(RUNNER_SERVICE))),
     }, { maxActive: config.limits.maxRuns, maxPerGroup: config.limits.maxRunsPerGroup, maxQueued: config.limits.maxQueued, maxPerUser: config.limits.maxRunsPerUser },
     { ...(ledger ? { ledger } : {}), heartbeatMs: config.state.runHeartbeatMs });
     return runner;
   };
+
+  const usageStore = (host: Parameters<typeof createUsageStore>[0]): UsageStore => pluginStore?.usage ?? createUsageStore(host, shared?.redis);
 
   return {
     name: RUNNER_SERVICE,
@@ -158,6 +163,9 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
       broker = this.broker;
       const logger = adaptLogger(broker.getLogger(RUNNER_SERVICE));
       shared = config.state.redisUrl ? acquireRedis(config.state.redisUrl, logger) : undefined;
+      pluginStore = config.state.mongoUrl ? openPluginStore(config.state.mongoUrl, logger) : undefined;
+      // The chat side reads usage where it keeps its own data: every process needs the same AI_MONGO_URL.
+      logger.info(`usage counted in ${pluginStore ? "the plugin's collections (AI_MONGO_URL)" : shared ? 'Redis (no AI_MONGO_URL)' : "Tailchat's group data (no AI_MONGO_URL, no AI_REDIS_URL)"}`);
       const ttlMs = config.state.toolOutputTtlMs;
       toolOutputs = shared ? createRedisToolOutputStore(shared.redis, { ttlMs }) : createMemoryToolOutputStore({ ttlMs });
       const owner = broker.nodeID;
@@ -190,6 +198,7 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
       // A run still going after the drain timeout keeps its record: its lease lapses and another runner adopts it.
       await engines.close();
       await shared?.release();
+      await pluginStore?.release();
       untrack?.();
     },
   } as ServiceSchema;

@@ -13,7 +13,10 @@ import { parseRunId } from '../protocol/run-id.js';
 import { createPermissionChecker, type Capability, type PermissionChecker } from '../bridge/permission/check.js';
 import { createApproverCheck, type ApproverCheck } from '../bridge/permission/approver.js';
 import { mayViewToolOutput } from '../bridge/privacy/visibility.js';
-import { createGroupSettingsStore, type GroupSettingsStore } from '../bridge/settings/group-settings.js';
+import { createGroupSettingsStore, createSettingsStore, type GroupSettingsStore } from '../bridge/settings/group-settings.js';
+import { openPluginStore, type PluginStore } from '../bridge/store/plugin-store.js';
+import { isStoreUnavailable, STORE_UNAVAILABLE_TEXT } from '../bridge/store/errors.js';
+import { startGroupDataMove } from './store-start.js';
 import { createBotUserDetector, resolveBotUserId } from '../bridge/tailchat/bot-user.js';
 import { createTailchatHost, type TailchatHost } from '../bridge/tailchat/host.js';
 import { createFallbackCounterStore, createMemoryCounterStore, createRateLimiter, createRedisCounterStore } from '../bridge/limits/rate-limit.js';
@@ -36,6 +39,10 @@ const { MoleculerClientError } = moleculer.Errors;
 interface ChatState {
   host: TailchatHost;
   closeStore?: () => Promise<void>;
+  /** The plugin's own collections (AI_MONGO_URL; in Tailchat's process its MONGO_URL). */
+  pluginStore?: PluginStore;
+  /** Settled once group data of earlier versions is in the store: settings are read after it. */
+  moved: Promise<void>;
   /** Which runner executes a run (the shared run ledger; only with Redis). */
   ownerOf?: (runId: string) => Promise<string | undefined>;
   settings: GroupSettingsStore;
@@ -63,6 +70,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
     requireUser: (ctx) => requireUser(ctx),
     requireCapability: (groupId, userId, capability) => requireCapability(groupId, userId, capability),
     parse: (schema, value) => parse(schema, value),
+    fromStore: (work) => fromStore(work),
   });
 
   const botUserId = () => {
@@ -128,6 +136,12 @@ export function createAiService(config: BundleConfig): ServiceSchema {
     }
     return r.data;
   };
+  /** A store call of an action: an unreachable database is a 503 the user can read, not a driver message. */
+  const fromStore = <T>(work: Promise<T>): Promise<T> =>
+    work.catch((err: unknown) => {
+      if (isStoreUnavailable(err)) throw new MoleculerClientError(STORE_UNAVAILABLE_TEXT, 503, 'STORE_UNAVAILABLE');
+      throw err;
+    });
   /** Private tool output of a run (bridge/privacy/): its requester, or an approver of its group. */
   const toolViewOf = async (ctx: Context, runId: string, userId: string): Promise<{ allowed: boolean; groupId?: string }> => {
     const origin = await runOrigin(ctx, runId, userId);
@@ -269,7 +283,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
           const member = await state.can(groupId, userId, 'invoke');
           if (!member.allowed && member.reason === 'not-member') throw new MoleculerClientError('Not a member of this group.', 403, 'FORBIDDEN');
           const configurable = (await state.can(groupId, userId, 'configure')).allowed;
-          return { settings: await state.settings.get(groupId), canConfigure: configurable };
+          return { settings: await fromStore(state.settings.get(groupId)), canConfigure: configurable };
         },
       },
       [ACTIONS.saveGroupSettings]: {
@@ -278,8 +292,8 @@ export function createAiService(config: BundleConfig): ServiceSchema {
           const userId = requireUser(ctx);
           const p = parse(saveGroupSettingsParams, ctx.params);
           await requireCapability(p.groupId, userId, 'configure');
-          const before = await state.settings.get(p.groupId);
-          const settings = await state.settings.save(p.groupId, p.settings);
+          const before = await fromStore(state.settings.get(p.groupId));
+          const settings = await fromStore(state.settings.save(p.groupId, p.settings));
           broker.getLogger(CHAT_SERVICE).info('audit: group settings changed', { groupId: p.groupId, by: userId, settings });
           await admin.auditSettings(p.groupId, userId, before, settings);
           return { settings };
@@ -300,14 +314,28 @@ export function createAiService(config: BundleConfig): ServiceSchema {
           )
         : localCounts;
       untrackSizes = trackSizes(() => localCounts.sizes?.() ?? {});
-      const settings = createGroupSettingsStore(host, defaults);
+      const pluginStore = config.state.mongoUrl ? openPluginStore(config.state.mongoUrl, adaptLogger(broker.getLogger(CHAT_SERVICE))) : undefined;
+      const settings = pluginStore
+        ? createSettingsStore(
+            {
+              ...pluginStore.settings,
+              read: async (groupId) => {
+                await state.moved;
+                return pluginStore.settings.read(groupId);
+              },
+            },
+            defaults,
+          )
+        : createGroupSettingsStore(host, defaults);
       const can = createPermissionChecker(host, config.permissions);
       const rateLimit = createRateLimiter(store, config.limits);
       const isBot = createBotUserDetector(host);
-      const adminState = admin.createState(host, redis, settings);
+      const adminState = admin.createState(host, redis, settings, pluginStore);
       state = {
         admin: adminState,
         host,
+        ...(pluginStore ? { pluginStore } : {}),
+        moved: Promise.resolve(),
         ...(shared ? { closeStore: () => shared.release(), ownerOf: createRedisLedgerReader(shared.redis).ownerOf } : {}),
         settings,
         can,
@@ -332,8 +360,18 @@ export function createAiService(config: BundleConfig): ServiceSchema {
     async stopped() {
       untrackSizes?.();
       await state.closeStore?.();
+      await state.moved;
+      await state.pluginStore?.release();
     },
     started() {
+      const logger = adaptLogger(broker.getLogger(CHAT_SERVICE));
+      state.moved = startGroupDataMove({
+        store: state.pluginStore,
+        host: state.host,
+        redis: !!config.state.redisUrl,
+        tailchatReady: () => broker.waitForServices(['group.extra'], 120_000).then(() => undefined),
+        logger,
+      });
       // Resolve the bot early, but never block start-up on Tailchat being there yet.
       botUserId().catch((err) => broker.getLogger(CHAT_SERVICE).warn('plugin bot not ready yet', { error: String(err) }));
     },

@@ -2,9 +2,11 @@
  * The audit log of a group: who decided an approval, who changed the AI settings (and what), who
  * opened the private details of a tool call.
  * Written by the chat side where the decision is checked, read by admins in the settings panel.
- * Durable: a Redis list per group (capped) when `AI_REDIS_URL` is set, else a JSON document in
- * Tailchat's own group data (`com.yourcompany.ai.audit`, capped, writes serialised per group in
- * this process — the no-Redis mode is one instance).
+ * Durable, in the first of: the plugin's own collection in Tailchat's MongoDB
+ * (bridge/store/audit.ts, `AI_MONGO_URL`); a Redis list per group (capped) when `AI_REDIS_URL`
+ * is set; else a JSON document in Tailchat's own group data (`com.yourcompany.ai.audit`, capped,
+ * writes serialised per group in this process — that mode is one instance, and the group data is
+ * readable by anyone who knows the group id: docs/SECURITY.md).
  */
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
@@ -31,12 +33,12 @@ export function trimPerStream(entries: AuditEntry[], cap: number): AuditEntry[] 
 }
 
 /** Both streams, newest first (ISO times sort as text). */
-function merged(a: AuditEntry[], b: AuditEntry[]): AuditEntry[] {
+export function merged(a: AuditEntry[], b: AuditEntry[]): AuditEntry[] {
   return [...a, ...b].sort((x, y) => (x.at < y.at ? 1 : x.at > y.at ? -1 : 0));
 }
 
 export interface AuditLog {
-  readonly kind: 'redis' | 'group-data';
+  readonly kind: 'mongo' | 'redis' | 'group-data';
   append(entry: AuditEntry): Promise<void>;
   /**
    * Newest first, at most `limit` of each stream (below): a page full of tool-output reads must
@@ -53,7 +55,8 @@ const auditEntry = z.object({
   details: z.record(z.string(), z.unknown()),
 });
 /** Stored entries are read back through the schema: anything unreadable is skipped, not shown. */
-const readEntry = (raw: unknown): AuditEntry | undefined => auditEntry.safeParse(raw).data as AuditEntry | undefined;
+export const readAuditEntry = (raw: unknown): AuditEntry | undefined => auditEntry.safeParse(raw).data as AuditEntry | undefined;
+const readEntry = readAuditEntry;
 
 export function auditEntryOf(groupId: string, actor: string, action: AuditAction, details: Record<string, unknown>, at = new Date()): AuditEntry {
   return { at: at.toISOString(), groupId, actor, action, details };
@@ -101,6 +104,7 @@ export function createGroupDataAuditLog(host: Pick<TailchatHost, 'getGroupData' 
   };
 }
 
+/** Without the plugin's database (services/admin-actions.ts prefers bridge/store/audit.ts): Redis, else the group data. */
 export function createAuditLog(host: Pick<TailchatHost, 'getGroupData' | 'saveGroupData'>, redis: Redis | undefined): AuditLog {
   return redis ? createRedisAuditLog(redis) : createGroupDataAuditLog(host);
 }

@@ -11,7 +11,8 @@ import { createMemoryCounterStore, createRateLimiter } from '../limits/rate-limi
 import { createPermissionChecker } from '../permission/check.js';
 import type { Logger } from '../run/execute.js';
 import { createRunner, type Runner } from '../run/runner.js';
-import { createGroupSettingsStore } from '../settings/group-settings.js';
+import { createGroupSettingsStore, createSettingsStore } from '../settings/group-settings.js';
+import { openPluginStore, type PluginStore } from '../store/plugin-store.js';
 import { createBotUserDetector } from '../tailchat/bot-user.js';
 import type { BundleConfig } from '../../config/schema.js';
 import type { GroupSettings } from '../../protocol/actions.js';
@@ -47,6 +48,7 @@ export function createBotModeBridge(o: BotModeBridgeOptions): BotModeBridge {
   const defaults: GroupSettings = { ...config.groupDefaults, engine: config.groupDefaults.engine ?? config.engines.default };
   let runner: Runner | undefined;
   let unsubscribe: (() => void) | undefined;
+  let pluginStore: PluginStore | undefined;
 
   return {
     get runner() {
@@ -72,6 +74,10 @@ export function createBotModeBridge(o: BotModeBridgeOptions): BotModeBridge {
 
       const session = await client.start();
       const host = createBotModeHost(client, session.userId, groups);
+      // Bot mode usually reaches no database: then group settings are read from Tailchat's group
+      // data, which anyone can read and core.groupConfig holders rewrite (docs/SECURITY.md).
+      pluginStore = config.state.mongoUrl ? openPluginStore(config.state.mongoUrl, logger) : undefined;
+      if (!pluginStore) logger.warn("group settings read from Tailchat's group data (no AI_MONGO_URL): holders of core.groupConfig can change them (docs/SECURITY.md)");
       runner = createRunner(
         engines,
         {
@@ -100,7 +106,7 @@ export function createBotModeBridge(o: BotModeBridgeOptions): BotModeBridge {
         botUserId: session.userId,
         // The app's name is the bot's display name: typed "@<app name> …" mentions count.
         botNickname: session.nickname || config.bot.nickname,
-        settings: createGroupSettingsStore(host, defaults),
+        settings: pluginStore ? createSettingsStore(pluginStore.settings, defaults) : createGroupSettingsStore(host, defaults),
         can: createPermissionChecker(host, config.permissions),
         runner: runnerClient,
         isBot: createBotUserDetector(host),
@@ -128,6 +134,7 @@ export function createBotModeBridge(o: BotModeBridgeOptions): BotModeBridge {
         clearTimeout(timer);
       }
       await engines.close();
+      await pluginStore?.release();
     },
   };
 }

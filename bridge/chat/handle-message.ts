@@ -5,6 +5,7 @@
  */
 import type { GroupSettings } from '../../protocol/actions.js';
 import { parseUpdateMessageEvent, SYSTEM_USER_ID, type AddedMessage } from '../message/incoming.js';
+import { mentionsUser } from '../message/bbcode.js';
 import type { RunJob } from '../run/execute.js';
 import type { Logger } from '../run/execute.js';
 import type { PermissionChecker } from '../permission/check.js';
@@ -83,7 +84,17 @@ export async function handleMessageEvent(payload: unknown, deps: ChatDeps): Prom
   if (event.author === deps.botUserId || event.author === SYSTEM_USER_ID) return { kind: 'ignored', reason: 'own-or-system' };
   if (await deps.isBot(event.author)) return { kind: 'ignored', reason: 'bot-author' };
 
-  const { settings, place } = await placeOf(event, deps);
+  let placed: Awaited<ReturnType<typeof placeOf>>;
+  try {
+    placed = await placeOf(event, deps);
+  } catch (err) {
+    // The group's settings are unreadable (the plugin's database is away): nothing runs on
+    // guessed settings (approvers, budget), and whoever mentioned the agent hears why.
+    deps.logger.error('group settings unreadable; message not handled', { groupId: event.groupId, error: err instanceof Error ? err.message : String(err) });
+    if (mentionsUser(event.content, event.meta.mentions, deps.botUserId)) await say(deps, event, TEXT.unavailable);
+    return { kind: 'refused', reason: 'settings-unavailable' };
+  }
+  const { settings, place } = placed;
   const decision = decide(event, place, { userId: deps.botUserId, nickname: deps.botNickname });
   if (decision.kind === 'ignore') return { kind: 'ignored', reason: decision.reason };
 

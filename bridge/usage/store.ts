@@ -1,23 +1,28 @@
 /**
- * Where usage counters are kept, durably:
+ * Where usage counters are kept, durably, in the first of:
+ * - the plugin's own collection in Tailchat's MongoDB (`AI_MONGO_URL`, bridge/store/usage.ts):
+ *   `$inc` upserts, so every instance counts together; direct messages too;
  * - Redis (when `AI_REDIS_URL` is set): one hash per scope and month, HINCRBY'd atomically, so
  *   any number of runner instances count together; kept 400 days.
- * - otherwise Tailchat's own per-group data (`group.extra`, name `com.yourcompany.ai.usage`): no
- *   extra infrastructure, survives restarts, backed up with the group. Writes are serialised per
- *   group in this process (the no-Redis mode is one instance). Direct messages have no group to
- *   live in there, so in this mode they are counted in the metrics and the log only.
+ * - otherwise Tailchat's own per-group data (`group.extra`, name `com.yourcompany.ai.usage`):
+ *   only for bot mode and deployments without a database, since anyone who knows the group id
+ *   can read it (docs/SECURITY.md). Writes are serialised per group in this process (that mode
+ *   is one instance). Direct messages have no group to live in there, so in this mode they are
+ *   counted in the metrics and the log only.
  */
 import type { Redis } from 'ioredis';
+import type { Db } from 'mongodb';
 import { z } from 'zod';
 import { createGroupDataDoc } from '../tailchat/group-data-doc.js';
 import type { TailchatHost } from '../tailchat/host.js';
 import { sumCounters, type Counters } from './counts.js';
+import { createMongoUsageStore } from '../store/usage.js';
 
 /** A group's counters, or those of all direct messages with the agent. */
 export type UsageScope = { groupId: string } | { direct: true };
 
 export interface UsageStore {
-  readonly kind: 'redis' | 'group-data';
+  readonly kind: 'mongo' | 'redis' | 'group-data';
   add(scope: UsageScope, month: string, increments: Counters): Promise<void>;
   read(scope: UsageScope, month: string): Promise<Counters>;
 }
@@ -47,7 +52,7 @@ export function createRedisUsageStore(redis: Redis, prefix = 'tcai:usage:'): Usa
   };
 }
 
-const usageDoc = z.object({ months: z.record(z.string(), z.record(z.string(), z.number())) });
+export const usageDoc = z.object({ months: z.record(z.string(), z.record(z.string(), z.number())) });
 type UsageDoc = z.infer<typeof usageDoc>;
 const parseDoc = (raw: unknown): UsageDoc => usageDoc.safeParse(raw).data ?? { months: {} };
 
@@ -70,7 +75,8 @@ export function createGroupDataUsageStore(host: Pick<TailchatHost, 'getGroupData
   };
 }
 
-/** Redis when the bundle has one, else the group data. */
-export function createUsageStore(host: Pick<TailchatHost, 'getGroupData' | 'saveGroupData'>, redis: Redis | undefined): UsageStore {
+/** The plugin's database when the bundle has one, else Redis, else the group data. */
+export function createUsageStore(host: Pick<TailchatHost, 'getGroupData' | 'saveGroupData'>, redis: Redis | undefined, db?: Db): UsageStore {
+  if (db) return createMongoUsageStore(db);
   return redis ? createRedisUsageStore(redis) : createGroupDataUsageStore(host);
 }

@@ -7,10 +7,20 @@
 import { ConfigError, getConfig } from '../../config/index.js';
 import { createAiService } from '../ai.service.js';
 
+/**
+ * The bundle's environment inside Tailchat's process. Tailchat's own TRANSPORTER is its business
+ * here: the service rides Tailchat's broker. Tailchat's MONGO_URL is the database the plugin's
+ * collections belong in, unless AI_MONGO_URL names one.
+ */
+export function tailchatProcessEnv(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = { ...env, TRANSPORTER: undefined };
+  if (!out.AI_MONGO_URL && out.MONGO_URL) out.AI_MONGO_URL = out.MONGO_URL;
+  return out;
+}
+
 export default function aiServiceForTailchat() {
   try {
-    // Tailchat's own TRANSPORTER is its business here: the service rides Tailchat's broker.
-    return createAiService({ ...getConfig({ ...process.env, TRANSPORTER: undefined }), role: 'chat' });
+    return createAiService({ ...getConfig(tailchatProcessEnv(process.env)), role: 'chat' });
   } catch (err) {
     if (err instanceof ConfigError) console.error(`[com.yourcompany.ai] ${err.message}`);
     throw err;

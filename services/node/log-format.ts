@@ -13,7 +13,7 @@ export type LogFormatter = (type: string, args: unknown[], bindings: Record<stri
 /** The secret values present in a config (only values long enough to be worth matching). */
 export function secretsOf(config: BundleConfig): string[] {
   const out = [config.engines.openclaw.token, config.engines.mbe.apiKey];
-  for (const url of [config.transporter.url, config.state?.redisUrl]) {
+  for (const url of [config.transporter.url, config.state?.redisUrl, config.state?.mongoUrl]) {
     if (!url) continue;
     try {
       const u = new URL(url);

@@ -1,6 +1,7 @@
 /**
  * Usage metering, the monthly token budget and the audit log on the real Tailchat (NATS, no
- * Redis: usage and audit entries live in Tailchat's own group data), with the scripted engine,
+ * Redis: usage and audit entries live in the plugin's own collections in Tailchat's MongoDB,
+ * which the test launcher passes as AI_MONGO_URL), with the scripted engine,
  * which reports token usage like a model. The bundle runs as its own process with /metrics on.
  * - runs and tokens are counted per group, member and agent, and in /metrics by engine and agent;
  * - the counts survive a restart of the bundle;
@@ -111,7 +112,7 @@ describe('usage, budgets and the audit log on the real Tailchat', () => {
     expect((await usage(conv.bob.token)).totals.runs).toBe(3);
   });
 
-  it('keeps the counts across a restart of the bundle (stored in the group data)', async () => {
+  it('keeps the counts across a restart of the bundle (stored in the plugin store)', async () => {
     const before = await usage();
     await bundle.stop();
     bundle = startBundle('bundle-usage-2');

@@ -46,6 +46,8 @@ beforeAll(async () => {
       TRANSPORTER: tc.transporter,
       TAILCHAT_NAMESPACE: tc.namespace,
       AI_REDIS_URL: tc.redisUrl!,
+      // No plugin database: usage and audit go to Redis, the store of that mode.
+      AI_MONGO_URL: '',
       AI_ENGINE: 'openclaw',
       OPENCLAW_GATEWAY_URL: gateway.url,
       OPENCLAW_GATEWAY_TOKEN: gateway.token,

@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterFailedTest } from './on-failure.js';
-import { REPO_ROOT } from '../tailchat/kit.js';
+import { mongoUrlOf, REPO_ROOT } from '../tailchat/kit.js';
 
 export interface BundleProcess {
   readonly pid: number;
@@ -36,7 +36,14 @@ afterFailedTest(() => {
   for (const b of started) console.error(`--- last output of ${b.label} (pid ${b.pid}) ---\n${b.output().slice(-6000)}`);
 });
 
+/**
+ * `env.AI_MONGO_URL` defaults to the database of the kit Tailchat on `env.TRANSPORTER`, as an
+ * admin deploys the bundle (the plugin's own collections in Tailchat's MongoDB); `''` runs
+ * without one (settings in group data, usage and audit in Redis or group data).
+ */
 export function startBundleProcess(env: Record<string, string>, label = 'bundle', entry = 'services/node/main.ts'): BundleProcess {
+  const mongoUrl = env.AI_MONGO_URL === undefined && env.TRANSPORTER ? mongoUrlOf(env.TRANSPORTER) : undefined;
+  if (mongoUrl) env = { AI_MONGO_URL: mongoUrl, ...env };
   // One process, not the `tsx` wrapper with a child: a signal (SIGKILL as a crash, SIGTERM as a
   // drain) must reach the service itself, and `pid` must be the service's.
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO_ROOT, entry)], {

@@ -235,6 +235,13 @@ export function parseEnvFile(file: string): Record<string, string> {
 // per instance that runs stop.sh once this process is gone (SIGKILL, Ctrl-C, crashed worker).
 interface Live { home: string; kitDir: string; reaper: ChildProcess | undefined }
 const live = new Map<string, Live>();
+/** Started instances by transporter URL: a bundle started on one gets its database (mongoUrlOf). */
+const byTransporter = new Map<string, TailchatInstance>();
+
+/** Tailchat's MONGO_URL of the kit instance on this transporter (for the plugin's own collections). */
+export function mongoUrlOf(transporter: string): string | undefined {
+  return byTransporter.get(transporter)?.env.MONGO_URL || undefined;
+}
 let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
@@ -410,6 +417,7 @@ async function startOnce(kitDir: string, root: string, opts: StartOptions): Prom
       forgetRecycledPids(home);
       const r = await run(stopScript, [], { ...baseEnv(), TAILCHAT_REAL_HOME: home }, 60_000);
       live.delete(home);
+      for (const [t, i] of byTransporter) if (i.home === home) byTransporter.delete(t);
       if (entry.reaper?.pid) try { process.kill(entry.reaper.pid, 'SIGTERM'); } catch { /* gone */ }
       log(`stopped ${home}: ${r.out.trim()}`);
       // public/ may hold the ~19 MB web dist; logs stay for post-mortems (pruned after 6 h).
@@ -464,6 +472,7 @@ async function startOnce(kitDir: string, root: string, opts: StartOptions): Prom
     await stop().catch(() => {});
     throw new Error(`${(err as Error).message}\n--- tail of ${inst.logFile} ---\n${tail(fs.readFileSync(inst.logFile, 'utf8'), 40)}`);
   }
+  byTransporter.set(inst.transporter, inst);
   log(`started ${inst.url} (${kind}) in ${Date.now() - t0} ms, home ${home}`);
   return inst;
 }

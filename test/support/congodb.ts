@@ -1,0 +1,52 @@
+/**
+ * A throwaway CongoDB (the MongoDB-wire server the Tailchat kit runs as Tailchat's database) on a
+ * free loopback port, for tests of the plugin's own store against a real wire server and the
+ * official driver. Each test can take its own database name.
+ */
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { ensureSetup, findKitDir, sharedHome } from '../tailchat/kit.js';
+import { freePort } from './redis-server.js';
+
+export interface CongoServer {
+  /** `mongodb://127.0.0.1:<port>/<db>`. */
+  url(db: string): string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startCongo(): Promise<CongoServer> {
+  const kitDir = findKitDir();
+  if (!kitDir) throw new Error('CongoDB comes from the tailchat-real kit: set TAILCHAT_KIT to its dir');
+  await ensureSetup(kitDir);
+  const port = await freePort();
+  let out = '';
+  const child = spawn(process.execPath, [path.join(sharedHome(), 'tools', 'congodb-server.mjs'), String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  process.once('exit', () => child.kill('SIGKILL'));
+  const t0 = Date.now();
+  for (;;) {
+    const up = await new Promise<boolean>((r) => {
+      const c = net.connect(port, '127.0.0.1', () => (c.end(), r(true)));
+      c.once('error', () => r(false));
+    });
+    if (up) break;
+    if (child.exitCode !== null || Date.now() - t0 > 20_000) {
+      child.kill('SIGKILL');
+      throw new Error(`CongoDB did not listen on ${port}:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    port,
+    url: (db) => `mongodb://127.0.0.1:${port}/${db}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

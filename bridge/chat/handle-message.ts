@@ -13,7 +13,7 @@ import type { GroupSettingsStore } from '../settings/group-settings.js';
 import type { RateLimiter } from '../limits/rate-limit.js';
 import type { BudgetCheck } from '../usage/budget.js';
 import type { TailchatHost } from '../tailchat/host.js';
-import { decide, type Decision, type Place } from '../trigger/decide.js';
+import { decide, DEFAULT_MAX_INTAKE_CHARS, type Decision, type Place } from '../trigger/decide.js';
 import { runIdFor } from '../../protocol/run-id.js';
 import { TEXT } from './texts.js';
 import { chunkLines, parseSummaryRequest, transcriptLines } from './summarize.js';
@@ -44,6 +44,8 @@ export interface ChatDeps {
   isBot: (userId: string) => Promise<boolean>;
   dmEnabled: boolean;
   maxPromptChars: number;
+  /** config limits.maxIntakeChars: how much of a message is read at all (default 64 KB). */
+  maxIntakeChars?: number;
   /** Per-user / per-group prompt rate; absent = unlimited. */
   rateLimit?: RateLimiter;
   /** Attachments per prompt (config limits.attachments); absent = only the runner checks. */
@@ -83,7 +85,7 @@ export async function handleMessageEvent(payload: unknown, deps: ChatDeps): Prom
   if (await deps.isBot(event.author)) return { kind: 'ignored', reason: 'bot-author' };
 
   const { settings, place } = await placeOf(event, deps);
-  const decision = decide(event, place, { userId: deps.botUserId, nickname: deps.botNickname });
+  const decision = decide(event, place, { userId: deps.botUserId, nickname: deps.botNickname }, deps.maxIntakeChars);
   if (decision.kind === 'ignore') return { kind: 'ignored', reason: decision.reason };
 
   if (event.groupId) {
@@ -141,6 +143,15 @@ export async function runDecision(
 
   const toolOutput = toolOutputFor(event.groupId, settings?.toolOutput);
   const where = { sessionKey, engine, agentId, toolOutput, ...(rerun ? { attempt: rerun.attempt, actorId: rerun.by } : {}) };
+
+  // Only the start of the message was read (decide); whatever it asks, the rest would be lost.
+  const maxIntake = deps.maxIntakeChars ?? DEFAULT_MAX_INTAKE_CHARS;
+  const length = Math.max(event.content.length, event.plain?.length ?? 0);
+  if (length > maxIntake) {
+    deps.logger.info('refused: message longer than the intake limit', { length, maxIntakeChars: maxIntake, userId: event.author, converseId: event.converseId });
+    await say(deps, event, TEXT.promptTooLong(Math.min(maxIntake, deps.maxPromptChars), length));
+    return { kind: 'refused', reason: 'prompt-too-long' };
+  }
   if (decision.kind === 'command') return runCommand(decision, event, where, settings, deps);
 
   const attachments = attachmentsOfPrompt(event);

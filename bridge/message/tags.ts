@@ -17,11 +17,12 @@ export interface TagToken {
 }
 
 /**
- * Neither the name nor the attributes may hold a bracket, so a failed match at one `[` never reads
- * past the next bracket: every character is examined from at most one `[`, and the scan is
- * linear however the brackets are arranged (the lazy `[\s\S]*?` patterns this replaced were not).
+ * Only the names Tailchat's client writes (other bracketed text is text here). Neither the name
+ * nor the attributes may hold a bracket, so a failed match at one `[` never reads past the next
+ * bracket: every character is examined from at most one `[`, and the scan is linear however the
+ * brackets are arranged (the lazy `[\s\S]*?` patterns this replaced were not).
  */
-const TAG = /\[(\/?)([A-Za-z_][\w-]*)([=\s][^[\]]*)?\]/g;
+const TAG = /\[(\/?)(at|b|i|u|s|url|img|code|emoji|card|markdown|md)(?![\w-])([=\s][^[\]]*)?\]/gi;
 
 /** Every tag in `text`, in order. */
 export function tagTokens(text: string): TagToken[] {

@@ -64,6 +64,27 @@ export function forEachTagCandidate(text: string, visit: (open: number, close: n
   }
 }
 
+/** Each `[` of the segment before `close`, and `close` itself, as full-width look-alikes. */
+function replaceSegments(text: string, segments: readonly { segmentStart: number; close: number }[]): string {
+  if (segments.length === 0) return text;
+  let out = '';
+  let emitted = 0;
+  for (const { segmentStart, close } of segments) {
+    // Every `[` since the previous `]`: once this `]` is gone, an earlier `[` of the segment
+    // would see the next `]` further on and could become a tag of its own.
+    out += text.slice(emitted, segmentStart) + text.slice(segmentStart, close).replaceAll('[', '［') + '］';
+    emitted = close + 1;
+  }
+  return out + text.slice(emitted);
+}
+
+interface Candidate {
+  segmentStart: number;
+  close: number;
+  /** Set for a bare opening tag (`[i]`), which is inert unless a closing `[/i…` remains. */
+  bare?: string;
+}
+
 /**
  * Makes untrusted text inert as BBCode for Tailchat's clients: the brackets of each tag the client
  * would act on become look-alike full-width brackets (`［img］`), so it shows as text. Markdown
@@ -71,36 +92,41 @@ export function forEachTagCandidate(text: string, visit: (open: number, close: n
  */
 export function neutralizeBBCode(text: string): string {
   if (!text.includes('[')) return text;
-  const lower = text.toLowerCase();
-  const closable = new Map<string, boolean>();
   const shapes = new Map<string, TagShape | undefined>();
-
-  /**
-   * `[i]` with no attributes and no `[/i…` anywhere is never a tag to the client: its parser
-   * leaves such a tag empty and Tailchat shows an empty tag as its text. Keeping it keeps code
-   * like `a[i]` intact. Anything else with an acted name is neutralised.
-   */
-  const acted = (open: number, close: number): boolean => {
+  const shapeAt = (open: number, close: number): TagShape | undefined => {
     ACTED_PREFIX.lastIndex = open + 1;
-    if (!ACTED_PREFIX.test(text)) return false;
+    if (!ACTED_PREFIX.test(text)) return undefined;
     const slice = text.slice(open, close + 1);
-    let shape = shapes.get(slice);
-    if (!shapes.has(slice)) shapes.set(slice, (shape = lexTag(slice)));
-    if (!shape || !TAILCHAT_ACTED_TAGS.has(shape.name)) return false;
-    if (shape.closing || shape.hasAttrs) return true;
-    let hasClosing = closable.get(shape.name);
-    if (hasClosing === undefined) closable.set(shape.name, (hasClosing = lower.includes(`[/${shape.name}`)));
-    return hasClosing;
+    if (!shapes.has(slice)) shapes.set(slice, lexTag(slice));
+    const shape = shapes.get(slice);
+    return shape && TAILCHAT_ACTED_TAGS.has(shape.name) ? shape : undefined;
   };
 
-  let out = '';
-  let emitted = 0;
+  const always: Candidate[] = [];
+  const bare: Candidate[] = [];
+  const closed = new Set<string>();
   forEachTagCandidate(text, (open, close, segmentStart) => {
-    if (!acted(open, close)) return;
-    // Every `[` since the previous `]`: once this `]` is gone, an earlier `[` of the segment
-    // would see the next `]` further on and could become a tag of its own.
-    out += text.slice(emitted, segmentStart) + text.slice(segmentStart, close).replaceAll('[', '［') + '］';
-    emitted = close + 1;
+    const shape = shapeAt(open, close);
+    if (!shape) return;
+    if (shape.closing) closed.add(shape.name);
+    if (shape.closing || shape.hasAttrs) always.push({ segmentStart, close });
+    else bare.push({ segmentStart, close, bare: shape.name });
   });
-  return emitted === 0 ? text : out + text.slice(emitted);
+  if (bare.length === 0) return replaceSegments(text, always);
+
+  /**
+   * `[i]` without attributes is a tag to the client only when `[/i…` occurs in the message (its
+   * parser then collects what follows; else it leaves the tag empty, and Tailchat shows an empty
+   * tag as its text). Looked for once the other tags are inert, so code such as `a[i]` stays
+   * intact beside a neutralised `[/img]`; neutralising more afterwards only removes brackets.
+   * A pair such as `[b]…[/b]` is neutralised whole, so it reads the same at both ends.
+   */
+  const lower = replaceSegments(text, always).toLowerCase();
+  const closable = new Map<string, boolean>();
+  const isClosable = (name: string) => {
+    if (!closable.has(name)) closable.set(name, closed.has(name) || lower.includes(`[/${name}`));
+    return closable.get(name)!;
+  };
+  const all = [...always, ...bare.filter((c) => isClosable(c.bare!))].sort((a, b) => a.close - b.close);
+  return replaceSegments(text, all);
 }

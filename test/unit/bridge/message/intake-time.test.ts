@@ -1,10 +1,9 @@
 /**
  * Issue #18 item 5: intake runs on every message before "is it for the agent?" (inside Tailchat's
  * process when deployed there). The regexes it replaced took seconds on these inputs; the bound
- * is generous so a busy machine cannot fail it, and still far below the quadratic cost.
+ * is generous (CPU time, so a busy machine cannot fail it) and still far below the quadratic cost.
  */
 import { describe, expect, it } from 'vitest';
-import { handleMessageEvent, type ChatDeps } from '../../../../bridge/chat/handle-message.js';
 import { mentionsUser, promptFromContent } from '../../../../bridge/message/bbcode.js';
 import { parseAttachments, promptWithAttachments } from '../../../../bridge/attachments/parse.js';
 import { decide } from '../../../../bridge/trigger/decide.js';
@@ -21,15 +20,18 @@ const HOSTILE: Record<string, string> = {
   'attributes without a close': `[card ${'type=file '.repeat(MB / 10)}`,
   'dots (stop-word check)': `${'.'.repeat(MB - 1)}x`,
   'placeholders without a close': fill('[file: '),
+  'tags that all differ': Array.from({ length: MB / 8 }, (_, i) => `[img=${i}]`).join('').slice(0, MB),
 };
 
 const BOT = 'bot0000000000000000000001';
 const group = { kind: 'group' as const, settings: { enabled: true, trigger: 'mention' as const, prefix: '/ai', allMessagesPanels: [], sessionScope: 'group' as const } };
 
+/** CPU ms: the machine is shared, and wall time would also count other processes' turns. */
 function time(f: () => unknown): number {
-  const start = performance.now();
+  const start = process.cpuUsage();
   f();
-  return performance.now() - start;
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
 }
 
 describe('intake is linear in the message length', () => {

@@ -5,6 +5,7 @@
  */
 import type { GroupSettings } from '../../protocol/actions.js';
 import { parseUpdateMessageEvent, SYSTEM_USER_ID, type AddedMessage } from '../message/incoming.js';
+import { neutralizeBBCode } from '../message/neutralize.js';
 import type { RunJob } from '../run/execute.js';
 import type { Logger } from '../run/execute.js';
 import type { PermissionChecker } from '../permission/check.js';
@@ -273,14 +274,17 @@ async function dmMembers(deps: ChatDeps, event: AddedMessage): Promise<string[]>
   return deps.host.getConverseMembers(event.converseId, deps.botUserId);
 }
 
-/** A short plain reply from the bot, as a reply to the message that caused it. */
+/**
+ * A short plain reply from the bot, as a reply to the message that caused it. Some come from the
+ * engine (/stats), so they are made inert as BBCode like every reply.
+ */
 async function say(deps: ChatDeps, event: AddedMessage, text: string): Promise<void> {
   if (deps.respond) return deps.respond(text);
   try {
     await deps.host.sendMessage(deps.botUserId, {
       converseId: event.converseId,
       ...(event.groupId ? { groupId: event.groupId } : {}),
-      content: text,
+      content: neutralizeBBCode(text),
       meta: { reply: { _id: event.messageId, author: event.author, content: event.content.slice(0, 200) } },
     });
   } catch (err) {

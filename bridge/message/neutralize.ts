@@ -102,17 +102,16 @@ export function neutralizeBBCode(text: string): string {
     return shape && TAILCHAT_ACTED_TAGS.has(shape.name) ? shape : undefined;
   };
 
-  const always: Candidate[] = [];
-  const bare: Candidate[] = [];
+  const candidates: Candidate[] = [];
   const closed = new Set<string>();
   forEachTagCandidate(text, (open, close, segmentStart) => {
     const shape = shapeAt(open, close);
     if (!shape) return;
     if (shape.closing) closed.add(shape.name);
-    if (shape.closing || shape.hasAttrs) always.push({ segmentStart, close });
-    else bare.push({ segmentStart, close, bare: shape.name });
+    candidates.push(shape.closing || shape.hasAttrs ? { segmentStart, close } : { segmentStart, close, bare: shape.name });
   });
-  if (bare.length === 0) return replaceSegments(text, always);
+  const always = candidates.filter((c) => c.bare === undefined);
+  if (always.length === candidates.length) return replaceSegments(text, always);
 
   /**
    * `[i]` without attributes is a tag to the client only when `[/i…` occurs in the message (its
@@ -127,6 +126,5 @@ export function neutralizeBBCode(text: string): string {
     if (!closable.has(name)) closable.set(name, closed.has(name) || lower.includes(`[/${name}`));
     return closable.get(name)!;
   };
-  const all = [...always, ...bare.filter((c) => isClosable(c.bare!))].sort((a, b) => a.close - b.close);
-  return replaceSegments(text, all);
+  return replaceSegments(text, candidates.filter((c) => c.bare === undefined || isClosable(c.bare)));
 }

@@ -8,6 +8,7 @@ import { parseUpdateMessageEvent } from '../bridge/message/incoming.js';
 import { createCoalescer } from '../bridge/stream/coalescer.js';
 import { applyEvent, initialReplyState, toBlocks, toPlainText } from '../bridge/stream/reply-state.js';
 import { decide } from '../bridge/trigger/decide.js';
+import { neutralizeBBCode } from '../bridge/message/neutralize.js';
 
 interface Row {
   what: string;
@@ -34,6 +35,24 @@ const intake = (e: unknown) => {
 };
 rows.push({ what: 'intake: addressed message (parse + decide)', value: `${timeEach(50_000, () => intake(event)).toFixed(2)} µs`, note: 'per Tailchat message' });
 rows.push({ what: 'intake: chatter (parse + decide → ignore)', value: `${timeEach(50_000, () => intake(ignored)).toFixed(2)} µs`, note: 'the common case' });
+/** CPU ms per op: on a shared machine, wall time also counts the time other processes held the CPU. */
+function cpuEach(n: number, fn: () => void): number {
+  for (let i = 0; i < 20; i++) fn(); // warm-up
+  const t0 = process.cpuUsage();
+  for (let i = 0; i < n; i++) fn();
+  const used = process.cpuUsage(t0);
+  return (used.user + used.system) / 1000 / n;
+}
+
+// A 1 MB message (issue #18 item 5): only limits.maxIntakeChars (64 KB) of it is read, linearly.
+const MB = 1024 * 1024;
+const fill = (unit: string) => unit.repeat(Math.ceil(MB / unit.length)).slice(0, MB);
+for (const [name, content] of [['[img]', fill('[img]')], ['[at=…', fill(`[at=${bot.userId}`)], ['nested unclosed tags', fill('[b][i][card type=file url=u][img x=1]')], ['chatter', fill('just people chatting ')]] as const) {
+  const ms = cpuEach(200, () => intake({ ...ignored, content }));
+  rows.push({ what: `intake: 1 MB message of ${name} (parse + decide)`, value: `${ms.toFixed(2)} ms CPU`, note: `target ≤ 5 ms: ${ms <= 5 ? 'met' : 'NOT met'}` });
+}
+const hostileReply = fill('[img\turl=https://x.example/p.png?d=SECRET]x[/img] [at=all]a[/at] ').slice(0, 60_000);
+rows.push({ what: 'relay: neutralise a 60 KB reply of Tailchat tags', value: `${cpuEach(200, () => neutralizeBBCode(hostileReply)).toFixed(2)} ms CPU`, note: 'once per stored part / draft update' });
 
 // 2. Relay: fold one delta and render blocks + plain text, at growing reply lengths.
 const para = 'Some explanation of the code follows here. '.repeat(4) + '\n\n```ts\nconst x = compute(42);\n```\n\n';

@@ -42,6 +42,7 @@ export const ENV_OVERRIDES: EnvOverride[] = [
   { env: 'AI_INVOKE_BY_DEFAULT', path: ['permissions', 'invokeByDefault'], type: 'boolean', doc: 'every member may invoke the agent' },
   { env: 'AI_DM_ENABLED', path: ['dm', 'enabled'], type: 'boolean', doc: 'answer direct messages' },
   { env: 'AI_MAX_PROMPT_CHARS', path: ['limits', 'maxPromptChars'], type: 'number', doc: 'longest prompt accepted' },
+  { env: 'AI_MAX_INTAKE_CHARS', path: ['limits', 'maxIntakeChars'], type: 'number', doc: 'characters of a message read at all (default 65536); a mention beyond them does not count, an addressed longer message is refused as too long' },
   { env: 'AI_APPROVAL_TTL_MS', path: ['limits', 'approvalTtlMs'], type: 'number', doc: 'undecided approvals are denied after this long' },
   { env: 'AI_MAX_REPLY_CHARS', path: ['limits', 'maxReplyChars'], type: 'number', doc: 'longer replies are stored as several messages' },
   { env: 'AI_RATE_USER_PER_MIN', path: ['limits', 'userPerMinute'], type: 'number', doc: 'prompts per user per minute (0 = no limit)' },

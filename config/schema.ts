@@ -118,6 +118,8 @@ export const configSchema = z.object({
   limits: z
     .object({
       maxPromptChars: z.number().int().min(1).default(16_000),
+      /** Characters of a message read at all (mentions, prompt); an addressed longer message is refused as too long. */
+      maxIntakeChars: z.number().int().min(1).default(65_536),
       /** Tailchat stores any length, but clients choke on huge messages; longer replies are split. */
       maxReplyChars: z.number().int().min(100).default(60_000),
       runTimeoutMs: z.number().int().min(1000).default(600_000),

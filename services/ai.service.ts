@@ -348,6 +348,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
           isBot,
           dmEnabled: config.dm.enabled,
           maxPromptChars: config.limits.maxPromptChars,
+          maxIntakeChars: config.limits.maxIntakeChars,
           attachments: config.limits.attachments,
           rateLimit,
           budget: adminState.budget,

@@ -7,11 +7,14 @@
  * light); the runner fetches and checks the bytes (fetch.ts).
  */
 import type { AttachmentRef } from '../engine/types.js';
+import { tagTokens, type TagToken } from '../message/tags.js';
 
-const IMG_TAG = /\[img(?:[= ]([^\]]*))?\]([\s\S]*?)\[\/img\]/gi;
-const CARD_TAG = /\[card(?: ([^\]]*))?\]([\s\S]*?)\[\/card\]/gi;
-/** `key=value` or `key="value"`, as Tailchat's BBCode parser (@bbob) reads attributes. */
-const ATTR = /([A-Za-z][\w-]*)=(?:"([^"]*)"|([^\s\]]+))/g;
+/**
+ * `key=value` or `key="value"`, as Tailchat's BBCode parser (@bbob) reads attributes. A key
+ * starts only after a non-key character: a key tried from inside a long word would make the
+ * scan quadratic.
+ */
+const ATTR = /(?<![\w-])([A-Za-z][\w-]*)=(?:"([^"]*)"|([^\s\]]+))/g;
 
 function attrsOf(text: string | undefined): Record<string, string> {
   const attrs: Record<string, string> = {};
@@ -44,29 +47,41 @@ function imageName(url: string, position: number): string {
   return `image${position > 1 ? `-${position}` : ''}${ext ? `.${ext}` : ''}`;
 }
 
+/** Each `[img …]…[/img]` and `[card …]…[/card]` with its inner text, in one linear pass. */
+function* pairs(content: string): Generator<{ open: TagToken; inner: string }> {
+  const open = new Map<string, TagToken>();
+  for (const t of tagTokens(content)) {
+    if (t.name !== 'img' && t.name !== 'card') continue;
+    // An opening tag waits for the next closing tag of its name; another opening one replaces it.
+    const opened = open.get(t.name);
+    if (!t.closing) open.set(t.name, t);
+    else if (opened) {
+      yield { open: opened, inner: content.slice(opened.end, t.start) };
+      open.delete(t.name);
+    }
+  }
+}
+
 /** Every image and file card in `content`, in the order they appear; the same link once. */
 export function parseAttachments(content: string): AttachmentRef[] {
-  const found: Array<{ at: number; ref: AttachmentRef }> = [];
+  const refs: AttachmentRef[] = [];
   let images = 0;
-  for (const m of content.matchAll(IMG_TAG)) {
-    const url = m[2]!.trim();
-    if (!url) continue;
-    const attrs = attrsOf(m[1]);
-    const width = dimension(attrs.width);
-    const height = dimension(attrs.height);
-    found.push({ at: m.index, ref: { kind: 'image', url, name: imageName(url, ++images), ...(width ? { width } : {}), ...(height ? { height } : {}) } });
-  }
-  for (const m of content.matchAll(CARD_TAG)) {
-    const attrs = attrsOf(m[1]);
-    if (attrs.type !== 'file' || !attrs.url) continue;
-    const name = m[2]!.replace(/\[[^\]]*\]/g, '').trim();
-    found.push({ at: m.index, ref: { kind: 'file', url: attrs.url, name: name || nameFromUrl(attrs.url) } });
+  for (const { open, inner } of pairs(content)) {
+    const attrs = attrsOf(open.attrs);
+    if (open.name === 'img') {
+      const url = inner.trim();
+      if (!url) continue;
+      const width = dimension(attrs.width);
+      const height = dimension(attrs.height);
+      refs.push({ kind: 'image', url, name: imageName(url, ++images), ...(width ? { width } : {}), ...(height ? { height } : {}) });
+    } else {
+      if (attrs.type !== 'file' || !attrs.url) continue;
+      const name = inner.replace(/\[[^[\]]*\]/g, '').trim();
+      refs.push({ kind: 'file', url: attrs.url, name: name || nameFromUrl(attrs.url) });
+    }
   }
   const seen = new Set<string>();
-  return found
-    .sort((a, b) => a.at - b.at)
-    .map((f) => f.ref)
-    .filter((ref) => !seen.has(ref.url) && seen.add(ref.url));
+  return refs.filter((ref) => !seen.has(ref.url) && seen.add(ref.url));
 }
 
 /**
@@ -87,7 +102,7 @@ export function attachmentsOfPrompt(message: { content: string; meta: { reply?: 
  * `plain` for an image, `[image]` / `[file: name]` what promptFromContent (bridge/message/bbcode.ts)
  * leaves of the tags. The engine gets the files themselves.
  */
-const PLACEHOLDER = /\[(?:图片|image|file: [^\]]*)\]/g;
+const PLACEHOLDER = /\[(?:图片|image|file: [^[\]]*)\]/g;
 
 /** The prompt text without attachment placeholders; a prompt that was only attachments gets a neutral instruction. */
 export function promptWithAttachments(prompt: string, attachments: readonly AttachmentRef[]): string {

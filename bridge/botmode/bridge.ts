@@ -112,6 +112,7 @@ export function createBotModeBridge(o: BotModeBridgeOptions): BotModeBridge {
         isBot: createBotUserDetector(host),
         dmEnabled: config.dm.enabled,
         maxPromptChars: config.limits.maxPromptChars,
+        maxIntakeChars: config.limits.maxIntakeChars,
         attachments: config.limits.attachments,
         // One bot-mode process per app (every process of an app hears every message).
         rateLimit: createRateLimiter(createMemoryCounterStore(), config.limits),

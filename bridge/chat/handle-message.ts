@@ -5,7 +5,8 @@
  */
 import type { GroupSettings } from '../../protocol/actions.js';
 import { parseUpdateMessageEvent, SYSTEM_USER_ID, type AddedMessage } from '../message/incoming.js';
-import { mentionsUser } from '../message/bbcode.js';
+import { capIntake, mentionsUser } from '../message/bbcode.js';
+import { neutralizeBBCode } from '../message/neutralize.js';
 import type { RunJob } from '../run/execute.js';
 import type { Logger } from '../run/execute.js';
 import type { PermissionChecker } from '../permission/check.js';
@@ -15,7 +16,7 @@ import type { GroupSettingsStore } from '../settings/group-settings.js';
 import type { RateLimiter } from '../limits/rate-limit.js';
 import type { BudgetCheck } from '../usage/budget.js';
 import type { TailchatHost } from '../tailchat/host.js';
-import { decide, type Decision, type Place } from '../trigger/decide.js';
+import { decide, DEFAULT_MAX_INTAKE_CHARS, type Decision, type Place } from '../trigger/decide.js';
 import { runIdFor } from '../../protocol/run-id.js';
 import { TEXT } from './texts.js';
 import { chunkLines, parseSummaryRequest, transcriptLines } from './summarize.js';
@@ -46,6 +47,8 @@ export interface ChatDeps {
   isBot: (userId: string) => Promise<boolean>;
   dmEnabled: boolean;
   maxPromptChars: number;
+  /** config limits.maxIntakeChars: how much of a message is read at all (default 64 KB). */
+  maxIntakeChars?: number;
   /** Per-user / per-group prompt rate; absent = unlimited. */
   rateLimit?: RateLimiter;
   /** Attachments per prompt (config limits.attachments); absent = only the runner checks. */
@@ -91,11 +94,11 @@ export async function handleMessageEvent(payload: unknown, deps: ChatDeps): Prom
     // The group's settings are unreadable (the plugin's database is away): nothing runs on
     // guessed settings (approvers, budget), and whoever mentioned the agent hears why.
     deps.logger.error('group settings unreadable; message not handled', { groupId: event.groupId, error: err instanceof Error ? err.message : String(err) });
-    if (mentionsUser(event.content, event.meta.mentions, deps.botUserId)) await say(deps, event, TEXT.unavailable);
+    if (mentionsUser(capIntake(event.content, deps.maxIntakeChars ?? DEFAULT_MAX_INTAKE_CHARS), event.meta.mentions, deps.botUserId)) await say(deps, event, TEXT.unavailable);
     return { kind: 'refused', reason: 'settings-unavailable' };
   }
   const { settings, place } = placed;
-  const decision = decide(event, place, { userId: deps.botUserId, nickname: deps.botNickname });
+  const decision = decide(event, place, { userId: deps.botUserId, nickname: deps.botNickname }, deps.maxIntakeChars);
   if (decision.kind === 'ignore') return { kind: 'ignored', reason: decision.reason };
 
   if (event.groupId) {
@@ -162,6 +165,15 @@ export async function runDecision(
 
   const toolOutput = toolOutputFor(event.groupId, settings?.toolOutput);
   const where = { sessionKey, engine, agentId, toolOutput, ...(rerun ? { attempt: rerun.attempt, actorId: rerun.by } : {}) };
+
+  // Only the start of the message was read (decide); whatever it asks, the rest would be lost.
+  const maxIntake = deps.maxIntakeChars ?? DEFAULT_MAX_INTAKE_CHARS;
+  const length = Math.max(event.content.length, event.plain?.length ?? 0);
+  if (length > maxIntake) {
+    deps.logger.info('refused: message longer than the intake limit', { length, maxIntakeChars: maxIntake, userId: event.author, converseId: event.converseId });
+    await say(deps, event, TEXT.promptTooLong(Math.min(maxIntake, deps.maxPromptChars), length));
+    return { kind: 'refused', reason: 'prompt-too-long' };
+  }
   if (decision.kind === 'command') return runCommand(decision, event, where, settings, deps, reader);
 
   const attachments = attachmentsOfPrompt(await withStoredReply(event, reader, deps));
@@ -298,14 +310,17 @@ async function dmMembers(deps: ChatDeps, event: AddedMessage): Promise<string[]>
   return deps.host.getConverseMembers(event.converseId, deps.botUserId);
 }
 
-/** A short plain reply from the bot, as a reply to the message that caused it. */
+/**
+ * A short plain reply from the bot, as a reply to the message that caused it. Some come from the
+ * engine (/stats), so they are made inert as BBCode like every reply.
+ */
 async function say(deps: ChatDeps, event: AddedMessage, text: string): Promise<void> {
   if (deps.respond) return deps.respond(text);
   try {
     await deps.host.sendMessage(deps.botUserId, {
       converseId: event.converseId,
       ...(event.groupId ? { groupId: event.groupId } : {}),
-      content: text,
+      content: neutralizeBBCode(text),
       meta: { reply: { _id: event.messageId, author: event.author, content: event.content.slice(0, 200) } },
     });
   } catch (err) {

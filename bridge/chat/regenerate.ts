@@ -123,7 +123,7 @@ export async function regenerate(runId: string, callerId: string, deps: Regenera
   if (running.length > 0) throw new RegenerateError('running', TEXT.running);
 
   const { settings, place } = await placeOf(prompt, chat);
-  const decision = decide(prompt, place, { userId: chat.botUserId, nickname: chat.botNickname });
+  const decision = decide(prompt, place, { userId: chat.botUserId, nickname: chat.botNickname }, chat.maxIntakeChars);
   // Only prompts and summaries have replies worth another attempt (other commands answer as text).
   if (decision.kind === 'ignore' || (decision.kind === 'command' && decision.command !== 'summarize')) {
     throw new RegenerateError('not-a-prompt', TEXT.notAPrompt);

@@ -8,7 +8,7 @@
 import { AI_META_KEY, META_VERSION, type AiMeta } from '../../protocol/blocks.js';
 import { attemptMetaOf } from '../../protocol/run-id.js';
 import { agentReplyOf } from '../message/agent-reply.js';
-import { neutralizeBBCode } from '../message/bbcode.js';
+import { neutralizeBBCode } from '../message/neutralize.js';
 import { createCoalescer } from '../stream/coalescer.js';
 import { toBlocks, toPlainText, type ReplyState } from '../stream/reply-state.js';
 import type { HistoryMessage, OutgoingMessage, SentMessage, TailchatHost } from '../tailchat/host.js';
@@ -78,8 +78,9 @@ export function createReplyPublisher(o: ReplyPublisherOptions): ReplyPublisher {
     requester: o.requesterId,
     ...attemptField,
   });
-  const contentOf = (state: ReplyState) => clip(neutralizeBBCode(toPlainText(state)), o.maxReplyChars);
-  const partsOf = (state: ReplyState) => splitLongText(neutralizeBBCode(toPlainText(state)), o.maxReplyChars);
+  // Neutralised as stored: each part is parsed on its own by the clients.
+  const contentOf = (state: ReplyState) => neutralizeBBCode(clip(toPlainText(state), o.maxReplyChars));
+  const partsOf = (state: ReplyState) => splitLongText(toPlainText(state), o.maxReplyChars).map(neutralizeBBCode);
   const metaField = (state: ReplyState) => ({ [AI_META_KEY]: metaOf(state), ...(o.target.replyTo ? { reply: o.target.replyTo } : {}) });
 
   const now = o.now ?? (() => performance.now());

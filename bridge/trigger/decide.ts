@@ -4,7 +4,7 @@
  */
 import type { GroupSettings } from '../../protocol/actions.js';
 import type { AddedMessage } from '../message/incoming.js';
-import { mentionsUser, promptFromContent } from '../message/bbcode.js';
+import { capIntake, mentionsUser, promptFromContent } from '../message/bbcode.js';
 import { commandMetaOf } from '../../protocol/command-meta.js';
 import { carriesAgentMeta } from '../message/agent-reply.js';
 
@@ -38,9 +38,17 @@ export interface BotRef {
   nickname: string;
 }
 
-export function decide(message: AddedMessage, place: Place, bot: BotRef): Decision {
+/** Default of `limits.maxIntakeChars`: how much of a message is read at all. */
+export const DEFAULT_MAX_INTAKE_CHARS = 65_536;
+
+/**
+ * Runs on every message, so only the first `maxIntakeChars` are read: a mention beyond them does
+ * not count (an addressed message that long is refused as too long by the caller).
+ */
+export function decide(message: AddedMessage, place: Place, bot: BotRef, maxIntakeChars = DEFAULT_MAX_INTAKE_CHARS): Decision {
   const botUserId = bot.userId;
-  const plain = message.plain ?? message.content;
+  const plain = capIntake(message.plain ?? message.content, maxIntakeChars);
+  const content = capIntake(message.content, maxIntakeChars);
   let via: Extract<Decision, { kind: 'prompt' }>['via'];
   let text = promptFromContent(plain, botUserId);
 
@@ -57,7 +65,7 @@ export function decide(message: AddedMessage, place: Place, bot: BotRef): Decisi
     const typed = typedMentionOf(text, bot.nickname);
     const typedMention = typed !== undefined;
     if (typed !== undefined) text = typed;
-    if (typedMention || mentionsUser(message.content, message.meta.mentions, botUserId)) via = 'mention';
+    if (typedMention || mentionsUser(content, message.meta.mentions, botUserId)) via = 'mention';
     // A member's message dressed as an agent reply (our meta, bridge/message/agent-reply.ts) is
     // not a reply to the agent: that meta only speaks for the agent on the bot's own messages.
     else if (message.meta.reply?.author === botUserId && !carriesAgentMeta(message.meta)) via = 'reply';
@@ -82,7 +90,11 @@ export function decide(message: AddedMessage, place: Place, bot: BotRef): Decisi
   return { kind: 'prompt', prompt: text, via };
 }
 
+/** Longer than any stop word with its punctuation; the check below is then never run on a long text. */
+const STOP_WORD_MAX_CHARS = 16;
+
 function isStopWord(text: string): boolean {
+  if (text.length > STOP_WORD_MAX_CHARS) return false;
   return STOP_WORDS.has(text.trim().toLowerCase().replace(/[.!。！]+$/, ''));
 }
 

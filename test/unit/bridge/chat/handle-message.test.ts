@@ -103,6 +103,13 @@ describe('handleMessageEvent', () => {
     expect(sent(s.fake)).toEqual([expect.stringContaining('new conversation'), expect.stringContaining('Commands:'), 'stats of U1 from scripted']);
   });
 
+  it('engine text the bot says (/stats) is stored inert as BBCode', async () => {
+    const s = setup();
+    s.deps.runner.stats = async () => 'memory: [img\turl=https://x.example/p.png]https://x.example/p.png[/img] [at=all]all[/at]';
+    await handleMessageEvent(add(`[at=${BOT}]AI[/at] /stats`), s.deps);
+    expect(sent(s.fake)).toEqual(['memory: ［img\turl=https://x.example/p.png］https://x.example/p.png［/img］ ［at=all］all［/at］']);
+  });
+
   it('tells the user when no runner can take the run', async () => {
     const s = setup();
     s.deps.runner = { ...s.deps.runner, start: async () => { throw new Error('Service not found'); } };

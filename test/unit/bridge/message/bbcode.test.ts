@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { mentionsUser, neutralizeBBCode, promptFromContent } from '../../../../bridge/message/bbcode.js';
+import { capIntake, mentionsUser, promptFromContent } from '../../../../bridge/message/bbcode.js';
 
-describe('bbcode', () => {
+describe('bbcode intake', () => {
   it('removes the mention of the bot and keeps other mentions as @name', () => {
     expect(promptFromContent('[at=bot1]AI Assistant[/at] ask [at=u2]Bob[/at] about [b]this[/b]', 'bot1')).toBe('ask @Bob about this');
   });
@@ -9,12 +9,18 @@ describe('bbcode', () => {
     expect(mentionsUser('hi', ['bot1'], 'bot1')).toBe(true);
     expect(mentionsUser('[at=bot1]AI[/at] hi', undefined, 'bot1')).toBe(true);
     expect(mentionsUser('[at=u2]Bob[/at] hi', ['u2'], 'bot1')).toBe(false);
+    expect(mentionsUser('[at=u2][at=bot1]AI[/at] hi', undefined, 'bot1')).toBe(true);
+    expect(mentionsUser('[at=bot1]AI without its closing tag', undefined, 'bot1')).toBe(false);
   });
-  it('makes agent output inert: no mention of everyone, no cards', () => {
-    const out = neutralizeBBCode('hello [at=all]everyone[/at] and [card type=x]y[/card], arrays a[0] stay');
-    expect(out).not.toMatch(/\[at=/);
-    expect(out).not.toMatch(/\[card/);
-    expect(out).toContain('a[0]');
-    expect(neutralizeBBCode('[Answered by the coding expert] and [link](http://x) [b]bold[/b]')).toBe('[Answered by the coding expert] and [link](http://x) ［b］bold［/b］');
+  it('leaves images and file cards as placeholders, any case, and keeps text that only looks like tags', () => {
+    expect(promptFromContent('see [IMG width=1 height=1]https://t/static/a.png[/IMG] and [card type=file url=https://t/f]r.pdf[/card]', 'bot')).toBe('see [image] and [file: r.pdf]');
+    expect(promptFromContent('what is [note] and [link](http://x) in a[0]?', 'bot')).toBe('what is [note] and [link](http://x) in a[0]?');
+  });
+  it('an unclosed tag costs nothing and hides nothing after it', () => {
+    expect(promptFromContent('[img]never closed, [at=bot]AI[/at] still read', 'bot')).toBe('never closed, still read');
+  });
+  it('reads only the start of a long message', () => {
+    expect(capIntake('abcdef', 4)).toBe('abcd');
+    expect(capIntake('abc', 4)).toBe('abc');
   });
 });

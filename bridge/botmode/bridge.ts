@@ -20,6 +20,7 @@ import type { BotSession, MessageSource, OpenPlatformClient } from './client.js'
 import { createGroupDirectory, type GroupDirectory } from './groups.js';
 import { createBotModeHost } from './host.js';
 import type { ChatMessage } from './schemas.js';
+import { accessConfigFrom } from '../policy/authorize.js';
 
 export interface BotModeBridgeOptions {
   config: BundleConfig;
@@ -89,7 +90,7 @@ export function createBotModeBridge(o: BotModeBridgeOptions): BotModeBridge {
         async start(job) {
           local.start(job);
         },
-        abortSession: (sessionKey) => local.abortSession(sessionKey),
+        abortSession: (sessionKey, requester) => local.abortSession(sessionKey, requester),
         reset: (engineId, sessionKey) => local.reset(engineId, sessionKey),
         async stats(engineId, userId) {
           return (await local.stats(engineId, userId)) ?? TEXT.noStats;
@@ -104,7 +105,7 @@ export function createBotModeBridge(o: BotModeBridgeOptions): BotModeBridge {
         can: createPermissionChecker(host, config.permissions),
         runner: runnerClient,
         isBot: createBotUserDetector(host),
-        dmEnabled: config.dm.enabled,
+        access: accessConfigFrom(config),
         maxPromptChars: config.limits.maxPromptChars,
         attachments: config.limits.attachments,
         // One bot-mode process per app (every process of an app hears every message).

@@ -39,6 +39,7 @@ export const runJobSchema = z.object({
   receivedAt: z.number().nonnegative().optional(),
   mapChunks: z.array(z.string()).max(500).optional(),
   toolOutput: toolOutputVisibility.optional(),
+  selfApproval: z.boolean().optional(),
 });
 
 export function parseRunJob(value: unknown): RunJob {

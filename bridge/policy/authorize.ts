@@ -107,7 +107,9 @@ async function evaluateInGroup(rule: Rule, userId: string, groupId: string, requ
 function evaluateInDm(rule: Rule, userId: string, requester: string | undefined, config: AccessConfig): Verdict {
   switch (rule.kind) {
     case 'dm-user':
-      return dmAdmits(config, userId) ? grant() : refuse(403, 'dm-not-allowed', REFUSAL_TEXT.dmNotAllowed);
+    case 'dm-own':
+      if (!dmAdmits(config, userId)) return refuse(403, 'dm-not-allowed', REFUSAL_TEXT.dmNotAllowed);
+      return grant(rule.kind === 'dm-own' ? 'own' : 'all');
     case 'dm-requester':
       return requester === userId ? grant() : refuse(403, 'not-requester', REFUSAL_TEXT.notRequester);
     case 'dm-self-approver':

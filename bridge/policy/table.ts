@@ -34,6 +34,7 @@ export type PolicyAction = (typeof POLICY_ACTIONS)[number];
  * - `requester-or-approver`: the run's requester, or an approver of the group (approver.ts).
  * - `approver`: the group's approver rule (the capability, narrowed to its named approvers).
  * - `dm-user`: a user the DM setting admits (`dm.access`: everyone, listed, nobody).
+ * - `dm-own`: such a user, limited to their own runs (chat /stop in a DM several people share).
  * - `dm-requester`: the run's requester (nobody else is in a DM with the agent to act on it).
  * - `dm-self-approver`: the run's requester, when they are a global approver (`approvals.globalApprovers`).
  * - `nowhere`: the action has no meaning in this place (group-only objects).
@@ -45,6 +46,7 @@ export type Rule =
   | { kind: 'requester-or-approver' }
   | { kind: 'approver' }
   | { kind: 'dm-user' }
+  | { kind: 'dm-own' }
   | { kind: 'dm-requester' }
   | { kind: 'dm-self-approver' }
   | { kind: 'nowhere' };
@@ -74,7 +76,7 @@ export const POLICY: Record<PolicyAction, Policy> = {
   getUsage: { on: 'group', group: configure, dm: nowhere },
   getAuditLog: { on: 'group', group: configure, dm: nowhere },
   'chat.prompt': { on: 'message', group: invoke, dm: dmUser },
-  'chat.stop': { on: 'message', group: { kind: 'requester-or-capability', capability: 'approve' }, dm: dmUser },
+  'chat.stop': { on: 'message', group: { kind: 'requester-or-capability', capability: 'approve' }, dm: { kind: 'dm-own' } },
   'chat.new': { on: 'message', group: invoke, dm: dmUser },
   'chat.summarize': { on: 'message', group: invoke, dm: dmUser },
   'chat.stats': { on: 'message', group: invoke, dm: dmUser },

@@ -60,7 +60,7 @@ export const DM_MATRIX: Partial<Record<PolicyAction, Record<DmRole, Cell>>> = {
   getToolOutputAccess: dmRow('yes       yes    no       no    no'),
   getToolOutput:       dmRow('yes       yes    no       no    no'),
   'chat.prompt':       dmRow('yes       yes    no       yes   no'),
-  'chat.stop':         dmRow('yes       yes    no       yes   no'),
+  'chat.stop':         dmRow('own       own    no       own   no'),
   'chat.new':          dmRow('yes       yes    no       yes   no'),
   'chat.summarize':    dmRow('yes       yes    no       yes   no'),
   'chat.stats':        dmRow('yes       yes    no       yes   no'),

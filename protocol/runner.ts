@@ -62,5 +62,6 @@ export async function callRunner<N extends RunnerActionName>(caller: Caller, nam
   const spec = RUNNER_ACTIONS[name];
   const sent = spec.params.parse(params);
   const reply = await caller.call(runnerAction(name), sent, opts ?? {});
+  // Checked by N's own reply schema; TypeScript cannot tie the indexed schema's output back to N.
   return spec.reply.parse(reply) as RunnerReply<N>;
 }

@@ -46,6 +46,7 @@ function runnerAction<N extends RunnerActionName>(name: N, handle: (params: z.in
       if (!parsed.success) {
         throw new MoleculerClientError(`Invalid ${name} call: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 422, 'VALIDATION_ERROR');
       }
+      // TypeScript cannot tie the indexed schema's output back to N; the schema above is N's own.
       return handle(parsed.data as z.infer<(typeof RUNNER_ACTIONS)[N]['params']>);
     },
   };

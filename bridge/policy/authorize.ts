@@ -46,6 +46,8 @@ export const REFUSAL_TEXT = {
   missing: (c: Capability) => `You do not have the "${c}" permission of the AI assistant in this group.`,
   notNamed: 'Only the named approvers of this group can decide this.',
   notRequester: 'Only the member who asked can do this here.',
+  notRequesterNorCapable: (c: Capability) => `Only the member who asked, or a member with the "${c}" permission of the AI assistant, can do this.`,
+  notRequesterNorApprover: 'Only the requester and the approvers of this group can see the details of this run.',
   dmNotAllowed: 'The AI assistant does not answer your direct messages on this server. Ask in a group instead. · 本服务器的 AI 助手不回复你的私聊，请在群组中提问。',
   notGlobalApprover: 'In a direct message only its requester can approve, and only if they are a global approver of this server.',
   notHere: 'This is not available in a direct message.',
@@ -91,11 +93,15 @@ async function evaluateInGroup(rule: Rule, userId: string, groupId: string, requ
     case 'requester-or-capability': {
       if (requester !== undefined && requester === userId) return grant();
       const r = await capability(rule.capability);
-      if (r.allowed || requester !== undefined || r.reason === 'not-member') return r;
+      if (r.allowed || r.reason === 'not-member') return r;
+      if (requester !== undefined) return refuse(403, 'missing-permission', REFUSAL_TEXT.notRequesterNorCapable(rule.capability), rule.capability);
       return grant('own');
     }
-    case 'requester-or-approver':
-      return requester === userId ? grant() : approver();
+    case 'requester-or-approver': {
+      if (requester === userId) return grant();
+      const r = await approver();
+      return r.allowed || r.reason === 'not-member' ? r : refuse(403, r.reason, REFUSAL_TEXT.notRequesterNorApprover, 'approve');
+    }
     case 'approver':
       return approver();
     default:

@@ -66,6 +66,8 @@ describe('the policy table', () => {
     expect(await authorize('saveGroupSettings', 'plain', { groupId: G }, deps)).toMatchObject({ status: 403, reason: 'missing-permission', capability: 'configure', message: expect.stringContaining('"configure"') });
     expect(await authorize('resolveApproval', 'approve', { groupId: G, requester: 'requester' }, deps)).toMatchObject({ reason: 'not-named', message: expect.stringContaining('named approvers') });
     expect(await authorize('getGroupSettings', 'outsider', { groupId: G }, deps)).toMatchObject({ reason: 'not-member' });
+    expect(await authorize('getToolOutput', 'plain', { groupId: G, requester: 'requester' }, deps)).toMatchObject({ status: 403, message: expect.stringContaining('Only the requester and the approvers') });
+    expect(await authorize('stopRun', 'configure', { groupId: G, requester: 'requester' }, deps)).toMatchObject({ status: 403, capability: 'approve', message: expect.stringContaining('Only the member who asked') });
     expect(await authorize('resolveApproval', 'requester', { requester: 'requester' }, deps)).toMatchObject({ reason: 'not-global-approver', message: expect.stringContaining('global approver') });
     expect(await authorize('chat.prompt', 'unlisted', {}, deps)).toMatchObject({ reason: 'dm-not-allowed', message: expect.stringContaining('direct messages') });
   });

@@ -65,7 +65,8 @@ const refuse = (status: 401 | 403, reason: Refusal['reason'], message: string, c
 export async function authorize(action: PolicyAction, userId: string | undefined, target: PolicyTarget, deps: PolicyDeps): Promise<Verdict> {
   if (!userId) return refuse(401, 'signed-out', REFUSAL_TEXT.signedOut);
   const policy = POLICY[action];
-  return target.groupId ? evaluateInGroup(policy.group, userId, target.groupId, target.requester, deps) : evaluateInDm(policy.dm, userId, target.requester, deps.config);
+  const verdict = target.groupId ? await evaluateInGroup(policy.group, userId, target.groupId, target.requester, deps) : evaluateInDm(policy.dm, userId, target.requester, deps.config);
+  return !verdict.allowed && verdict.reason === 'missing-permission' && policy.refusal ? { ...verdict, message: policy.refusal } : verdict;
 }
 
 async function evaluateInGroup(rule: Rule, userId: string, groupId: string, requester: string | undefined, deps: PolicyDeps): Promise<Verdict> {

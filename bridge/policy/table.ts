@@ -56,6 +56,8 @@ export interface Policy {
   on: 'group' | 'run' | 'message';
   group: Rule;
   dm: Rule;
+  /** What a member refused for a missing permission reads, when the rule's own wording is too general. */
+  refusal?: string;
 }
 
 const invoke: Rule = { kind: 'capability', capability: 'invoke' };
@@ -67,7 +69,13 @@ export const POLICY: Record<PolicyAction, Policy> = {
   // The Stop button and the typed stop word share one rule: your own run, or `approve` for others'.
   stopRun: { on: 'run', group: { kind: 'requester-or-capability', capability: 'approve' }, dm: { kind: 'dm-requester' } },
   // Starts a run: the caller needs what a prompt needs (regenerate.ts also checks the prompt's author).
-  regenerate: { on: 'run', group: invoke, dm: dmUser },
+  regenerate: {
+    on: 'run',
+    group: invoke,
+    dm: dmUser,
+    refusal:
+      'Only the member who asked, or members with the "Use the AI assistant" permission, can regenerate this reply. · 只有提问者或拥有“使用 AI 助手”权限的成员可以重新生成此回复。',
+  },
   resolveApproval: { on: 'run', group: { kind: 'approver' }, dm: { kind: 'dm-self-approver' } },
   getToolOutputAccess: { on: 'run', group: { kind: 'requester-or-approver' }, dm: { kind: 'dm-requester' } },
   getToolOutput: { on: 'run', group: { kind: 'requester-or-approver' }, dm: { kind: 'dm-requester' } },

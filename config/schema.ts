@@ -114,7 +114,21 @@ export const configSchema = z.object({
       invokeByDefault: z.boolean().default(true),
     })
     .prefault({}),
-  dm: z.object({ enabled: z.boolean().default(true) }).prefault({}),
+  dm: z
+    .object({
+      /** false = access 'nobody' (the older switch, kept). */
+      enabled: z.boolean().default(true),
+      /** Who may talk to the agent in a direct message: everyone, the users in `allowedUsers`, or nobody. */
+      access: z.enum(['everyone', 'listed', 'nobody']).default('everyone'),
+      allowedUsers: z.array(z.string().min(1)).default([]),
+    })
+    .prefault({}),
+  approvals: z
+    .object({
+      /** User ids who may approve their own commands in a DM; in a DM nobody else can. */
+      globalApprovers: z.array(z.string().min(1)).default([]),
+    })
+    .prefault({}),
   limits: z
     .object({
       maxPromptChars: z.number().int().min(1).default(16_000),

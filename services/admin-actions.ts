@@ -1,13 +1,14 @@
 /**
  * The chat service's admin side: usage counters and the audit log of a group, their actions
- * (`getUsage`, `getAuditLog`, both need the configure permission) and the audit writes of the
+ * (`getUsage`, `getAuditLog`; who may call them: bridge/policy/table.ts) and the audit writes of the
  * approval and settings actions. Kept out of ai.service.ts so that file stays the message path.
  */
 import type { Context } from 'moleculer';
 import type { Redis } from 'ioredis';
 import { auditEntryOf, createAuditLog, settingsChanges, type AuditLog } from '../bridge/audit/log.js';
 import type { EngineLogger as Logger } from '../bridge/engine/logger.js';
-import type { Capability } from '../bridge/permission/check.js';
+import type { Grant, PolicyTarget } from '../bridge/policy/authorize.js';
+import type { PolicyAction } from '../bridge/policy/table.js';
 import type { GroupSettingsStore } from '../bridge/settings/group-settings.js';
 import type { PluginStore } from '../bridge/store/plugin-store.js';
 import type { TailchatHost } from '../bridge/tailchat/host.js';
@@ -31,7 +32,8 @@ export interface AdminHelpers {
   state(): AdminState;
   logger(): Logger;
   requireUser(ctx: AuthedContext<unknown>): string;
-  requireCapability(groupId: string, userId: string, capability: Capability): Promise<void>;
+  /** The policy table's verdict (bridge/policy/); throws the refusal. */
+  require(action: PolicyAction, userId: string, target: PolicyTarget): Promise<Grant>;
   parse<T>(schema: Schema<T>, value: unknown): T;
   /** Maps an unreachable plugin database to a clear refusal. */
   fromStore<T>(work: Promise<T>): Promise<T>;
@@ -71,7 +73,7 @@ export function createAdminActions(h: AdminHelpers) {
         async handler(ctx: AuthedContext<unknown>): Promise<UsageReport> {
           const userId = h.requireUser(ctx);
           const p = h.parse(getUsageParams, ctx.params);
-          await h.requireCapability(p.groupId, userId, 'configure');
+          await h.require('getUsage', userId, { groupId: p.groupId });
           const { usage, settings } = h.state();
           const month = p.month ?? utcMonth();
           const [counters, current] = await h.fromStore(Promise.all([usage.read({ groupId: p.groupId }, month), settings.get(p.groupId)]));
@@ -83,7 +85,7 @@ export function createAdminActions(h: AdminHelpers) {
         async handler(ctx: AuthedContext<unknown>): Promise<AuditLogPage> {
           const userId = h.requireUser(ctx);
           const p = h.parse(getAuditLogParams, ctx.params);
-          await h.requireCapability(p.groupId, userId, 'configure');
+          await h.require('getAuditLog', userId, { groupId: p.groupId });
           return { groupId: p.groupId, entries: await h.fromStore(h.state().auditLog.recent(p.groupId, p.limit ?? DEFAULT_AUDIT_PAGE)) };
         },
       },

@@ -5,7 +5,9 @@
  * never through Tailchat's HTTP gateway.
  */
 import type { Context, ServiceBroker, ServiceSchema } from 'moleculer';
-import { z } from 'zod';
+import moleculer from 'moleculer';
+import type { z } from 'zod';
+import { RUNNER_ACTIONS, type RunnerActionName, type RunnerReply } from '../protocol/runner.js';
 import type { EngineRegistry } from '../bridge/engine/registry.js';
 import { parseRunJob } from '../bridge/run/job.js';
 import { createRunner, type Runner } from '../bridge/run/runner.js';
@@ -23,6 +25,8 @@ import type { BundleConfig } from '../config/schema.js';
 import { adaptLogger } from './logger.js';
 import { RUNNER_SERVICE } from './names.js';
 
+const { MoleculerClientError } = moleculer.Errors;
+
 export interface RunnerServiceOptions {
   config: BundleConfig;
   /** Built by the process entry (engines own secrets; they are created only here). */
@@ -31,14 +35,23 @@ export interface RunnerServiceOptions {
   drainTimeoutMs?: number;
 }
 
-const getToolOutputParams = z.object({ runId: z.string().min(1), toolCallId: z.string().min(1) });
-
-const resolveApprovalParams = z.object({
-  runId: z.string(),
-  approvalId: z.string(),
-  decision: z.enum(['allow-once', 'allow-always', 'deny']),
-  decidedBy: z.string(),
-});
+/**
+ * A runner action from the shared contract (protocol/runner.ts): params checked on arrival, a bad
+ * call answered with a validation error that names the fields.
+ */
+function runnerAction<N extends RunnerActionName>(name: N, handle: (params: z.infer<(typeof RUNNER_ACTIONS)[N]['params']>) => Promise<RunnerReply<N>>) {
+  return {
+    visibility: 'public' as const,
+    async handler(ctx: Context<unknown>): Promise<RunnerReply<N>> {
+      const parsed = RUNNER_ACTIONS[name].params.safeParse(ctx.params);
+      if (!parsed.success) {
+        throw new MoleculerClientError(`Invalid ${name} call: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 422, 'VALIDATION_ERROR');
+      }
+      // TypeScript cannot tie the indexed schema's output back to N; the schema above is N's own.
+      return handle(parsed.data as z.infer<(typeof RUNNER_ACTIONS)[N]['params']>);
+    },
+  };
+}
 
 export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
   const { config, engines } = opts;
@@ -81,72 +94,22 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
     name: RUNNER_SERVICE,
     settings: { engines: engines.ids() },
     actions: {
-      startRun: {
-        visibility: 'public',
-        params: { job: 'object' },
-        async handler(ctx: Context<{ job: unknown }>) {
-          const job = parseRunJob(ctx.params.job);
-          const accepted = await (await getRunner()).start(job);
-          return { accepted };
-        },
-      },
-      abortSession: {
-        visibility: 'public',
-        params: { sessionKey: 'string' },
-        async handler(ctx: Context<{ sessionKey: string }>) {
-          return runner ? runner.abortSession(ctx.params.sessionKey) : false;
-        },
-      },
-      activeRuns: {
-        visibility: 'public',
-        params: { runIds: { type: 'array', items: 'string', max: 1000 } },
-        // Which of these runs this instance executes or queues (Regenerate waits for them).
-        async handler(ctx: Context<{ runIds: string[] }>) {
-          return runner ? ctx.params.runIds.filter((id) => runner!.whenDone(id) !== undefined) : [];
-        },
-      },
-      abortRun: {
-        visibility: 'public',
-        params: { runId: 'string' },
-        async handler(ctx: Context<{ runId: string }>) {
-          return runner ? runner.abortRun(ctx.params.runId) : false;
-        },
-      },
-      resetSession: {
-        visibility: 'public',
-        params: { engineId: 'string', sessionKey: 'string' },
-        async handler(ctx: Context<{ engineId: string; sessionKey: string }>) {
-          await (await getRunner()).reset(ctx.params.engineId, ctx.params.sessionKey);
-          return true;
-        },
-      },
-      resolveApproval: {
-        visibility: 'public',
-        params: { runId: 'string', approvalId: 'string', decision: 'string', decidedBy: 'string' },
-        async handler(ctx: Context<unknown>) {
-          const p = resolveApprovalParams.parse(ctx.params);
-          return (await getRunner()).resolveApproval(p.runId, p.approvalId, p.decision, p.decidedBy);
-        },
-      },
-      stats: {
-        visibility: 'public',
-        params: { engineId: 'string', userId: 'string' },
-        async handler(ctx: Context<{ engineId: string; userId: string }>) {
-          return { text: (await (await getRunner()).stats(ctx.params.engineId, ctx.params.userId)) ?? null };
-        },
-      },
-      getToolOutput: {
-        visibility: 'public',
-        params: { runId: 'string', toolCallId: 'string' },
-        // The chat side checked the caller (requester or approver); this only reads the store.
-        async handler(ctx: Context<unknown>) {
-          const p = getToolOutputParams.parse(ctx.params);
-          return { output: (await toolOutputs?.get(p.runId, p.toolCallId)) ?? null };
-        },
-      },
-      health: {
-        visibility: 'public',
-        async handler() {
+      startRun: runnerAction('startRun', async ({ job }) => ({ accepted: await (await getRunner()).start(parseRunJob(job)) })),
+      abortSession: runnerAction('abortSession', async ({ sessionKey, requester }) => (runner ? runner.abortSession(sessionKey, requester) : false)),
+      // Which of these runs this instance executes or queues (Regenerate waits for them).
+      activeRuns: runnerAction('activeRuns', async ({ runIds }) => (runner ? runIds.filter((id) => runner!.whenDone(id) !== undefined) : [])),
+      abortRun: runnerAction('abortRun', async ({ runId }) => (runner ? runner.abortRun(runId) : false)),
+      resetSession: runnerAction('resetSession', async ({ engineId, sessionKey }) => {
+        await (await getRunner()).reset(engineId, sessionKey);
+        return true as const;
+      }),
+      // The chat side authorized the decider for groupId (bridge/policy/); the runner binds the
+      // decision to the run (bridge/run/approval-book.ts).
+      resolveApproval: runnerAction('resolveApproval', async (p) => (await getRunner()).resolveApproval(p.runId, p.approvalId, p.decision, p.decidedBy, p.groupId)),
+      stats: runnerAction('stats', async ({ engineId, userId }) => ({ text: (await (await getRunner()).stats(engineId, userId)) ?? null })),
+      // The chat side checked the caller (requester or approver); this only reads the store.
+      getToolOutput: runnerAction('getToolOutput', async ({ runId, toolCallId }) => ({ output: (await toolOutputs?.get(runId, toolCallId)) ?? null })),
+      health: runnerAction('health', async () => {
           const out: Record<string, unknown> = {};
           for (const id of engines.ids()) {
             try {
@@ -156,8 +119,7 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
             }
           }
           return { engines: out, activeRuns: runner?.activeCount() ?? 0, queuedRuns: runner?.queuedCount() ?? 0 };
-        },
-      },
+      }),
     },
     created(this: { broker: ServiceBroker }) {
       broker = this.broker;

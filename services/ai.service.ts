@@ -10,9 +10,10 @@ import { TEXT } from '../bridge/chat/texts.js';
 import { handleMessageEvent, type ChatDeps, type RunnerClient } from '../bridge/chat/handle-message.js';
 import { regenerate, RegenerateError, runningAmong, type RegenerateRefusal } from '../bridge/chat/regenerate.js';
 import { parseRunId } from '../protocol/run-id.js';
-import { createPermissionChecker, type Capability, type PermissionChecker } from '../bridge/permission/check.js';
+import { createPermissionChecker, type PermissionChecker } from '../bridge/permission/check.js';
 import { createApproverCheck, type ApproverCheck } from '../bridge/permission/approver.js';
-import { mayViewToolOutput } from '../bridge/privacy/visibility.js';
+import { accessConfigFrom, authorize, REFUSAL_TEXT, type Grant, type PolicyTarget } from '../bridge/policy/authorize.js';
+import type { PolicyAction } from '../bridge/policy/table.js';
 import { createGroupSettingsStore, createSettingsStore, type GroupSettingsStore } from '../bridge/settings/group-settings.js';
 import { openPluginStore, type PluginStore } from '../bridge/store/plugin-store.js';
 import { isStoreUnavailable, STORE_UNAVAILABLE_TEXT } from '../bridge/store/errors.js';
@@ -29,9 +30,10 @@ import type { BundleConfig } from '../config/schema.js';
 import { ACTIONS, getGroupSettingsParams, regenerateParams, resolveApprovalParams, saveGroupSettingsParams, stopRunParams, type GroupSettings } from '../protocol/actions.js';
 import { getToolOutputAccessParams, getToolOutputParams, type ToolOutputView } from '../protocol/actions.js';
 import { agentUsersView, getAgentUsersParams, type AgentUsersView } from '../protocol/actions.js';
+import { callRunner, type ApprovalRefusal, type RunnerActionName, type RunnerParams, type RunnerReply } from '../protocol/runner.js';
 import { createAdminActions, type AdminState } from './admin-actions.js';
 import { adaptLogger } from './logger.js';
-import { CHAT_SERVICE, RUNNER_SERVICE } from './names.js';
+import { CHAT_SERVICE } from './names.js';
 import { anyRunnerSaysTrue, askEveryRunner, startOnSessionRunner } from './runner-routing.js';
 
 const { MoleculerClientError } = moleculer.Errors;
@@ -64,11 +66,12 @@ export function createAiService(config: BundleConfig): ServiceSchema {
   let untrackSizes: (() => void) | undefined;
 
   const defaults: GroupSettings = { ...config.groupDefaults, engine: config.groupDefaults.engine ?? config.engines.default };
+  const access = accessConfigFrom(config);
   const admin = createAdminActions({
     state: () => state.admin,
     logger: () => adaptLogger(broker.getLogger(CHAT_SERVICE)),
     requireUser: (ctx) => requireUser(ctx),
-    requireCapability: (groupId, userId, capability) => requireCapability(groupId, userId, capability),
+    require: (action, userId, target) => require(action, userId, target),
     parse: (schema, value) => parse(schema, value),
     fromStore: (work) => fromStore(work),
   });
@@ -88,11 +91,11 @@ export function createAiService(config: BundleConfig): ServiceSchema {
     async start(job: RunJob) {
       return startOnSessionRunner(broker, ctx, receivedAt === undefined ? job : { ...job, receivedAt });
     },
-    async abortSession(sessionKey) {
-      return anyRunnerSaysTrue(await askEveryRunner(broker, ctx, 'abortSession', { sessionKey }));
+    async abortSession(sessionKey, requester) {
+      return anyRunnerSaysTrue(await askEveryRunner(broker, ctx, 'abortSession', { sessionKey, ...(requester ? { requester } : {}) }));
     },
     async stats(engineId, userId) {
-      const { text } = (await ctx.call(`${RUNNER_SERVICE}.stats`, { engineId, userId })) as { text: string | null };
+      const { text } = await callRunner(ctx, 'stats', { engineId, userId });
       return text ?? TEXT.noStats;
     },
     async reset(engineId, sessionKey) {
@@ -103,31 +106,28 @@ export function createAiService(config: BundleConfig): ServiceSchema {
   });
 
   /** The runner that executes `runId` (ledger), else every runner; only the owner acts (bridge/run/ledger-routing.ts). */
-  const askRunOwner = (ctx: Context, runId: string, action: string, params: Record<string, unknown>, acted: (r: unknown) => boolean) =>
-    reachRunOwner<unknown>(runId, {
+  const askRunOwner = <N extends 'abortRun' | 'resolveApproval'>(ctx: Context, runId: string, action: N, params: RunnerParams<N>, acted: (r: RunnerReply<N>) => boolean) =>
+    reachRunOwner<RunnerReply<N>>(runId, {
       ...(state.ownerOf ? { ownerOf: state.ownerOf } : {}),
-      callOn: (nodeID) => ctx.call(`${RUNNER_SERVICE}.${action}`, params, { nodeID }),
+      callOn: (nodeID) => callRunner(ctx, action, params, { nodeID }),
       callEvery: () => askEveryRunner(broker, ctx, action, params),
       acted,
     });
 
+  /** Signed out: refused before the params are even read (bridge/policy/ refuses the same way). */
   const requireUser = (ctx: AuthedContext<unknown>): string => {
     const userId = ctx.meta.userId;
-    if (!userId) throw new MoleculerClientError('Sign in to use the AI assistant.', 401, 'UNAUTHORIZED');
+    if (!userId) throw new MoleculerClientError(REFUSAL_TEXT.signedOut, 401, 'UNAUTHORIZED');
     return userId;
   };
-  const requireCapability = async (groupId: string, userId: string, capability: Capability) => {
-    const result = await state.can(groupId, userId, capability);
-    if (!result.allowed) {
-      throw new MoleculerClientError(`You do not have the "${capability}" permission of the AI assistant in this group.`, 403, 'FORBIDDEN', { capability });
-    }
-  };
-  /** Deciding approvals: the approver rule, with the refusal saying which part failed. */
-  const requireApprover = async (groupId: string, userId: string) => {
-    const result = await state.isApprover(groupId, userId);
-    if (result.allowed) return;
-    if (result.reason === 'not-named') throw new MoleculerClientError('Only the named approvers of this group can decide this.', 403, 'FORBIDDEN', { capability: 'approve' });
-    throw new MoleculerClientError('You do not have the "approve" permission of the AI assistant in this group.', 403, 'FORBIDDEN', { capability: 'approve' });
+  /** The policy table's verdict (bridge/policy/), a refusal thrown as the client's error. */
+  const require = async (action: PolicyAction, userId: string, target: PolicyTarget): Promise<Grant> => {
+    const verdict = await authorize(action, userId, target, { can: state.can, isApprover: state.isApprover, config: access });
+    if (verdict.allowed) return verdict;
+    throw new MoleculerClientError(verdict.message, verdict.status, verdict.status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN', {
+      reason: verdict.reason,
+      ...(verdict.capability ? { capability: verdict.capability } : {}),
+    });
   };
   const parse = <T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown): T => {
     const r = schema.safeParse(value);
@@ -142,24 +142,17 @@ export function createAiService(config: BundleConfig): ServiceSchema {
       if (isStoreUnavailable(err)) throw new MoleculerClientError(STORE_UNAVAILABLE_TEXT, 503, 'STORE_UNAVAILABLE');
       throw err;
     });
-  /** Private tool output of a run (bridge/privacy/): its requester, or an approver of its group. */
-  const toolViewOf = async (ctx: Context, runId: string, userId: string): Promise<{ allowed: boolean; groupId?: string }> => {
-    const origin = await runOrigin(ctx, runId, userId);
-    const approver = origin.requester !== userId && origin.groupId ? (await state.isApprover(origin.groupId, userId)).allowed : false;
-    return { allowed: mayViewToolOutput(origin, userId, approver), ...(origin.groupId ? { groupId: origin.groupId } : {}) };
-  };
   /** With shared Redis any runner has it; without, only the runner that ran the tool: then ask them all. */
   const toolOutputFromRunners = async (ctx: Context, params: { runId: string; toolCallId: string }): Promise<ToolOutputView | undefined> => {
-    type Answer = { output?: ToolOutputView | null } | null;
-    const first = (await ctx.call(`${RUNNER_SERVICE}.getToolOutput`, params).catch(() => null)) as Answer;
+    const first = await callRunner(ctx, 'getToolOutput', params).catch(() => null);
     if (first?.output) return first.output;
     for (const r of await askEveryRunner(broker, ctx, 'getToolOutput', params)) {
-      if (r.status === 'fulfilled' && (r.value as Answer)?.output) return (r.value as { output: ToolOutputView }).output;
+      if (r.status === 'fulfilled' && r.value.output) return r.value.output;
     }
     return undefined;
   };
   /** The run's group and requester, read from the prompt message itself (stateless: any instance can answer). */
-  const runOrigin = async (ctx: Context, runId: string, userId: string) => {
+  const runOrigin = async (ctx: Context, runId: string, userId: string): Promise<{ groupId: string | undefined; requester: string }> => {
     const messageId = parseRunId(runId)?.messageId ?? runId;
     const message = (await ctx.call('chat.message.getMessage', { messageId }, { meta: { userId } }).catch(() => null)) as {
       groupId?: string;
@@ -203,9 +196,8 @@ export function createAiService(config: BundleConfig): ServiceSchema {
         async handler(ctx: AuthedContext<unknown>) {
           const userId = requireUser(ctx);
           const { runId } = parse(stopRunParams, ctx.params);
-          const origin = await runOrigin(ctx, runId, userId);
-          if (origin.groupId && origin.requester !== userId) await requireCapability(origin.groupId, userId, 'approve');
-          return { stopped: (await askRunOwner(ctx, runId, 'abortRun', { runId }, (r) => r === true)) === true };
+          await require('stopRun', userId, await runOrigin(ctx, runId, userId));
+          return { stopped: (await askRunOwner(ctx, runId, 'abortRun', { runId }, (r) => r)) === true };
         },
       },
       [ACTIONS.regenerate]: {
@@ -213,6 +205,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
         async handler(ctx: AuthedContext<unknown>) {
           const userId = requireUser(ctx);
           const { runId } = parse(regenerateParams, ctx.params);
+          await require('regenerate', userId, await runOrigin(ctx, runId, userId));
           const chat: ChatDeps = { ...state.baseDeps, botUserId: await botUserId(), runner: runnerClient(ctx) };
           try {
             return await regenerate(runId, userId, {
@@ -233,14 +226,13 @@ export function createAiService(config: BundleConfig): ServiceSchema {
           const userId = requireUser(ctx);
           const p = parse(resolveApprovalParams, ctx.params);
           const origin = await runOrigin(ctx, p.runId, userId);
-          if (origin.groupId) {
-            await requireApprover(origin.groupId, userId);
-            broker.getLogger(CHAT_SERVICE).info('audit: approval decided', { groupId: origin.groupId, runId: p.runId, approvalId: p.approvalId, decision: p.decision, by: userId });
-          } else if (origin.requester !== userId) throw new MoleculerClientError('Only the requester can approve here.', 403, 'FORBIDDEN');
-          const resolved = await askRunOwner(ctx, p.runId, 'resolveApproval', { ...p, decidedBy: userId }, (r) => (r as { resolved?: boolean } | null)?.resolved === true);
-          if (!resolved) throw new MoleculerClientError('This request is not pending any more (its reply has ended).', 409, 'NOT_PENDING');
+          await require('resolveApproval', userId, origin);
+          // The runner holding the run accepts it only if pending in THAT run, offered, and undecided.
+          const answer = await askRunOwner(ctx, p.runId, 'resolveApproval', { ...p, decidedBy: userId, groupId: origin.groupId ?? null }, (r) => r.resolved || r.refusal !== undefined);
+          if (!answer?.resolved) throw approvalRefused(answer?.refusal ?? 'not-pending');
+          broker.getLogger(CHAT_SERVICE).info('audit: approval decided', { groupId: origin.groupId, runId: p.runId, approvalId: p.approvalId, decision: p.decision, by: userId });
           if (origin.groupId) await admin.audit(origin.groupId, userId, 'approval.decided', { runId: p.runId, approvalId: p.approvalId, decision: p.decision });
-          return resolved;
+          return { resolved: true };
         },
       },
       [ACTIONS.getToolOutputAccess]: {
@@ -248,7 +240,8 @@ export function createAiService(config: BundleConfig): ServiceSchema {
         async handler(ctx: AuthedContext<unknown>) {
           const userId = requireUser(ctx);
           const { runId } = parse(getToolOutputAccessParams, ctx.params);
-          return { allowed: (await toolViewOf(ctx, runId, userId)).allowed };
+          const origin = await runOrigin(ctx, runId, userId);
+          return { allowed: (await authorize('getToolOutputAccess', userId, origin, { can: state.can, isApprover: state.isApprover, config: access })).allowed };
         },
       },
       [ACTIONS.getToolOutput]: {
@@ -256,21 +249,19 @@ export function createAiService(config: BundleConfig): ServiceSchema {
         async handler(ctx: AuthedContext<unknown>) {
           const userId = requireUser(ctx);
           const p = parse(getToolOutputParams, ctx.params);
-          const view = await toolViewOf(ctx, p.runId, userId);
-          if (!view.allowed) {
-            throw new MoleculerClientError('Only the requester and the approvers of this group can see the details of this tool call.', 403, 'FORBIDDEN', { capability: 'approve' });
-          }
+          const origin = await runOrigin(ctx, p.runId, userId);
+          await require('getToolOutput', userId, origin);
           const output = await toolOutputFromRunners(ctx, p);
           if (!output) throw new MoleculerClientError('The details of this tool call are no longer kept.', 404, 'NOT_FOUND');
           broker.getLogger(CHAT_SERVICE).info('audit: private tool output read', { runId: p.runId, toolCallId: p.toolCallId, by: userId });
-          if (view.groupId) await admin.audit(view.groupId, userId, 'tool-output.read', { runId: p.runId, toolCallId: p.toolCallId });
+          if (origin.groupId) await admin.audit(origin.groupId, userId, 'tool-output.read', { runId: p.runId, toolCallId: p.toolCallId });
           return { output };
         },
       },
       [ACTIONS.getAgentUsers]: {
         // The web client renders agent panels only on these users' messages (bridge/message/agent-reply.ts).
         async handler(ctx: AuthedContext<unknown>): Promise<AgentUsersView> {
-          requireUser(ctx);
+          await require('getAgentUsers', requireUser(ctx), {});
           parse(getAgentUsersParams, ctx.params ?? {});
           return agentUsersView.parse({ userIds: [await botUserId()] });
         },
@@ -280,9 +271,8 @@ export function createAiService(config: BundleConfig): ServiceSchema {
         async handler(ctx: AuthedContext<unknown>) {
           const userId = requireUser(ctx);
           const { groupId } = parse(getGroupSettingsParams, ctx.params);
-          const member = await state.can(groupId, userId, 'invoke');
-          if (!member.allowed && member.reason === 'not-member') throw new MoleculerClientError('Not a member of this group.', 403, 'FORBIDDEN');
-          const configurable = (await state.can(groupId, userId, 'configure')).allowed;
+          await require('getGroupSettings', userId, { groupId });
+          const configurable = (await authorize('saveGroupSettings', userId, { groupId }, { can: state.can, isApprover: state.isApprover, config: access })).allowed;
           return { settings: await fromStore(state.settings.get(groupId)), canConfigure: configurable };
         },
       },
@@ -291,7 +281,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
         async handler(ctx: AuthedContext<unknown>) {
           const userId = requireUser(ctx);
           const p = parse(saveGroupSettingsParams, ctx.params);
-          await requireCapability(p.groupId, userId, 'configure');
+          await require('saveGroupSettings', userId, { groupId: p.groupId });
           const before = await fromStore(state.settings.get(p.groupId));
           const settings = await fromStore(state.settings.save(p.groupId, p.settings));
           broker.getLogger(CHAT_SERVICE).info('audit: group settings changed', { groupId: p.groupId, by: userId, settings });
@@ -346,7 +336,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
           settings,
           can,
           isBot,
-          dmEnabled: config.dm.enabled,
+          access,
           maxPromptChars: config.limits.maxPromptChars,
           maxIntakeChars: config.limits.maxIntakeChars,
           attachments: config.limits.attachments,
@@ -377,6 +367,13 @@ export function createAiService(config: BundleConfig): ServiceSchema {
       botUserId().catch((err) => broker.getLogger(CHAT_SERVICE).warn('plugin bot not ready yet', { error: String(err) }));
     },
   } as ServiceSchema;
+}
+
+/** The runner holding the run refused the decision (bridge/run/approval-book.ts). */
+function approvalRefused(refusal: ApprovalRefusal): Error {
+  const { MoleculerClientError } = moleculer.Errors;
+  if (refusal === 'decision-not-offered') return new MoleculerClientError('That decision was not offered for this request.', 422, 'DECISION_NOT_OFFERED');
+  return new MoleculerClientError('This request is not pending in that reply (decided already, expired, or its reply has ended).', 409, 'NOT_PENDING');
 }
 
 /** HTTP status of each Regenerate refusal (the web client shows the message as a toast). */

@@ -6,7 +6,8 @@ import type { Context, ServiceBroker } from 'moleculer';
 import moleculer from 'moleculer';
 import { runnerForSession } from '../bridge/run/affinity.js';
 import type { RunJob } from '../bridge/run/execute.js';
-import { CHAT_SERVICE, RUNNER_SERVICE } from './names.js';
+import { callRunner, runnerAction, type RunnerActionName, type RunnerParams, type RunnerReply } from '../protocol/runner.js';
+import { CHAT_SERVICE } from './names.js';
 
 interface EndpointRegistry {
   getActionEndpoints(action: string): { endpoints: { id: string; state: boolean }[] } | undefined;
@@ -16,13 +17,13 @@ interface EndpointRegistry {
  * Calls `action` on every live runner instance (Moleculer has getActionEndpoints; its typings lack
  * it): a run lives on exactly one runner, and stopping or resetting must reach that one.
  */
-export function askEveryRunner(broker: ServiceBroker, ctx: Context, action: string, params: Record<string, unknown>): Promise<PromiseSettledResult<unknown>[]> {
-  return Promise.allSettled(runnerNodes(broker, action).map((nodeID) => ctx.call(`${RUNNER_SERVICE}.${action}`, params, { nodeID })));
+export function askEveryRunner<N extends RunnerActionName>(broker: ServiceBroker, ctx: Context, action: N, params: RunnerParams<N>): Promise<PromiseSettledResult<RunnerReply<N>>[]> {
+  return Promise.allSettled(runnerNodes(broker, action).map((nodeID) => callRunner(ctx, action, params, { nodeID })));
 }
 
 /** Node ids of the live runner instances that offer `action`. */
-export function runnerNodes(broker: ServiceBroker, action: string): string[] {
-  const list = (broker.registry as unknown as EndpointRegistry).getActionEndpoints(`${RUNNER_SERVICE}.${action}`);
+export function runnerNodes(broker: ServiceBroker, action: RunnerActionName): string[] {
+  const list = (broker.registry as unknown as EndpointRegistry).getActionEndpoints(runnerAction(action));
   return [...new Set((list?.endpoints ?? []).filter((e) => e.state).map((e) => e.id))];
 }
 
@@ -34,14 +35,13 @@ export function runnerNodes(broker: ServiceBroker, action: string): string[] {
  * silent makes the next one refuse it (and adopt it once its lease expires).
  */
 export async function startOnSessionRunner(broker: ServiceBroker, ctx: Context, job: RunJob): Promise<boolean> {
-  // false: some runner already has this run id (a redelivery, or a second click on Regenerate).
-  const accepted = (answer: unknown) => (answer as { accepted?: boolean } | null)?.accepted !== false;
   const runners = runnerNodes(broker, 'startRun');
   const unreachable: string[] = [];
   for (;;) {
     const nodeID = runnerForSession(job.request.sessionKey, runners.filter((id) => !unreachable.includes(id)));
     try {
-      return accepted(await ctx.call(`${RUNNER_SERVICE}.startRun`, { job }, nodeID ? { nodeID } : {}));
+      // false: some runner already has this run id (a redelivery, or a second click on Regenerate).
+      return (await callRunner(ctx, 'startRun', { job }, nodeID ? { nodeID } : {})).accepted;
     } catch (err) {
       if (!nodeID || !isUnreachable(err)) throw err;
       unreachable.push(nodeID);
@@ -57,4 +57,4 @@ export function isUnreachable(err: unknown): boolean {
 }
 
 /** At least one runner answered `true` (the one that has the run). */
-export const anyRunnerSaysTrue = (results: PromiseSettledResult<unknown>[]) => results.some((r) => r.status === 'fulfilled' && r.value === true);
+export const anyRunnerSaysTrue = (results: PromiseSettledResult<boolean>[]) => results.some((r) => r.status === 'fulfilled' && r.value === true);

@@ -21,6 +21,7 @@ import type { BotSession, MessageSource, OpenPlatformClient } from './client.js'
 import { createGroupDirectory, type GroupDirectory } from './groups.js';
 import { createBotModeHost } from './host.js';
 import type { ChatMessage } from './schemas.js';
+import { accessConfigFrom } from '../policy/authorize.js';
 
 export interface BotModeBridgeOptions {
   config: BundleConfig;
@@ -95,7 +96,7 @@ export function createBotModeBridge(o: BotModeBridgeOptions): BotModeBridge {
         async start(job) {
           local.start(job);
         },
-        abortSession: (sessionKey) => local.abortSession(sessionKey),
+        abortSession: (sessionKey, requester) => local.abortSession(sessionKey, requester),
         reset: (engineId, sessionKey) => local.reset(engineId, sessionKey),
         async stats(engineId, userId) {
           return (await local.stats(engineId, userId)) ?? TEXT.noStats;
@@ -110,7 +111,7 @@ export function createBotModeBridge(o: BotModeBridgeOptions): BotModeBridge {
         can: createPermissionChecker(host, config.permissions),
         runner: runnerClient,
         isBot: createBotUserDetector(host),
-        dmEnabled: config.dm.enabled,
+        access: accessConfigFrom(config),
         maxPromptChars: config.limits.maxPromptChars,
         maxIntakeChars: config.limits.maxIntakeChars,
         attachments: config.limits.attachments,

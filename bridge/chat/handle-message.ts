@@ -25,13 +25,15 @@ import { toolOutputFor, type ToolOutputVisibility } from '../privacy/visibility.
 import { attachmentsOfPrompt, promptWithAttachments } from '../attachments/parse.js';
 import { checkCount, type AttachmentLimits } from '../attachments/policy.js';
 import type { AttachmentRef } from '../engine/types.js';
+import { authorize, maySelfApproveInDm, type AccessConfig, type Grant } from '../policy/authorize.js';
+import type { PolicyAction } from '../policy/table.js';
 
 /** How the chat side reaches the engine side (over the broker, or directly in tests). */
 export interface RunnerClient {
   /** false: a run with this id was started before (a redelivery, or a second Regenerate racing). */
   start(job: RunJob): Promise<boolean | void>;
-  /** Stops the session's running reply; resolves true if one was running. */
-  abortSession(sessionKey: string): Promise<boolean>;
+  /** Stops the session's running reply (only `requester`'s when given); resolves true if one was running. */
+  abortSession(sessionKey: string, requester?: string): Promise<boolean>;
   reset(engineId: string, sessionKey: string): Promise<void>;
   /** The engine's `/stats` text for this user. */
   stats(engineId: string, userId: string): Promise<string>;
@@ -45,7 +47,8 @@ export interface ChatDeps {
   can: PermissionChecker;
   runner: RunnerClient;
   isBot: (userId: string) => Promise<boolean>;
-  dmEnabled: boolean;
+  /** DM access and global approvers (bridge/policy/). */
+  access: AccessConfig;
   maxPromptChars: number;
   /** config limits.maxIntakeChars: how much of a message is read at all (default 64 KB). */
   maxIntakeChars?: number;
@@ -101,14 +104,13 @@ export async function handleMessageEvent(payload: unknown, deps: ChatDeps): Prom
   const decision = decide(event, place, { userId: deps.botUserId, nickname: deps.botNickname }, deps.maxIntakeChars);
   if (decision.kind === 'ignore') return { kind: 'ignored', reason: decision.reason };
 
-  if (event.groupId) {
-    const permission = await deps.can(event.groupId, event.author, 'invoke');
-    if (!permission.allowed) {
-      deps.logger.info('refused: no invoke permission', { groupId: event.groupId, userId: event.author, reason: permission.reason });
-      if (decision.kind === 'command' && decision.unaddressed) return { kind: 'ignored', reason: 'stop-word-without-permission' };
-      await say(deps, event, TEXT.noPermission);
-      return { kind: 'refused', reason: permission.reason };
-    }
+  const action: PolicyAction = decision.kind === 'prompt' ? 'chat.prompt' : `chat.${decision.command}`;
+  const verdict = await authorize(action, event.author, { groupId: event.groupId }, { can: deps.can, config: deps.access });
+  if (!verdict.allowed) {
+    deps.logger.info('refused by policy', { action, groupId: event.groupId, converseId: event.converseId, userId: event.author, reason: verdict.reason });
+    if (decision.kind === 'command' && decision.unaddressed) return { kind: 'ignored', reason: 'stop-word-without-permission' };
+    await say(deps, event, event.groupId ? TEXT.noPermission : verdict.message);
+    return { kind: 'refused', reason: verdict.reason };
   }
   const reads = await checkRead(deps.host, { userId: event.author, converseId: event.converseId, groupId: event.groupId });
   if (!reads.allowed) {
@@ -117,7 +119,7 @@ export async function handleMessageEvent(payload: unknown, deps: ChatDeps): Prom
     deps.logger.warn('refused: the message names a place its author may not read', { reason: reads.reason, groupId: event.groupId, converseId: event.converseId, userId: event.author });
     return { kind: 'refused', reason: reads.reason };
   }
-  return runDecision(decision, event, settings, deps, reads.grant);
+  return runDecision(decision, event, settings, deps, reads.grant, undefined, verdict);
 }
 
 /** What the trigger needs to know about where a message was posted: the group's settings, or the DM's facts. */
@@ -127,7 +129,8 @@ export async function placeOf(event: AddedMessage, deps: ChatDeps): Promise<{ se
     return { settings, place: { kind: 'group', settings } };
   }
   const withBot = await deps.host.isConverseMember(event.converseId, deps.botUserId);
-  return { place: { kind: 'dm', withBot, enabled: deps.dmEnabled } };
+  // "nobody": DMs are off and stay silent; a user the "listed" setting leaves out is told (policy).
+  return { place: { kind: 'dm', withBot, enabled: deps.access.dm.access !== 'nobody' } };
 }
 
 /** A prompt answered again (Regenerate): which attempt this is, and who asked for it. */
@@ -151,6 +154,7 @@ export async function runDecision(
   /** The converse as the one who caused this may read it (bridge/permission/reads.ts). */
   reader: ReadGrant,
   rerun?: Rerun,
+  grant?: Grant,
 ): Promise<HandleOutcome> {
   const agentId = settings?.agentId ?? deps.dmAgentId;
   const engine = settings?.engine ?? deps.defaultEngine;
@@ -174,7 +178,7 @@ export async function runDecision(
     await say(deps, event, TEXT.promptTooLong(Math.min(maxIntake, deps.maxPromptChars), length));
     return { kind: 'refused', reason: 'prompt-too-long' };
   }
-  if (decision.kind === 'command') return runCommand(decision, event, where, settings, deps, reader);
+  if (decision.kind === 'command') return runCommand(decision, event, where, settings, deps, reader, grant?.scope ?? 'own');
 
   const attachments = attachmentsOfPrompt(await withStoredReply(event, reader, deps));
   const tooMany = deps.attachments ? checkCount(attachments, deps.attachments) : undefined;
@@ -262,6 +266,8 @@ async function startRun(deps: ChatDeps, event: AddedMessage, spec: RunSpec): Pro
     ...(spec.mapChunks ? { mapChunks: spec.mapChunks } : {}),
     toolOutput: spec.toolOutput,
     ...(spec.actorId && spec.actorId !== event.author ? { actorId: spec.actorId } : {}),
+    // Nobody else sees a DM to decide its approvals: only a global approver may decide their own.
+    ...(event.groupId ? {} : { selfApproval: maySelfApproveInDm(deps.access, event.author) }),
   };
   try {
     if ((await deps.runner.start(job)) === false) return { kind: 'refused', reason: 'already-started', runId };
@@ -280,6 +286,7 @@ async function runCommand(
   settings: GroupSettings | undefined,
   deps: ChatDeps,
   reader: ReadGrant,
+  scope: Grant['scope'],
 ): Promise<HandleOutcome> {
   const { sessionKey, engine } = where;
   switch (decision.command) {
@@ -289,10 +296,11 @@ async function runCommand(
       await say(deps, event, TEXT.help(settings?.prefix ?? '/ai'));
       break;
     case 'stop': {
-      const stopped = await deps.runner.abortSession(sessionKey);
+      // The Stop button's rule (bridge/policy/): without `approve`, only your own runs stop.
+      const stopped = await deps.runner.abortSession(sessionKey, scope === 'own' ? event.author : undefined);
       // A stopped run posts its own "stopped" reply; only say something when nothing ran — and
       // not to a bare "stop" nobody addressed to the agent (people say it to each other too).
-      if (!stopped && !decision.unaddressed) await say(deps, event, TEXT.nothingToStop);
+      if (!stopped && !decision.unaddressed) await say(deps, event, scope === 'own' ? TEXT.nothingOfYoursToStop : TEXT.nothingToStop);
       break;
     }
     case 'stats':

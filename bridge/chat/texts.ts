@@ -19,6 +19,8 @@ export const TEXT = {
       : `This group is sending requests faster than the assistant allows. Try again in ${seconds} s. · 本群请求过于频繁，请 ${seconds} 秒后再试。`,
   stopped: 'Stopped. · 已停止。',
   nothingToStop: 'Nothing is running. · 当前没有正在进行的回复。',
+  nothingOfYoursToStop:
+    'None of your replies is running. Stopping replies others asked for needs the "approve" permission of the AI assistant. · 你没有正在进行的回复；停止他人的回复需要 AI 助手的“审批”权限。',
   newConversation: 'Started a new conversation: I forgot what we said before. · 已开始新对话。',
   nothingToSummarize: 'There is nothing to summarize here yet. · 这里还没有可总结的消息。',
   threadNeedsTarget:

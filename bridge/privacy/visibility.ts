@@ -2,7 +2,7 @@
  * Who may read a tool call's arguments and result. In a group they are private by default: the
  * live draft goes to the whole panel room and the stored reply can be fetched by every member,
  * so private details never travel there; the runner keeps them (store.ts) and hands them only to
- * the requester and the group's approvers (getToolOutput). In a direct message only its members
+ * the requester and the group's approvers (getToolOutput; the rule is in bridge/policy/table.ts). In a direct message only its members
  * see the reply, so it always carries them in full.
  */
 import type { ToolOutputVisibility } from '../../protocol/actions.js';
@@ -21,10 +21,4 @@ export function toolOutputFor(groupId: string | undefined, setting: ToolOutputVi
  */
 export function keepsToolOutputPrivate(job: { toolOutput?: ToolOutputVisibility | undefined; target: { groupId?: string | undefined } }): boolean {
   return toolOutputFor(job.target.groupId, job.toolOutput) === 'private';
-}
-
-/** A viewer of a run's private tool output: its requester, or (in a group) an approver. */
-export function mayViewToolOutput(run: { requester: string; groupId?: string | undefined }, userId: string, isApprover: boolean): boolean {
-  if (run.requester === userId) return true;
-  return run.groupId !== undefined && isApprover;
 }

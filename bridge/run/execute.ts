@@ -14,6 +14,7 @@ import type { UsageRecorder } from '../usage/recorder.js';
 import { createToolOutputKeeper, type PerRunLimits } from '../privacy/keeper.js';
 import type { ToolOutputStore } from '../privacy/store.js';
 import { keepsToolOutputPrivate, type ToolOutputVisibility } from '../privacy/visibility.js';
+import type { ApprovalBook } from './approval-book.js';
 
 /** One logger shape for the whole bridge (see bridge/engine/logger.ts). */
 export type Logger = EngineLogger;
@@ -30,6 +31,12 @@ export interface RunJob {
   toolOutput?: ToolOutputVisibility;
   /** Who caused the run when not the prompt's author (Regenerate): the per-user cap counts them. */
   actorId?: string;
+  /**
+   * DMs only: the requester may decide their own approvals (a global approver, bridge/policy/).
+   * Absent or false: a command that needs approval is refused at once, since nobody else can
+   * see a DM to decide it.
+   */
+  selfApproval?: boolean;
 }
 
 export interface RunDeps {
@@ -49,7 +56,13 @@ export interface RunDeps {
   toolOutputs?: ToolOutputStore;
   /** Caps on what toolOutputs keeps per run (config limits.toolOutputPerRun); absent = the keeper's defaults. */
   toolOutputPerRun?: PerRunLimits;
+  /** The approvals pending per run: the only way a decision reaches the engine (approval-book.ts). */
+  approvals?: ApprovalBook;
 }
+
+/** A DM run asked for an approval its requester may not give. */
+export const DM_APPROVAL_REFUSED_TEXT =
+  'This needs an approval, and in a direct message only global approvers may approve their own commands. The command was not run; ask in a group where an approver can decide. · 此操作需要审批；私聊中只有全局审批人可以批准自己的命令。命令未执行，请在有审批人的群组中提问。';
 
 export interface RunOutcome {
   status: ReplyState['status'];
@@ -153,6 +166,7 @@ export async function executeRun(
         setTimeout(() => {
           if (!state.approvals.some((a) => a.block.approvalId === event.approvalId && a.block.status === 'pending')) return;
           deps.logger.info('approval expired; denying', { ...log, approvalId: event.approvalId });
+          deps.approvals?.close(request.runId, event.approvalId);
           state = expireApproval(state, event.approvalId);
           publisher.update(state);
           void engine.resolveApproval?.(event.approvalId, 'deny').catch(() => undefined);
@@ -164,9 +178,23 @@ export async function executeRun(
       void engine.abort(request.sessionKey, request.runId).catch(() => undefined);
       timedOut = true;
     }, deps.runTimeoutMs);
+    const refuseApprovals = !job.target.groupId && job.selfApproval !== true;
     try {
       for await (const event of run) {
         const eventAt = performance.now();
+        if (event.type === 'approval.requested' && refuseApprovals) {
+          deps.logger.info('approval refused at once: a DM whose requester may not approve', { ...log, approvalId: event.approvalId });
+          void engine.resolveApproval?.(event.approvalId, 'deny').catch(() => undefined);
+          void engine.abort(request.sessionKey, request.runId).catch(() => undefined);
+          state = applyEvent(applyEvent(state, event), { type: 'approval.resolved', approvalId: event.approvalId, decision: 'deny' });
+          failKind ??= 'denied';
+          state = applyEvent(state, { type: 'error', kind: 'denied', message: DM_APPROVAL_REFUSED_TEXT });
+          break;
+        }
+        if (event.type === 'approval.requested' && !state.approvals.some((a) => a.block.approvalId === event.approvalId)) {
+          deps.approvals?.offer(request.runId, event.approvalId, event.allowedDecisions, event.expiresAt);
+        }
+        if (event.type === 'approval.resolved') deps.approvals?.close(request.runId, event.approvalId);
         if (event.type === 'error') {
           deps.logger.warn('engine reported an error', { ...log, kind: event.kind, detail: event.message });
           state = applyEvent(state, failWith(event.kind, event.message));
@@ -189,6 +217,7 @@ export async function executeRun(
     } finally {
       clearTimeout(deadline);
       approvalTimers.forEach(clearTimeout);
+      deps.approvals?.closeRun(request.runId);
     }
     if (state.status === 'streaming') {
       deps.logger.error('engine stream ended without a final event', log);

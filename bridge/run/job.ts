@@ -40,6 +40,7 @@ export const runJobSchema = z.object({
   mapChunks: z.array(z.string()).max(500).optional(),
   toolOutput: toolOutputVisibility.optional(),
   actorId: id.optional(),
+  selfApproval: z.boolean().optional(),
 });
 
 export function parseRunJob(value: unknown): RunJob {

@@ -17,6 +17,8 @@ import { createRunPublisher, executeRun, type RunDeps, type RunJob, type RunOutc
 import { parseRunJob } from './job.js';
 import type { LedgerRun, RunLedger } from './ledger.js';
 import { runMapStep } from './map-chunks.js';
+import { createApprovalBook } from './approval-book.js';
+import type { ApprovalRefusal } from '../../protocol/runner.js';
 import { createAdmission, type QueueLimits } from './queue.js';
 
 interface Entry {
@@ -33,14 +35,18 @@ interface Entry {
 export interface Runner {
   /** Starts (or queues) the run in the background; false when this or (with a ledger) any instance already has it. */
   start(job: RunJob): Promise<boolean>;
-  abortSession(sessionKey: string): Promise<boolean>;
+  /** Stops the session's runs; with `requester`, only the runs that user asked for (chat /stop without `approve`). */
+  abortSession(sessionKey: string, requester?: string): Promise<boolean>;
   abortRun(runId: string): Promise<boolean>;
   reset(engineId: string, sessionKey: string): Promise<void>;
   /**
-   * Passes a decision to the engine of a run this instance executes; remembers who decided for
-   * the approval card. `resolved: false` when the run is not here (the chat side asks its owner).
+   * Passes a decision to the engine of a run this instance executes, if the approval is pending
+   * in that run, the engine offered the decision, and nobody decided it yet; remembers who decided
+   * for the approval card. `resolved: false` without a refusal: the run is not here (the chat side
+   * asks its owner); with one: the run is here and the decision is refused. `groupId` (null = a
+   * DM) must be the run's: the chat side authorized the decider for that place only.
    */
-  resolveApproval(runId: string, approvalId: string, decision: ApprovalDecision, decidedBy: string): Promise<{ resolved: boolean }>;
+  resolveApproval(runId: string, approvalId: string, decision: ApprovalDecision, decidedBy: string, groupId: string | null): Promise<{ resolved: boolean; refusal?: ApprovalRefusal }>;
   stats(engineId: string, userId: string): Promise<string | undefined>;
   activeCount(): number;
   queuedCount(): number;
@@ -87,7 +93,8 @@ export function createRunner(engines: EngineRegistry, baseDeps: RunDeps, limits:
   const resumable = new Set(options.resumableEngines ?? DEFAULT_RESUMABLE_ENGINES);
   const entries = new Map<string, Entry>();
   const deciders = new Map<string, string>();
-  const deps: RunDeps = { ...baseDeps, deciderOf: (approvalId) => deciders.get(approvalId) };
+  const approvals = baseDeps.approvals ?? createApprovalBook();
+  const deps: RunDeps = { ...baseDeps, approvals, deciderOf: (approvalId) => deciders.get(approvalId) };
   const admission = createAdmission<Entry>(
     limits,
     (e) => e.job.request.origin.groupId ?? e.job.request.sessionKey,
@@ -284,10 +291,11 @@ export function createRunner(engines: EngineRegistry, baseDeps: RunDeps, limits:
       admit(job, draftId, false);
       return true;
     },
-    async abortSession(sessionKey) {
+    async abortSession(sessionKey, requester) {
+      const mine = (e: Entry) => e.job.request.sessionKey === sessionKey && (requester === undefined || e.job.request.requester.userId === requester);
       // A snapshot taken now: a prompt sent right after /stop may start while we await, and must live.
-      const running = [...entries.values()].filter((e) => e.done && e.job.request.sessionKey === sessionKey);
-      const waiting = admission.remove((e) => e.job.request.sessionKey === sessionKey);
+      const running = [...entries.values()].filter((e) => e.done && mine(e));
+      const waiting = admission.remove(mine);
       await Promise.all(waiting.map((e) => finishUnstarted(e, 'stopped')));
       if (waiting.length) showPositions();
       let any = waiting.length > 0;
@@ -313,11 +321,20 @@ export function createRunner(engines: EngineRegistry, baseDeps: RunDeps, limits:
       const engine = await engines.get(engineId);
       await engine.reset(sessionKey);
     },
-    async resolveApproval(runId, approvalId, decision, decidedBy) {
+    async resolveApproval(runId, approvalId, decision, decidedBy, groupId) {
       const entry = entries.get(runId);
       if (!entry) return { resolved: false };
+      if ((entry.job.target.groupId ?? null) !== groupId) {
+        deps.logger.warn('approval decision refused: authorized for another place than the run', { runId, approvalId, decidedBy });
+        return { resolved: false, refusal: 'wrong-run' };
+      }
       const engine = await engines.get(entry.job.engineId);
       if (!engine.resolveApproval) throw new EngineError('unavailable', `engine "${engine.id}" has no approvals`);
+      const taken = approvals.take(runId, approvalId, decision);
+      if (!taken.ok) {
+        deps.logger.info('approval decision refused', { runId, approvalId, decision, decidedBy, refusal: taken.refusal });
+        return { resolved: false, refusal: taken.refusal };
+      }
       deciders.set(approvalId, decidedBy);
       if (deciders.size > 10_000) deciders.delete(deciders.keys().next().value!);
       await engine.resolveApproval(approvalId, decision);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, redactConfig } from '../../../config/load.js';
+import { accessConfigFrom } from '../../../bridge/policy/authorize.js';
 
 describe('loadConfig', () => {
   it('fills every default from an empty config', () => {
@@ -29,6 +30,14 @@ describe('loadConfig', () => {
     expect(c.engines.default).toBe('openclaw');
     expect(c.stream.intervalMs).toBe(100);
     expect(c.dm.enabled).toBe(false);
+  });
+
+  it('reads DM access and global approvers from env; dm.enabled false still means nobody', () => {
+    const c = loadConfig({}, { AI_DM_ACCESS: 'listed', AI_DM_ALLOWED_USERS: 'u1,u2', AI_GLOBAL_APPROVERS: 'u1' });
+    expect(accessConfigFrom(c)).toEqual({ dm: { access: 'listed', allowedUsers: ['u1', 'u2'] }, globalApprovers: ['u1'] });
+    expect(accessConfigFrom(loadConfig({}, {}))).toEqual({ dm: { access: 'everyone', allowedUsers: [] }, globalApprovers: [] });
+    expect(accessConfigFrom(loadConfig({}, { AI_DM_ENABLED: 'false', AI_DM_ACCESS: 'everyone' })).dm.access).toBe('nobody');
+    expect(() => loadConfig({}, { AI_DM_ACCESS: 'friends' })).toThrow(/dm\.access/);
   });
 
   it('names every bad key, where it came from, and why, in one error', () => {

@@ -12,6 +12,7 @@ import { createPermissionChecker } from '../../../bridge/permission/check.js';
 import { createGroupSettingsStore } from '../../../bridge/settings/group-settings.js';
 import { applyEvent, initialReplyState, toBlocks, toPlainText } from '../../../bridge/stream/reply-state.js';
 import { createFakeHost, silentLogger } from '../fakes/tailchat-host.js';
+import { DEFAULT_ACCESS } from '../../../bridge/policy/authorize.js';
 
 const BOT = 'bot0000000000000000000001';
 const id = fc.oneof(fc.constantFrom('G1', 'P1', 'U1', BOT, '000000000000000000000000'), fc.string({ maxLength: 30 }));
@@ -38,7 +39,7 @@ describe('fuzzed input', () => {
       host: fake.host, botUserId: BOT, botNickname: 'AI Assistant',
       settings: createGroupSettingsStore(fake.host, defaults), can: createPermissionChecker(fake.host, { invokeByDefault: true }),
       runner: { start: async () => void started++, abortSession: async () => false, reset: async () => undefined, stats: async () => '' },
-      isBot: async () => false, dmEnabled: true, maxPromptChars: 100, defaultEngine: 'scripted', dmAgentId: 'main', logger: silentLogger,
+      isBot: async () => false, access: DEFAULT_ACCESS, maxPromptChars: 100, defaultEngine: 'scripted', dmAgentId: 'main', logger: silentLogger,
     };
     await fc.assert(
       fc.asyncProperty(fc.oneof({ weight: 1, arbitrary: fc.anything() }, { weight: 4, arbitrary: nearMessage }), async (payload) => {

@@ -7,6 +7,7 @@ import { parseRunJob } from '../../../../bridge/run/job.js';
 import type { RunJob } from '../../../../bridge/run/execute.js';
 import { createGroupSettingsStore } from '../../../../bridge/settings/group-settings.js';
 import { createFakeHost, recordingLogger } from '../../fakes/tailchat-host.js';
+import { DEFAULT_ACCESS } from '../../../../bridge/policy/authorize.js';
 
 const BOT = 'bot0000000000000000000001';
 const IMG = '{BACKEND}/static/files/u1/3f2a.png';
@@ -21,7 +22,7 @@ function setup(maxCount = 2) {
     host: fake.host, botUserId: BOT, botNickname: 'AI Assistant',
     settings: createGroupSettingsStore(fake.host, defaults),
     can: createPermissionChecker(fake.host, { invokeByDefault: true }),
-    runner, isBot: async () => false, dmEnabled: true, maxPromptChars: 1000,
+    runner, isBot: async () => false, access: DEFAULT_ACCESS, maxPromptChars: 1000,
     attachments: { maxCount },
     defaultEngine: 'openclaw', dmAgentId: 'main', logger,
   };

@@ -7,6 +7,7 @@ import { createGroupSettingsStore } from '../../../../bridge/settings/group-sett
 import { createBudgetCheck } from '../../../../bridge/usage/budget.js';
 import { createGroupDataUsageStore } from '../../../../bridge/usage/store.js';
 import { createFakeHost, recordingLogger } from '../../fakes/tailchat-host.js';
+import { DEFAULT_ACCESS } from '../../../../bridge/policy/authorize.js';
 
 const BOT = 'bot0000000000000000000001';
 const MAY = Date.UTC(2026, 4, 10);
@@ -24,7 +25,7 @@ async function setup(budget: number | null, usedTokens: number) {
   const deps: ChatDeps = {
     host: fake.host, botUserId: BOT, botNickname: 'AI Assistant', settings,
     can: createPermissionChecker(fake.host, { invokeByDefault: true }),
-    runner, isBot: async () => false, dmEnabled: true, maxPromptChars: 1000, defaultEngine: 'scripted', dmAgentId: 'main', logger,
+    runner, isBot: async () => false, access: DEFAULT_ACCESS, maxPromptChars: 1000, defaultEngine: 'scripted', dmAgentId: 'main', logger,
     budget: createBudgetCheck(usage, async (g) => (await settings.get(g)).monthlyTokenBudget, logger, () => MAY),
   };
   return { fake, jobs, deps, lines };

@@ -4,6 +4,7 @@ import { createPermissionChecker } from '../../../../bridge/permission/check.js'
 import { createGroupSettingsStore, SETTINGS_DATA_NAME } from '../../../../bridge/settings/group-settings.js';
 import type { RunJob } from '../../../../bridge/run/execute.js';
 import { createFakeHost, recordingLogger, type FakeHostOptions } from '../../fakes/tailchat-host.js';
+import { DEFAULT_ACCESS } from '../../../../bridge/policy/authorize.js';
 
 const BOT = 'bot0000000000000000000001';
 const defaults = { enabled: true, engine: 'scripted', agentId: 'main', trigger: 'mention' as const, prefix: '/ai', allMessagesPanels: [], sessionScope: 'group' as const };
@@ -15,7 +16,7 @@ function setup(opts: FakeHostOptions & { invokeByDefault?: boolean } = {}) {
   const resets: string[] = [];
   const runner: RunnerClient = {
     start: async (j) => void jobs.push(j),
-    abortSession: async (k) => (aborted.push(k), true),
+    abortSession: async (k, requester) => (aborted.push(requester ? `${k} (runs of ${requester})` : k), true),
     reset: async (_e, k) => void resets.push(k),
     stats: async (e, u) => `stats of ${u} from ${e}`,
   };
@@ -24,7 +25,7 @@ function setup(opts: FakeHostOptions & { invokeByDefault?: boolean } = {}) {
     host: fake.host, botUserId: BOT, botNickname: 'AI Assistant',
     settings: createGroupSettingsStore(fake.host, defaults),
     can: createPermissionChecker(fake.host, { invokeByDefault: opts.invokeByDefault ?? true }),
-    runner, isBot: async (u) => opts.users?.[u]?.type === 'pluginBot', dmEnabled: true, maxPromptChars: 100,
+    runner, isBot: async (u) => opts.users?.[u]?.type === 'pluginBot', access: DEFAULT_ACCESS, maxPromptChars: 100,
     defaultEngine: 'scripted', dmAgentId: 'main', logger,
   };
   return { fake, jobs, aborted, resets, deps, lines };
@@ -38,12 +39,14 @@ describe('handleMessageEvent', () => {
   it('a bare "stop" in a group stops the running reply without a mention, and says nothing when none runs', async () => {
     const s = setup();
     expect(await handleMessageEvent(add('stop', { meta: {} }), s.deps)).toEqual({ kind: 'command', command: 'stop' });
-    expect(s.aborted).toEqual(['agent:main:tailchat:group:g1']);
+    expect(s.aborted).toEqual(['agent:main:tailchat:group:g1 (runs of U1)']);
     s.deps.runner.abortSession = async () => false;
     expect(await handleMessageEvent(add('停止', { meta: {}, messageId: 'M2' }), s.deps)).toEqual({ kind: 'command', command: 'stop' });
     expect(sent(s.fake)).toEqual([]); // addressed "/stop" with nothing running would say so; a bare word does not
+    // The Stop button's rule: a member without "approve" stops only their own runs, invoke or not.
     const noInvoke = setup({ invokeByDefault: false });
-    expect(await handleMessageEvent(add('stop', { meta: {} }), noInvoke.deps)).toEqual({ kind: 'ignored', reason: 'stop-word-without-permission' });
+    expect(await handleMessageEvent(add('stop', { meta: {} }), noInvoke.deps)).toEqual({ kind: 'command', command: 'stop' });
+    expect(noInvoke.aborted).toEqual(['agent:main:tailchat:group:g1 (runs of U1)']);
     expect(sent(noInvoke.fake)).toEqual([]);
   });
 
@@ -92,8 +95,8 @@ describe('handleMessageEvent', () => {
     expect(out).toMatchObject({ kind: 'started', sessionKey: 'agent:coder:tailchat:group:g1:channel:p1' });
   });
 
-  it('runs /stop, /new and /help', async () => {
-    const s = setup();
+  it('runs /stop, /new and /help (the group owner\'s /stop stops every run of the session)', async () => {
+    const s = setup({ owner: 'U1' });
     await handleMessageEvent(add(`[at=${BOT}]AI[/at] /stop`), s.deps);
     await handleMessageEvent(add(`[at=${BOT}]AI[/at] /new`), s.deps);
     await handleMessageEvent(add(`[at=${BOT}]AI[/at] /help`), s.deps);
@@ -108,6 +111,37 @@ describe('handleMessageEvent', () => {
     s.deps.runner.stats = async () => 'memory: [img\turl=https://x.example/p.png]https://x.example/p.png[/img] [at=all]all[/at]';
     await handleMessageEvent(add(`[at=${BOT}]AI[/at] /stats`), s.deps);
     expect(sent(s.fake)).toEqual(['memory: ［img\turl=https://x.example/p.png］https://x.example/p.png［/img］ ［at=all］all［/at］']);
+  });
+
+  it('/stop without "approve" stops only your own runs, and says so when none of yours runs', async () => {
+    const s = setup();
+    s.deps.runner.abortSession = async (k, requester) => (s.aborted.push(`${k} (runs of ${requester})`), false);
+    expect(await handleMessageEvent(add(`[at=${BOT}]AI[/at] /stop`), s.deps)).toEqual({ kind: 'command', command: 'stop' });
+    expect(s.aborted).toEqual(['agent:main:tailchat:group:g1 (runs of U1)']);
+    expect(sent(s.fake)).toEqual([expect.stringContaining('None of your replies is running')]);
+  });
+
+  it('DMs: "listed" admits only the listed users (others are told), "nobody" stays silent', async () => {
+    const dm = (author: string) => ({ type: 'add', converseId: 'D1', messageId: `M-${author}`, author, content: 'hello', meta: {} });
+    const s = setup();
+    s.deps.access = { dm: { access: 'listed', allowedUsers: ['U1'] }, globalApprovers: [] };
+    expect(await handleMessageEvent(dm('U1'), s.deps)).toMatchObject({ kind: 'started' });
+    expect(await handleMessageEvent(dm('U2'), s.deps)).toEqual({ kind: 'refused', reason: 'dm-not-allowed' });
+    expect(sent(s.fake)).toEqual([expect.stringContaining('does not answer your direct messages')]);
+    s.deps.access = { dm: { access: 'nobody', allowedUsers: ['U1'] }, globalApprovers: [] };
+    expect(await handleMessageEvent(dm('U1'), s.deps)).toEqual({ kind: 'ignored', reason: 'dm-disabled' });
+    expect(s.jobs).toHaveLength(1);
+  });
+
+  it('DM runs carry whether their requester may approve them: only global approvers', async () => {
+    const dm = (author: string) => ({ type: 'add', converseId: 'D1', messageId: `M-${author}`, author, content: 'run it', meta: {} });
+    const s = setup({ dmMembers: ['U1', 'U2', BOT] }); // both write in the DM (a group DM with the agent)
+    s.deps.access = { dm: { access: 'everyone', allowedUsers: [] }, globalApprovers: ['U1'] };
+    await handleMessageEvent(dm('U1'), s.deps);
+    await handleMessageEvent(dm('U2'), s.deps);
+    expect(s.jobs.map((j) => [j.request.requester.userId, j.selfApproval])).toEqual([['U1', true], ['U2', false]]);
+    await handleMessageEvent(add(`[at=${BOT}]AI[/at] in a group`, { messageId: 'M9' }), s.deps);
+    expect(s.jobs[2]!.selfApproval).toBeUndefined();
   });
 
   it('tells the user when no runner can take the run', async () => {

@@ -1,4 +1,5 @@
 /** limits.maxIntakeChars (issue #18 item 5): only the start of a message is read at all. */
+import { DEFAULT_ACCESS } from '../../../../bridge/policy/authorize.js';
 import { describe, expect, it } from 'vitest';
 import { handleMessageEvent, type ChatDeps, type RunnerClient } from '../../../../bridge/chat/handle-message.js';
 import { createPermissionChecker } from '../../../../bridge/permission/check.js';
@@ -18,7 +19,7 @@ function setup() {
     host: fake.host, botUserId: BOT, botNickname: 'AI Assistant',
     settings: createGroupSettingsStore(fake.host, defaults),
     can: createPermissionChecker(fake.host, { invokeByDefault: true }),
-    runner, isBot: async () => false, dmEnabled: true, maxPromptChars: 16_000, maxIntakeChars: CAP,
+    runner, isBot: async () => false, access: DEFAULT_ACCESS, maxPromptChars: 16_000, maxIntakeChars: CAP,
     defaultEngine: 'scripted', dmAgentId: 'main', logger: recordingLogger().logger,
   };
   const sent = () => fake.byAction('chat.message.sendMessage').map((c) => c.params.content as string);

@@ -6,6 +6,7 @@ import { createGroupSettingsStore } from '../../../../bridge/settings/group-sett
 import type { RunJob } from '../../../../bridge/run/execute.js';
 import { AI_META_KEY } from '../../../../protocol/blocks.js';
 import { createFakeHost, silentLogger } from '../../fakes/tailchat-host.js';
+import { DEFAULT_ACCESS } from '../../../../bridge/policy/authorize.js';
 
 const BOT = 'bot0000000000000000000001';
 const defaults = { enabled: true, engine: 'scripted', agentId: 'main', trigger: 'mention' as const, prefix: '/ai', allMessagesPanels: [], sessionScope: 'group' as const };
@@ -23,7 +24,7 @@ function setup(o: { permissions?: Record<string, string[] | 'not-member'>; activ
     host: fake.host, botUserId: BOT, botNickname: 'AI Assistant',
     settings: createGroupSettingsStore(fake.host, defaults),
     can: createPermissionChecker(fake.host, { invokeByDefault: false }),
-    runner, isBot: async () => false, dmEnabled: true, maxPromptChars: 100,
+    runner, isBot: async () => false, access: DEFAULT_ACCESS, maxPromptChars: 100,
     rateLimit: async (userId) => {
       charged.push(userId);
       return userId === o.rateLimitedFor ? { allowed: false, scope: 'user', retryAfterMs: 9000 } : { allowed: true };

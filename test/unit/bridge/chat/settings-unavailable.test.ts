@@ -2,6 +2,7 @@
  * When a group's settings cannot be read (the plugin's database is away), nothing runs on
  * guessed settings, and a member who mentioned the agent is told it is unavailable.
  */
+import { DEFAULT_ACCESS } from '../../../../bridge/policy/authorize.js';
 import { describe, expect, it } from 'vitest';
 import { handleMessageEvent, type ChatDeps } from '../../../../bridge/chat/handle-message.js';
 import { TEXT } from '../../../../bridge/chat/texts.js';
@@ -22,7 +23,7 @@ function setup() {
     host: fake.host, botUserId: BOT, botNickname: 'AI Assistant', settings: unreadable,
     can: createPermissionChecker(fake.host, { invokeByDefault: true }),
     runner: { start: async (j) => void jobs.push(j), abortSession: async () => false, reset: async () => {}, stats: async () => '' },
-    isBot: async () => false, dmEnabled: true, maxPromptChars: 100, defaultEngine: 'scripted', dmAgentId: 'main', logger,
+    isBot: async () => false, access: DEFAULT_ACCESS, maxPromptChars: 100, defaultEngine: 'scripted', dmAgentId: 'main', logger,
   };
   return { fake, jobs, deps, lines };
 }

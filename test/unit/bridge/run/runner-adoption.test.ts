@@ -125,8 +125,8 @@ describe('runners sharing a ledger', () => {
     const b = c.instance('B', { scripted });
     await a.start({ ...job(5), request: { ...job(5).request, prompt: 'approve this' } });
     await tick(50);
-    expect(await b.resolveApproval('tc-5', 'tc-5-approval', 'allow-once', 'BOB')).toEqual({ resolved: false });
-    expect(await a.resolveApproval('tc-5', 'tc-5-approval', 'allow-once', 'BOB')).toEqual({ resolved: true });
+    expect(await b.resolveApproval('tc-5', 'tc-5-approval', 'allow-once', 'BOB', 'G')).toEqual({ resolved: false });
+    expect(await a.resolveApproval('tc-5', 'tc-5-approval', 'allow-once', 'BOB', 'G')).toEqual({ resolved: true });
     await a.drain();
     const meta = (c.finalsFor('tc-5')[0]!.params.meta as Record<string, { blocks: { type: string; decidedBy?: string }[] }>)[AI_META_KEY]!;
     expect(meta.blocks.find((b) => b.type === 'approval')?.decidedBy).toBe('BOB');

@@ -1,0 +1,101 @@
+/**
+ * Who may do what: every plugin action and chat command, the object it acts on, and its rule in
+ * a group and in a direct message. This table is the authorization layer; `authorize`
+ * (authorize.ts) is its only reader, and every handler asks it before doing anything. The
+ * matrix in docs/SECURITY.md is this table in words, and the permission-matrix tests run it.
+ */
+import type { Capability } from '../permission/check.js';
+
+/** HTTP actions of `plugin:com.yourcompany.ai` and the chat commands (`chat.*`). */
+export const POLICY_ACTIONS = [
+  'stopRun',
+  'regenerate',
+  'resolveApproval',
+  'getToolOutputAccess',
+  'getToolOutput',
+  'getGroupSettings',
+  'saveGroupSettings',
+  'getUsage',
+  'getAuditLog',
+  'getAgentUsers',
+  'chat.prompt',
+  'chat.stop',
+  'chat.new',
+  'chat.summarize',
+  'chat.stats',
+  'chat.help',
+] as const;
+export type PolicyAction = (typeof POLICY_ACTIONS)[number];
+
+/**
+ * - `member`: any member of the group.
+ * - `capability`: a member holding the plugin permission (group owners hold them all).
+ * - `requester-or-capability`: the run's requester, or a holder of the capability. Without a
+ *   run (chat /stop acts on a session) every member passes, limited to their own runs.
+ * - `requester-or-approver`: the run's requester, or an approver of the group (approver.ts).
+ * - `approver`: the group's approver rule (the capability, narrowed to its named approvers).
+ * - `dm-user`: a user the DM setting admits (`dm.access`: everyone, listed, nobody).
+ * - `dm-own`: such a user, limited to their own runs (chat /stop in a DM several people share).
+ * - `dm-requester`: the run's requester (nobody else is in a DM with the agent to act on it).
+ * - `dm-self-approver`: the run's requester, when they are a global approver (`approvals.globalApprovers`).
+ * - `signed-in`: anyone signed in (the object is public to them, e.g. which user is the agent's bot).
+ * - `nowhere`: the action has no meaning in this place (group-only objects).
+ */
+export type Rule =
+  | { kind: 'member' }
+  | { kind: 'capability'; capability: Capability }
+  | { kind: 'requester-or-capability'; capability: Capability }
+  | { kind: 'requester-or-approver' }
+  | { kind: 'approver' }
+  | { kind: 'dm-user' }
+  | { kind: 'dm-own' }
+  | { kind: 'dm-requester' }
+  | { kind: 'dm-self-approver' }
+  | { kind: 'signed-in' }
+  | { kind: 'nowhere' };
+
+export interface Policy {
+  /**
+   * What the caller names: a group id, a run id (its prompt message gives group and requester),
+   * their own chat message, or nothing (a fact every signed-in user may know).
+   */
+  on: 'group' | 'run' | 'message' | 'nothing';
+  group: Rule;
+  dm: Rule;
+  /** What a member refused for a missing permission reads, when the rule's own wording is too general. */
+  refusal?: string;
+}
+
+const invoke: Rule = { kind: 'capability', capability: 'invoke' };
+const configure: Rule = { kind: 'capability', capability: 'configure' };
+const nowhere: Rule = { kind: 'nowhere' };
+const dmUser: Rule = { kind: 'dm-user' };
+
+export const POLICY: Record<PolicyAction, Policy> = {
+  // The Stop button and the typed stop word share one rule: your own run, or `approve` for others'.
+  stopRun: { on: 'run', group: { kind: 'requester-or-capability', capability: 'approve' }, dm: { kind: 'dm-requester' } },
+  // Starts a run: the caller needs what a prompt needs (regenerate.ts also checks the prompt's author).
+  regenerate: {
+    on: 'run',
+    group: invoke,
+    // A DM is read only by its members (bridge/permission/reads.ts): the requester asks again.
+    dm: { kind: 'dm-requester' },
+    refusal:
+      'Only the member who asked, or members with the "Use the AI assistant" permission, can regenerate this reply. · 只有提问者或拥有“使用 AI 助手”权限的成员可以重新生成此回复。',
+  },
+  resolveApproval: { on: 'run', group: { kind: 'approver' }, dm: { kind: 'dm-self-approver' } },
+  getToolOutputAccess: { on: 'run', group: { kind: 'requester-or-approver' }, dm: { kind: 'dm-requester' } },
+  getToolOutput: { on: 'run', group: { kind: 'requester-or-approver' }, dm: { kind: 'dm-requester' } },
+  getGroupSettings: { on: 'group', group: { kind: 'member' }, dm: nowhere },
+  saveGroupSettings: { on: 'group', group: configure, dm: nowhere },
+  getUsage: { on: 'group', group: configure, dm: nowhere },
+  // The bot users whose messages render as agent panels (bridge/message/agent-reply.ts): public to users.
+  getAgentUsers: { on: 'nothing', group: { kind: 'signed-in' }, dm: { kind: 'signed-in' } },
+  getAuditLog: { on: 'group', group: configure, dm: nowhere },
+  'chat.prompt': { on: 'message', group: invoke, dm: dmUser },
+  'chat.stop': { on: 'message', group: { kind: 'requester-or-capability', capability: 'approve' }, dm: { kind: 'dm-own' } },
+  'chat.new': { on: 'message', group: invoke, dm: dmUser },
+  'chat.summarize': { on: 'message', group: invoke, dm: dmUser },
+  'chat.stats': { on: 'message', group: invoke, dm: dmUser },
+  'chat.help': { on: 'message', group: invoke, dm: dmUser },
+};

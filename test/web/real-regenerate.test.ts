@@ -103,12 +103,19 @@ describe('Regenerate in the real web client', () => {
     const runId = `tc-${prompt._id}`;
     const continuations = (id: string) => page.locator(`[data-testid="tcai-continuation"][data-run-id="${id}"]`);
     await web.aiReply(runId).and(page.locator('[data-run-status="done"]')).waitFor({ timeout: 30_000 });
-    await expect.poll(() => continuations(runId).count()).toBeGreaterThan(0);
-    const parts = await continuations(runId).count();
+    // Part 1 (the panel) is stored first; wait for every later part the reply says it has, not
+    // only the first one to arrive.
+    const partCount = async (id: string) => {
+      const counts = (await api.fetchConverseMessage(alice.token, panelId)).map((m) => (m.meta?.['com.yourcompany.ai'] as { runId?: string; part?: { count: number } } | undefined)).filter((m) => m?.runId === id).map((m) => m?.part?.count ?? 1);
+      return Math.max(0, ...counts);
+    };
+    const parts = (await partCount(runId)) - 1;
+    expect(parts).toBeGreaterThan(0);
+    await expect.poll(() => continuations(runId).count(), { timeout: 15_000 }).toBe(parts);
 
     await web.regenerate(runId);
     await web.aiReply(`${runId}.r2`).and(page.locator('[data-run-status="done"]')).waitFor({ timeout: 30_000 });
-    await expect.poll(() => continuations(`${runId}.r2`).count()).toBe(parts);
+    await expect.poll(() => continuations(`${runId}.r2`).count(), { timeout: 15_000 }).toBe((await partCount(`${runId}.r2`)) - 1);
     await expect.poll(() => web.attemptPosition(`${runId}.r2`).innerText()).toBe('2 of 2');
     await web.supersededReply(runId).waitFor();
     expect(await continuations(runId).count()).toBe(0);

@@ -108,7 +108,10 @@ describe('real Tailchat web client', () => {
     page.on('request', onRequest);
     const notify = (eventName: string, eventData: unknown) => broker.call('gateway.notify', { type: 'roomcast', target: panelId, eventName, eventData });
     const push = async (isLocal: boolean) => {
-      const id = draftMessageId();
+      // Two seconds ahead: an ObjectId made in the same second as the newest stored message
+      // compares below it half the time (random middle bytes), and the client acks only ids above
+      // the last one it acked: the plain draft's ack would then never come.
+      const id = draftMessageId(Date.now() + 2_000);
       const runId = `tc-${id}`;
       await notify('notify:chat.message.add', {
         _id: id,

@@ -4,7 +4,9 @@
  * rendered. Per browser tab; nothing is stored.
  */
 import { getGlobalState, postRequest } from '@capital/common';
-import { createVisitTracker, type ReadPosition } from './visits';
+// Two statements: mini-star's bundled esbuild does not parse inline `type` modifiers.
+import { createVisitTracker } from './visits';
+import type { ReadPosition } from './visits';
 
 export type { ReadPosition } from './visits';
 

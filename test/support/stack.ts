@@ -48,6 +48,10 @@ export interface GroupSpec {
   webDefaults?: boolean;
 }
 
+export type GatewaySpec = Omit<TestGatewayOptions, 'modelUrl'>;
+/** A bundle's env, or made from what started before it (Tailchat's URL, the model's). */
+export type BundleEnv = Record<string, string> | ((started: { tc: TailchatInstance; model: ModelServer | undefined; gateway: TestGateway | undefined }) => Record<string, string>);
+
 export interface StackOptions {
   /** Names the Tailchat home, the bundle's log label and the model/gateway dirs. */
   label: string;
@@ -59,12 +63,12 @@ export interface StackOptions {
   /** The fake OpenAI-compatible model server (started when `gateway` is set, too). */
   model?: ModelServerOptions;
   /** The real OpenClaw gateway on the fake model; the bundle then uses it as its engine. */
-  gateway?: Omit<TestGatewayOptions, 'modelUrl'>;
+  gateway?: GatewaySpec | ((model: ModelServer) => GatewaySpec);
   /**
    * The bundle process started with the stack (`false`: none, e.g. the file starts its own later
    * through `startBundle`). `env` goes over the transporter, namespace and engine.
    */
-  bundle?: false | { env?: Record<string, string>; label?: string; entry?: string };
+  bundle?: false | { env?: BundleEnv; label?: string; entry?: string };
   /** Wait until Tailchat lists the agent's services before resolving. Default true when a bundle starts. */
   waitForAgent?: boolean;
   /** Users to create, by name (the first one owns `group`). */
@@ -173,7 +177,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     // Tailchat and the gateway take the longest (~20-30 s each): side by side.
     const [tc, gateway] = await settled(
       openTailchat(o).then((tc) => (undo.push(() => tc.stop()), tc)),
-      o.gateway ? startTestGateway({ ...o.gateway, modelUrl: model!.url }).then((g) => (undo.push(() => g.dispose()), g)) : undefined,
+      o.gateway ? startTestGateway({ ...(typeof o.gateway === 'function' ? o.gateway(model!) : o.gateway), modelUrl: model!.url }).then((g) => (undo.push(() => g.dispose()), g)) : undefined,
     );
 
     const shared = (o.tailchat ?? 'shared') === 'shared';
@@ -199,7 +203,10 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     // An earlier file's bundle must be gone before this file's joins (see the header).
     if (shared) await waitForNoAgent(tc.url);
     agentChecked = true;
-    if (o.bundle !== false && o.bundle !== undefined) startBundle(o.bundle.env, o.bundle.label, o.bundle.entry);
+    if (o.bundle) {
+      const env = typeof o.bundle.env === 'function' ? o.bundle.env({ tc, model, gateway }) : o.bundle.env;
+      startBundle(env, o.bundle.label, o.bundle.entry);
+    }
 
     const [botUserId, users, browser] = await settled(
       ensurePluginBotUser(tc),

@@ -12,6 +12,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { TestProject } from 'vitest/node';
 import { z } from 'zod';
+import { TAILCHAT_CORE_SERVICES } from '../tailchat/broker.js';
 import { startTailchat, type TailchatInstance } from '../tailchat/kit.js';
 import { webClientFiles } from '../web/support/real-client.js';
 
@@ -53,7 +54,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       res.writeHead(404).end();
       return;
     }
-    starting ??= startTailchat({ transporter: 'nats', label: 'shared', ...webClientFiles() });
+    // Every service a file may use, so no file waits for one on its own.
+    starting ??= startTailchat({ transporter: 'nats', label: 'shared', ...webClientFiles(), waitForServices: [...TAILCHAT_CORE_SERVICES, 'file', 'openapi.app'] });
     starting.then(
       (tc) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(describeInstance(tc))),
       (err: Error) => {

@@ -23,7 +23,7 @@ import { createUser, TailchatApi, type TestUser } from '../tailchat/api.js';
 import { launchBrowser } from '../tailchat/browser.js';
 import { fetchHealth, startTailchat, waitForHealthServices, type StartOptions, type TailchatInstance, type TransporterKind } from '../tailchat/kit.js';
 import { ensurePluginBotUser } from '../tailchat/plugin-bot.js';
-import { webClientFiles } from '../web/support/real-client.js';
+import { openRealClient, webClientFiles, type OpenOptions, type RealClient } from '../web/support/real-client.js';
 import { startBundleProcess, type BundleProcess } from './bundle-process.js';
 import { startConversation, type Conversation, type ConversationOptions } from './conversation.js';
 import { sharedTailchat } from './shared-tailchat.js';
@@ -77,6 +77,11 @@ export interface StackOptions {
   /** alice and bob in a group, bob's socket listening (test/support/conversation.ts). */
   conversation?: boolean | ConversationOptions;
   browser?: boolean;
+  /**
+   * The real web client (Chromium, plugin pre-installed) signed in as `user` on `group`'s panel,
+   * opened while the bundle joins. Implies `browser`.
+   */
+  client?: { user: string; options?: Omit<OpenOptions, 'browser'> };
 }
 
 export interface Stack {
@@ -93,6 +98,7 @@ export interface Stack {
   group: { groupId: string; panelId: string; owner: TestUser } | undefined;
   conv: Conversation;
   browser: Browser;
+  client: RealClient;
   /** The transporter, namespace and (with a gateway) engine env every bundle of this stack starts with. */
   bundleEnv: Record<string, string>;
   /** Another bundle process on this stack (stopped by `stop()` unless the test stops it first). */
@@ -211,7 +217,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     const [botUserId, users, browser] = await settled(
       ensurePluginBotUser(tc),
       Promise.all((o.users ?? []).map((name) => createUser(api, name))),
-      o.browser ? launchBrowser().then((b) => (undo.push(() => b.close()), b)) : undefined,
+      o.browser || o.client ? launchBrowser().then((b) => (undo.push(() => b.close()), b)) : undefined,
     );
     const byName = Object.fromEntries((o.users ?? []).map((name, i) => [name, users[i]!]));
 
@@ -231,7 +237,15 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       group = { groupId, panelId, owner };
     }
 
-    if (bundles.length && (o.waitForAgent ?? true)) await waitForAgent();
+    let client: RealClient | undefined;
+    const openClient = async () => {
+      if (!o.client) return;
+      const user = byName[o.client.user];
+      if (!user || !group) throw new Error(`startStack(${o.label}): the client needs a group and ${o.client.user} among users`);
+      client = await openRealClient(tc.url, user.token, `/main/group/${group.groupId}/${group.panelId}`, { ...o.client.options, browser: browser! });
+      undo.push(() => client!.close());
+    };
+    await settled(openClient(), bundles.length && (o.waitForAgent ?? true) ? waitForAgent() : undefined);
     let conv: Conversation | undefined;
     if (o.conversation) {
       conv = await startConversation(tc, o.conversation === true ? {} : o.conversation);
@@ -252,6 +266,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       group,
       conv: conv ?? absent<Conversation>('conv', 'conversation'),
       browser: browser ?? absent<Browser>('browser', 'browser'),
+      client: client ?? absent<RealClient>('client', 'client'),
       bundleEnv,
       startBundle,
       waitForAgent,

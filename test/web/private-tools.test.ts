@@ -34,15 +34,14 @@ beforeAll(async () => {
   stack = await startStack({
     label: 'web-private-tools',
     bundle: { env: { AI_ENGINE: 'scripted', AI_SCRIPTED_CHUNK_DELAY_MS: '20' }, label: 'bundle-web-private' },
-    waitForAgent: false,
     users: ['alice', 'bob', 'carol'],
     group: { name: 'Private tools', members: ['bob', 'carol'] },
-    browser: true,
+    client: { user: 'bob' },
   });
   ({ tc, bundle, api, botUserId } = stack);
   ({ bob, carol } = stack.users as { bob: TestUser; carol: TestUser });
   ({ groupId, panelId } = stack.group!);
-  [bobClient] = await Promise.all([openRealClient(tc.url, bob.token, `/main/group/${groupId}/${panelId}`, { browser: stack.browser }), stack.waitForAgent()]);
+  bobClient = stack.client;
   carolClient = await openRealClient(tc.url, carol.token, `/main/group/${groupId}/${panelId}`, { browser: stack.browser });
 }, 300_000);
 

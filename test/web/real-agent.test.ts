@@ -41,15 +41,14 @@ beforeAll(async () => {
   stack = await startStack({
     label: 'web-agent',
     bundle: { env: { AI_ENGINE: 'scripted', AI_SCRIPTED_CHUNK_DELAY_MS: '60', AI_STREAM_INTERVAL_MS: '150' }, label: 'bundle-web' },
-    waitForAgent: false,
     users: ['alice', 'bob'],
     group: { name: 'Agent group', members: ['bob'] },
-    browser: true,
+    client: { user: 'alice' },
   });
   ({ tc, bundle, api, botUserId } = stack);
   ({ alice, bob } = stack.users as { alice: TestUser; bob: TestUser });
   ({ groupId, panelId } = stack.group!);
-  [client] = await Promise.all([openRealClient(tc.url, alice.token, `/main/group/${groupId}/${panelId}`, { browser: stack.browser }), stack.waitForAgent()]);
+  client = stack.client;
   page = client.page;
 }, 300_000);
 

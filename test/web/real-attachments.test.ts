@@ -22,7 +22,7 @@ import { TailchatApi, type ChatMessage, type TestUser } from '../tailchat/api.js
 import { TailchatWebClient } from '../tailchat/browser.js';
 import type { TailchatInstance } from '../tailchat/kit.js';
 import { startStack, type Stack } from '../support/stack.js';
-import { openRealClient, type RealClient } from './support/real-client.js';
+import type { RealClient } from './support/real-client.js';
 import { SHOTS } from './support/webhost.js';
 
 
@@ -62,17 +62,16 @@ beforeAll(async () => {
     model: { script },
     gateway: (m) => ({ extraConfig: { models: visionModels(m.url) } }),
     bundle: { env: ({ tc }) => ({ OPENCLAW_APPROVALS: 'false', AI_TAILCHAT_URL: tc.url }), label: 'bundle-web-attachments' },
-    waitForAgent: false,
     users: ['alice'],
     group: { name: 'Attachments', webDefaults: false },
-    browser: true,
+    client: { user: 'alice' },
   });
   ({ tc, bundle, api, botUserId } = stack);
   model = stack.model!;
   gateway = stack.gateway!;
   alice = stack.users.alice!;
   ({ groupId, panelId } = stack.group!);
-  [client] = await Promise.all([openRealClient(tc.url, alice.token, `/main/group/${groupId}/${panelId}`, { browser: stack.browser }), stack.waitForAgent()]);
+  client = stack.client;
   page = client.page;
   web = new TailchatWebClient(page, tc.url);
 }, 300_000);

@@ -13,7 +13,7 @@ import { TailchatApi, type TestUser } from '../tailchat/api.js';
 import { TailchatWebClient } from '../tailchat/browser.js';
 import type { TailchatInstance } from '../tailchat/kit.js';
 import { startStack, type Stack } from '../support/stack.js';
-import { openRealClient, waitForChat, type RealClient } from './support/real-client.js';
+import { waitForChat, type RealClient } from './support/real-client.js';
 import { SHOTS } from './support/webhost.js';
 import { CHAT_SERVICE } from '../../services/names.js';
 
@@ -33,15 +33,14 @@ beforeAll(async () => {
   stack = await startStack({
     label: 'web-regenerate',
     bundle: { env: { AI_SCRIPTED_CHUNK_DELAY_MS: '10', AI_STREAM_INTERVAL_MS: '150', AI_MAX_REPLY_CHARS: '800' }, label: 'bundle-web-regenerate' },
-    waitForAgent: false,
     users: ['alice'],
     group: { name: 'Regenerate', webDefaults: false },
-    browser: true,
+    client: { user: 'alice' },
   });
   ({ tc, bundle, api, botUserId } = stack);
   alice = stack.users.alice!;
   ({ groupId, panelId } = stack.group!);
-  [client] = await Promise.all([openRealClient(tc.url, alice.token, `/main/group/${groupId}/${panelId}`, { browser: stack.browser }), stack.waitForAgent()]);
+  client = stack.client;
   page = client.page;
   web = new TailchatWebClient(page, tc.url);
 }, 300_000);

@@ -21,7 +21,7 @@ import { createPluginBroker } from '../tailchat/broker.js';
 import type { TailchatInstance } from '../tailchat/kit.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { MULTI_FILE_DIFF } from './support/fixtures.js';
-import { openGroupSettings, openRealClient, waitForChat, type RealClient } from './support/real-client.js';
+import { openGroupSettings, waitForChat, type RealClient } from './support/real-client.js';
 import { SHOTS } from './support/webhost.js';
 import { CHAT_SERVICE } from '../../services/names.js';
 
@@ -41,11 +41,10 @@ let broker: ServiceBroker;
 
 beforeAll(async () => {
   // No bundle: the test plays the backend's part itself through its own broker.
-  stack = await startStack({ label: 'web-real', bundle: false, users: ['alice'], group: { name: 'AI group', webDefaults: false }, browser: true });
-  ({ tc } = stack);
+  stack = await startStack({ label: 'web-real', bundle: false, users: ['alice'], group: { name: 'AI group', webDefaults: false }, client: { user: 'alice' } });
+  ({ tc, client } = stack);
   alice = stack.users.alice!;
   ({ groupId, panelId } = stack.group!);
-  client = await openRealClient(tc.url, alice.token, `/main/group/${groupId}/${panelId}`, { browser: stack.browser });
   ({ page, logs } = client);
 
   broker = createPluginBroker({ tailchat: tc });

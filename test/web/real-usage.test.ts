@@ -14,7 +14,7 @@ import { BOT_NICKNAME } from '../support/conversation.js';
 import { TailchatApi, type TestUser } from '../tailchat/api.js';
 import type { TailchatInstance } from '../tailchat/kit.js';
 import { startStack, type Stack } from '../support/stack.js';
-import { openGroupSettings, openRealClient, type RealClient } from './support/real-client.js';
+import { openGroupSettings, type RealClient } from './support/real-client.js';
 import { SHOTS } from './support/webhost.js';
 import { CHAT_SERVICE } from '../../services/names.js';
 
@@ -34,15 +34,14 @@ beforeAll(async () => {
   stack = await startStack({
     label: 'web-usage',
     bundle: { env: { AI_ENGINE: 'scripted', AI_SCRIPTED_CHUNK_DELAY_MS: '20', AI_STREAM_INTERVAL_MS: '150' }, label: 'bundle-web-usage' },
-    waitForAgent: false,
     users: ['alice'],
     group: { name: 'Usage group' },
-    browser: true,
+    client: { user: 'alice' },
   });
   ({ tc, bundle, api, botUserId } = stack);
   alice = stack.users.alice!;
   ({ groupId, panelId } = stack.group!);
-  [client] = await Promise.all([openRealClient(tc.url, alice.token, `/main/group/${groupId}/${panelId}`, { browser: stack.browser }), stack.waitForAgent()]);
+  client = stack.client;
   page = client.page;
 }, 300_000);
 

@@ -194,9 +194,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       ...(gateway ? { AI_ENGINE: 'openclaw', OPENCLAW_GATEWAY_URL: gateway.url, OPENCLAW_GATEWAY_TOKEN: gateway.token } : {}),
     };
     const bundles: BundleProcess[] = [];
-    let agentChecked = !shared;
     const startBundle = (env: Record<string, string> = {}, label = `bundle-${o.label}`, entry?: string): BundleProcess => {
-      if (!agentChecked) throw new Error(`startStack(${o.label}): startBundle before the shared Tailchat was checked for an earlier bundle`);
       const b = startBundleProcess({ ...bundleEnv, ...env }, label, entry);
       bundles.push(b);
       undo.push(() => b.stop());
@@ -208,7 +206,6 @@ export async function startStack(o: StackOptions): Promise<Stack> {
 
     // An earlier file's bundle must be gone before this file's joins (see the header).
     if (shared) await waitForNoAgent(tc.url);
-    agentChecked = true;
     if (o.bundle) {
       const env = typeof o.bundle.env === 'function' ? o.bundle.env({ tc, model, gateway }) : o.bundle.env;
       startBundle(env, o.bundle.label, o.bundle.entry);

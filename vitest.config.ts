@@ -8,6 +8,9 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     fileParallelism: false,
+    // One real Tailchat for the files that only need fresh users and groups, started by the
+    // first of them (test/support/stack.ts).
+    globalSetup: ['test/support/shared-tailchat.ts'],
     testTimeout: 60_000,
     hookTimeout: 180_000,
     reporters: ['default'],

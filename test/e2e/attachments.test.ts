@@ -16,15 +16,14 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ATTACHMENT_TEXT } from '../../bridge/attachments/policy.js';
-import { startModelServer, type ModelServer, type Script } from '../model-server/server.js';
-import { buildGatewayConfig, startTestGateway, type TestGateway } from '../openclaw/gateway.js';
-import { startBundleProcess, type BundleProcess } from '../support/bundle-process.js';
-import { aiMeta, BOT_NICKNAME, startConversation, type Conversation } from '../support/conversation.js';
+import type { ModelServer, Script } from '../model-server/server.js';
+import { buildGatewayConfig, type TestGateway } from '../openclaw/gateway.js';
+import type { BundleProcess } from '../support/bundle-process.js';
+import { aiMeta, BOT_NICKNAME, type Conversation } from '../support/conversation.js';
 import { noisePng, solidPng } from '../support/png.js';
 import { fileCardTag, imageTag, type ChatMessage } from '../tailchat/api.js';
-import { startTailchat, waitForHealthServices, type TailchatInstance } from '../tailchat/kit.js';
-
-const PLUGIN = 'plugin:com.yourcompany.ai';
+import { startStack, type Stack } from '../support/stack.js';
+import { CHAT_SERVICE } from '../../services/names.js';
 const MAX_BYTES = 256 * 1024;
 
 const script: Script = (ctx) => {
@@ -33,7 +32,7 @@ const script: Script = (ctx) => {
   return { kind: 'text', text: `Seen ${ctx.images.length} image(s) [${images}].` };
 };
 
-let tc: TailchatInstance;
+let stack: Stack;
 let model: ModelServer;
 let gateway: TestGateway;
 let bundle: BundleProcess;
@@ -65,41 +64,27 @@ async function uploadAs(name: string, bytes: Uint8Array, type?: string) {
 }
 
 beforeAll(async () => {
-  model = await startModelServer({ script });
   bystander = createServer((_req, res) => {
     bystanderHits++;
     res.writeHead(200, { 'content-type': 'image/png' });
     res.end(solidPng(2, 2));
   });
   await new Promise<void>((r) => bystander.listen(0, '127.0.0.1', r));
-  [tc, gateway] = await Promise.all([
-    startTailchat({ label: 'attachments' }),
-    startTestGateway({ modelUrl: model.url, extraConfig: { models: visionModels(model.url) } }),
-  ]);
-  bundle = startBundleProcess(
-    {
-      TRANSPORTER: tc.transporter,
-      TAILCHAT_NAMESPACE: tc.namespace,
-      AI_ENGINE: 'openclaw',
-      OPENCLAW_GATEWAY_URL: gateway.url,
-      OPENCLAW_GATEWAY_TOKEN: gateway.token,
-      OPENCLAW_APPROVALS: 'false',
-      AI_TAILCHAT_URL: tc.url,
-      AI_ATTACHMENTS_MAX_BYTES: String(MAX_BYTES),
-    },
-    'bundle-attachments',
-  );
-  await waitForHealthServices(tc.url, [PLUGIN, `${PLUGIN}.runner`], 60_000);
-  conv = await startConversation(tc);
+  stack = await startStack({
+    label: 'attachments',
+    model: { script },
+    gateway: (m) => ({ extraConfig: { models: visionModels(m.url) } }),
+    bundle: { env: ({ tc }) => ({ OPENCLAW_APPROVALS: 'false', AI_TAILCHAT_URL: tc.url, AI_ATTACHMENTS_MAX_BYTES: String(MAX_BYTES) }) },
+    conversation: true,
+  });
+  ({ conv, bundle } = stack);
+  model = stack.model!;
+  gateway = stack.gateway!;
 }, 240_000);
 
 afterAll(async () => {
-  conv?.close();
-  await bundle?.stop();
-  await gateway?.dispose();
-  await model?.close();
+  await stack?.stop();
   await new Promise<void>((r) => (bystander ? bystander.close(() => r()) : r()));
-  await tc?.stop();
 }, 120_000);
 
 describe('attachments through the real Tailchat and the real OpenClaw gateway', () => {
@@ -212,7 +197,7 @@ describe('attachments through the real Tailchat and the real OpenClaw gateway', 
   });
 
   it('an engine that cannot read attachments says so instead of dropping them', async () => {
-    await conv.api.call(`${PLUGIN}.saveGroupSettings`, { groupId: conv.groupId, settings: { engine: 'scripted' } }, conv.alice.token);
+    await conv.api.call(`${CHAT_SERVICE}.saveGroupSettings`, { groupId: conv.groupId, settings: { engine: 'scripted' } }, conv.alice.token);
     try {
       const uploaded = await uploadAs('blue.png', solidPng(4, 4, [0, 0, 255]), 'image/png');
       const prompt = await askWith('what is this?', imageTag(uploaded.url));
@@ -224,7 +209,7 @@ describe('attachments through the real Tailchat and the real OpenClaw gateway', 
       const answer = await conv.finalReplyTo(plain, 60_000);
       expect(answer.content).not.toBe(ATTACHMENT_TEXT.engine);
     } finally {
-      await conv.api.call(`${PLUGIN}.saveGroupSettings`, { groupId: conv.groupId, settings: { engine: 'openclaw' } }, conv.alice.token);
+      await conv.api.call(`${CHAT_SERVICE}.saveGroupSettings`, { groupId: conv.groupId, settings: { engine: 'openclaw' } }, conv.alice.token);
     }
   });
 });

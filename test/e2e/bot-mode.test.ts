@@ -18,8 +18,9 @@ import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBundleProcess, type BundleProcess } from '../support/bundle-process.js';
 import { aiMeta, startConversation, type Conversation, type WireMessage } from '../support/conversation.js';
-import { createUser, TailchatApi, type TestUser } from '../tailchat/api.js';
-import { fetchHealth, startTailchat, type TailchatInstance } from '../tailchat/kit.js';
+import type { TailchatApi, TestUser } from '../tailchat/api.js';
+import { fetchHealth, type TailchatInstance } from '../tailchat/kit.js';
+import { startStack, type Stack } from '../support/stack.js';
 import { expectNewForgets, expectNoAnswerToBots, expectReplyAndFinalMessage } from './scenario.js';
 
 const INVOKE = 'plugin.com.yourcompany.ai.invoke';
@@ -114,18 +115,18 @@ async function repliesPerPrompt(conv: Conversation): Promise<Map<string, number>
   return out;
 }
 
+let stack: Stack;
 let tc: TailchatInstance;
 let api: TailchatApi;
 let admin: TestUser;
 
+// The bot talks to Tailchat over HTTP and socket.io only: the shared Tailchat, no bundle node.
 beforeAll(async () => {
-  tc = await startTailchat({ transporter: 'redis', label: 'botmode' });
-  api = new TailchatApi(tc.url);
-  admin = await createUser(api, 'admin');
+  stack = await startStack({ label: 'botmode', bundle: false, users: ['admin'] });
+  ({ tc, api } = stack);
+  admin = stack.users.admin!;
 });
-afterAll(async () => {
-  await tc?.stop();
-});
+afterAll(() => stack?.stop());
 
 describe('bot mode: the open platform of the real Tailchat', () => {
   it("Tailchat's own openapi services are loaded (no flag needed: enableOpenapi is on by default)", async () => {

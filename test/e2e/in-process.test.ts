@@ -7,11 +7,12 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBundleProcess, type BundleProcess } from '../support/bundle-process.js';
-import { startConversation, type Conversation } from '../support/conversation.js';
+import type { Conversation } from '../support/conversation.js';
+import { startStack, type Stack } from '../support/stack.js';
 import { createPluginBroker } from '../tailchat/broker.js';
-import { REPO_ROOT, startTailchat, waitForHealthServices, type TailchatInstance } from '../tailchat/kit.js';
+import { REPO_ROOT, type TailchatInstance } from '../tailchat/kit.js';
 import { expectLiveReplyAndFinalMessage, expectNewForgets, expectNoAnswerToBots } from './scenario.js';
+import { CHAT_SERVICE, RUNNER_SERVICE } from '../../services/names.js';
 
 /** PATH without the bundle's Node 24, so Tailchat runs on the Node it would have anyway. */
 function hostNodePath(): string {
@@ -20,45 +21,41 @@ function hostNodePath(): string {
 
 describe('in Tailchat\'s process as a server plugin', () => {
   let tc: TailchatInstance;
-  let runner: BundleProcess;
+  let stack: Stack;
   let conv: Conversation;
   const pluginDir = path.join(REPO_ROOT, 'dist/tailchat-plugin/com.yourcompany.ai');
 
   beforeAll(async () => {
     execFileSync(process.execPath, [path.join(REPO_ROOT, 'scripts/build.mjs'), 'server'], { cwd: REPO_ROOT });
-    tc = await startTailchat({
-      transporter: 'redis',
+    stack = await startStack({
       label: 'inprocess',
-      env: { PATH: hostNodePath() },
-      serverPlugins: [
-        {
-          id: 'com.yourcompany.ai',
-          files: Object.fromEntries(fs.readdirSync(path.join(pluginDir, 'services')).map((f) => [`services/${f}`, path.join(pluginDir, 'services', f)])),
-        },
-      ],
-      waitForServices: ['plugin:com.yourcompany.ai'],
+      tailchat: 'own',
+      transporter: 'redis',
+      own: {
+        env: { PATH: hostNodePath() },
+        serverPlugins: [
+          {
+            id: 'com.yourcompany.ai',
+            files: Object.fromEntries(fs.readdirSync(path.join(pluginDir, 'services')).map((f) => [`services/${f}`, path.join(pluginDir, 'services', f)])),
+          },
+        ],
+        waitForServices: [CHAT_SERVICE],
+      },
+      bundle: { env: { AI_ROLE: 'runner', AI_SCRIPTED_CHUNK_DELAY_MS: '25', AI_STREAM_INTERVAL_MS: '100' }, label: 'runner' },
+      conversation: true,
     });
-    runner = startBundleProcess(
-      { TRANSPORTER: tc.transporter, TAILCHAT_NAMESPACE: tc.namespace, AI_ROLE: 'runner', AI_SCRIPTED_CHUNK_DELAY_MS: '25', AI_STREAM_INTERVAL_MS: '100' },
-      'runner',
-    );
-    await waitForHealthServices(tc.url, ['plugin:com.yourcompany.ai.runner'], 60_000);
-    conv = await startConversation(tc);
+    ({ tc, conv } = stack);
   });
-  afterAll(async () => {
-    conv?.close();
-    await runner?.stop();
-    await tc?.stop();
-  });
+  afterAll(() => stack?.stop());
 
   it('runs the chat service in Tailchat\'s own process, on Tailchat\'s Node', async () => {
     const broker = createPluginBroker({ tailchat: tc });
     await broker.start();
     try {
-      await broker.waitForServices(['plugin:com.yourcompany.ai', 'plugin:com.yourcompany.ai.runner'], 15_000);
+      await broker.waitForServices([CHAT_SERVICE, RUNNER_SERVICE], 15_000);
       const services = broker.registry.getServiceList({ onlyAvailable: true }) as { name: string; nodeID: string }[];
-      expect(services.filter((s) => s.name === 'plugin:com.yourcompany.ai').map((s) => s.nodeID)).toEqual([tc.nodeId]);
-      expect(services.find((s) => s.name === 'plugin:com.yourcompany.ai.runner')?.nodeID).not.toBe(tc.nodeId);
+      expect(services.filter((s) => s.name === CHAT_SERVICE).map((s) => s.nodeID)).toEqual([tc.nodeId]);
+      expect(services.find((s) => s.name === RUNNER_SERVICE)?.nodeID).not.toBe(tc.nodeId);
     } finally {
       await broker.stop();
     }
@@ -76,10 +73,10 @@ describe('in Tailchat\'s process as a server plugin', () => {
     await expectNewForgets(conv);
   });
   it('the chat side in Tailchat reads the usage the runner process counted, and enforces the budget', async () => {
-    const getUsage = () => conv.api.call<{ totals: { runs: number; totalTokens: number } }>('plugin:com.yourcompany.ai.getUsage', { groupId: conv.groupId }, conv.alice.token);
+    const getUsage = () => conv.api.call<{ totals: { runs: number; totalTokens: number } }>(`${CHAT_SERVICE}.getUsage`, { groupId: conv.groupId }, conv.alice.token);
     await expect.poll(async () => (await getUsage()).totals.runs, { timeout: 10_000 }).toBeGreaterThan(0);
     const { totalTokens } = (await getUsage()).totals;
-    await conv.api.call('plugin:com.yourcompany.ai.saveGroupSettings', { groupId: conv.groupId, settings: { monthlyTokenBudget: totalTokens } }, conv.alice.token);
+    await conv.api.call(`${CHAT_SERVICE}.saveGroupSettings`, { groupId: conv.groupId, settings: { monthlyTokenBudget: totalTokens } }, conv.alice.token);
     const refused = await conv.ask('over budget?');
     const notice = await conv.bobSocket.waitFor<{ author: string; content: string; meta?: Record<string, unknown> }>(
       'notify:chat.message.add',

@@ -5,45 +5,48 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBundleProcess, type BundleProcess } from '../support/bundle-process.js';
+import type { BundleProcess } from '../support/bundle-process.js';
 import { aiMeta, startConversation, type Conversation, type WireMessage } from '../support/conversation.js';
-import { REPO_ROOT, startTailchat, waitForHealthServices, type TailchatInstance } from '../tailchat/kit.js';
+import { REPO_ROOT, type TailchatInstance } from '../tailchat/kit.js';
+import { startStack, type Stack } from '../support/stack.js';
 import { startReferenceHttpServer, type ReferenceHttpServer } from '../mbe-reference/http-server.js';
+import { CHAT_SERVICE } from '../../services/names.js';
 
-const PLUGIN = 'plugin:com.yourcompany.ai';
 const PROMPT = 'please debug this typescript function for me';
 
 describe('MBE engine through the real Tailchat', () => {
+  let stack: Stack;
   let tc: TailchatInstance;
   let mbe: ReferenceHttpServer;
   let bundle: BundleProcess | undefined;
   let convs: Conversation[] = [];
 
   const startBundle = async (extra: Record<string, string>, label: string) => {
-    bundle = startBundleProcess({ TRANSPORTER: tc.transporter, TAILCHAT_NAMESPACE: tc.namespace, MBE_API_URL: mbe.url, AI_STREAM_INTERVAL_MS: '100', ...extra }, label);
-    await waitForHealthServices(tc.url, [PLUGIN, `${PLUGIN}.runner`], 60_000);
+    bundle = stack.startBundle({ MBE_API_URL: mbe.url, AI_STREAM_INTERVAL_MS: '100', ...extra }, label);
+    await stack.waitForAgent();
   };
   const mbeGroup = async () => {
     const conv = await startConversation(tc);
     convs.push(conv);
-    await conv.api.call(`${PLUGIN}.saveGroupSettings`, { groupId: conv.groupId, settings: { engine: 'mbe' } }, conv.alice.token);
+    await conv.api.call(`${CHAT_SERVICE}.saveGroupSettings`, { groupId: conv.groupId, settings: { engine: 'mbe' } }, conv.alice.token);
     return conv;
   };
   const stopBundle = async () => {
     await bundle?.stop();
     bundle = undefined;
-    await new Promise((r) => setTimeout(r, 1500)); // let Tailchat forget the node before the next one joins
+    // Tailchat forgets the node before the next one joins (else the health check sees the old one).
+    await stack.waitForNoAgent();
   };
 
   beforeAll(async () => {
-    tc = await startTailchat({ transporter: 'redis', label: 'mbe' });
+    stack = await startStack({ label: 'mbe', bundle: false });
+    ({ tc } = stack);
     mbe = await startReferenceHttpServer();
   });
   afterAll(async () => {
     for (const c of convs) c.close();
-    await bundle?.stop();
+    await stack?.stop();
     await mbe?.close();
-    await tc?.stop();
   });
 
   let httpReply: WireMessage;

@@ -14,18 +14,19 @@
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBundleProcess, type BundleProcess } from '../support/bundle-process.js';
-import { aiMeta, startConversation, type Conversation, type WireMessage } from '../support/conversation.js';
+import type { BundleProcess } from '../support/bundle-process.js';
+import { aiMeta, type Conversation, type WireMessage } from '../support/conversation.js';
 import { restartKitNats } from '../support/nats-server.js';
 import { freePort } from '../support/redis-server.js';
 import type { ChatMessage } from '../tailchat/api.js';
-import { startTailchat, waitForHealthServices, type TailchatInstance } from '../tailchat/kit.js';
+import type { TailchatInstance } from '../tailchat/kit.js';
+import { startStack, type Stack } from '../support/stack.js';
 
-const PLUGIN = 'plugin:com.yourcompany.ai';
 const BUNDLE_BACK = /NATS connection re-established/;
 const TAILCHAT_BACK = /NATS client is reconnected\./g;
 
 describe('NATS restarts (real Tailchat, bundle in its own process)', () => {
+  let stack: Stack;
   let tc: TailchatInstance;
   let bundle: BundleProcess;
   let conv: Conversation;
@@ -50,28 +51,22 @@ describe('NATS restarts (real Tailchat, bundle in its own process)', () => {
     conv.bobSocket.events<WireMessage>('notify:chat.message.update').filter((u) => aiMeta(u)?.runId === `tc-${prompt._id}`).length;
 
   beforeAll(async () => {
-    tc = await startTailchat({ transporter: 'nats', label: 'nats-restart' });
     metricsPort = await freePort();
-    bundle = startBundleProcess(
+    // Its own Tailchat: the test kills and restarts that Tailchat's NATS.
+    stack = await startStack({
+      label: 'nats-restart',
+      tailchat: 'own',
+      transporter: 'nats',
       // ~140 chunks of a "slow" reply, 60 ms apart: a run streams for ~8 s.
-      {
-        TRANSPORTER: tc.transporter,
-        TAILCHAT_NAMESPACE: tc.namespace,
-        AI_ENGINE: 'scripted',
-        AI_SCRIPTED_CHUNK_DELAY_MS: '60',
-        AI_STREAM_INTERVAL_MS: '100',
-        AI_METRICS_PORT: String(metricsPort),
+      bundle: {
+        env: { AI_ENGINE: 'scripted', AI_SCRIPTED_CHUNK_DELAY_MS: '60', AI_STREAM_INTERVAL_MS: '100', AI_METRICS_PORT: String(metricsPort) },
+        label: 'bundle-nats-restart',
       },
-      'bundle-nats-restart',
-    );
-    await waitForHealthServices(tc.url, [PLUGIN, `${PLUGIN}.runner`], 60_000);
-    conv = await startConversation(tc);
+      conversation: true,
+    });
+    ({ tc, bundle, conv } = stack);
   });
-  afterAll(async () => {
-    conv?.close();
-    await bundle?.stop();
-    await tc?.stop();
-  });
+  afterAll(() => stack?.stop());
 
   it('between runs: a mention after the restart gets its reply, once', async () => {
     const before = await conv.ask('hello before the restart');

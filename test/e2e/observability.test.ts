@@ -4,10 +4,11 @@
  * (with the reason) when Tailchat goes away.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBundleProcess, type BundleProcess } from '../support/bundle-process.js';
+import type { BundleProcess } from '../support/bundle-process.js';
 import { startConversation, type Conversation } from '../support/conversation.js';
 import { freePort } from '../support/redis-server.js';
-import { startTailchat, type TailchatInstance } from '../tailchat/kit.js';
+import type { TailchatInstance } from '../tailchat/kit.js';
+import { startStack, type Stack } from '../support/stack.js';
 
 interface ReadyBody {
   status: string;
@@ -16,6 +17,7 @@ interface ReadyBody {
 }
 
 describe('observability of the own process on the real Tailchat', () => {
+  let stack: Stack;
   let tc: TailchatInstance;
   let bundle: BundleProcess;
   let conv: Conversation;
@@ -43,18 +45,25 @@ describe('observability of the own process on the real Tailchat', () => {
   };
 
   beforeAll(async () => {
-    tc = await startTailchat({ transporter: 'redis', label: 'observability' });
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    bundle = startBundleProcess(
-      { TRANSPORTER: tc.transporter, TAILCHAT_NAMESPACE: tc.namespace, AI_ENGINE: 'scripted', AI_SCRIPTED_CHUNK_DELAY_MS: '25', AI_STREAM_INTERVAL_MS: '100', AI_METRICS_PORT: String(port), LOG_FORMAT: 'json' },
-      'bundle-observability',
-    );
+    // Its own Tailchat (on Redis), since the last case stops it. The conversation comes later:
+    // the first case watches /readyz turn 200 by itself.
+    stack = await startStack({
+      label: 'observability',
+      tailchat: 'own',
+      transporter: 'redis',
+      bundle: {
+        env: { AI_ENGINE: 'scripted', AI_SCRIPTED_CHUNK_DELAY_MS: '25', AI_STREAM_INTERVAL_MS: '100', AI_METRICS_PORT: String(port), LOG_FORMAT: 'json' },
+        label: 'bundle-observability',
+      },
+      waitForAgent: false,
+    });
+    ({ tc, bundle } = stack);
   });
   afterAll(async () => {
     conv?.close();
-    await bundle?.stop();
-    await tc?.stop();
+    await stack?.stop();
   });
 
   it('/healthz answers at once; /readyz turns 200 once joined to Tailchat', async () => {

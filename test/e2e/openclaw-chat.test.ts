@@ -15,14 +15,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnyBlock, ApprovalBlock, ToolBlock } from '../../protocol/blocks.js';
 import { USER_ERROR_TEXT } from '../../bridge/run/execute.js';
-import { startModelServer, type ModelServer, type Script } from '../model-server/server.js';
-import { startTestGateway, type TestGateway } from '../openclaw/gateway.js';
-import { startBundleProcess, type BundleProcess } from '../support/bundle-process.js';
-import { aiMeta, BOT_NICKNAME, startConversation, type Conversation, type WireMessage } from '../support/conversation.js';
+import type { ModelServer, Script } from '../model-server/server.js';
+import type { TestGateway } from '../openclaw/gateway.js';
+import type { BundleProcess } from '../support/bundle-process.js';
+import { aiMeta, BOT_NICKNAME, type Conversation, type WireMessage } from '../support/conversation.js';
+import { startStack, type Stack } from '../support/stack.js';
 import type { ChatMessage } from '../tailchat/api.js';
-import { startTailchat, waitForHealthServices, type TailchatInstance } from '../tailchat/kit.js';
+import type { TailchatInstance } from '../tailchat/kit.js';
+import { CHAT_SERVICE } from '../../services/names.js';
 
-const PLUGIN = 'plugin:com.yourcompany.ai';
 /** Live-update cadence of the bundle: at most 1000/INTERVAL_MS draft updates a second. */
 const INTERVAL_MS = 200;
 
@@ -60,6 +61,7 @@ const blocksOf = (m: { meta?: Record<string, unknown> }): AnyBlock[] => aiMeta(m
 const marker = () => randomBytes(4).toString('hex');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+let stack: Stack;
 let tc: TailchatInstance;
 let model: ModelServer;
 let gateway: TestGateway;
@@ -68,13 +70,9 @@ let conv: Conversation;
 const dir = mkdtempSync(join(tmpdir(), 'openclaw-chat-'));
 const timings: Record<string, number> = {};
 
-function bundleEnv(token: string): Record<string, string> {
+/** The bundle's env over the stack's (transporter, namespace, gateway and its token). */
+function bundleEnv(): Record<string, string> {
   return {
-    TRANSPORTER: tc.transporter,
-    TAILCHAT_NAMESPACE: tc.namespace,
-    AI_ENGINE: 'openclaw',
-    OPENCLAW_GATEWAY_URL: gateway.url,
-    OPENCLAW_GATEWAY_TOKEN: token,
     OPENCLAW_APPROVALS: 'true',
     OPENCLAW_DEVICE_IDENTITY_PATH: join(dir, 'device.json'),
     AI_STREAM_INTERVAL_MS: String(INTERVAL_MS),
@@ -90,7 +88,7 @@ function modelRequestFor(text: string) {
 
 /** What the plugin's web client does: `POST /api/plugin:com.yourcompany.ai/<action>` with the user's token. */
 function pluginPost(action: string, body: unknown, token: string): Promise<Response> {
-  return fetch(`${tc.url}/api/${PLUGIN}/${action}`, {
+  return fetch(`${tc.url}/api/${CHAT_SERVICE}/${action}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'X-Token': token },
     body: JSON.stringify(body),
@@ -128,25 +126,21 @@ async function draftEvent(pred: (m: WireMessage) => boolean, timeoutMs: number):
 
 beforeAll(async () => {
   const t0 = Date.now();
-  model = await startModelServer({ script });
-  // Tailchat and the gateway start side by side (both take ~20 s).
-  [tc, gateway] = await Promise.all([
-    startTailchat({ transporter: 'nats', label: 'openclaw-chat' }),
-    startTestGateway({ modelUrl: model.url, approvals: true }),
-  ]);
-  timings.serversMs = Date.now() - t0;
-  bundle = startBundleProcess(bundleEnv(gateway.token), 'bundle-openclaw');
-  await waitForHealthServices(tc.url, [PLUGIN, `${PLUGIN}.runner`], 60_000);
-  conv = await startConversation(tc);
+  stack = await startStack({
+    label: 'openclaw-chat',
+    model: { script },
+    gateway: { approvals: true },
+    bundle: { env: bundleEnv(), label: 'bundle-openclaw' },
+    conversation: true,
+  });
+  ({ tc, bundle, conv } = stack);
+  model = stack.model!;
+  gateway = stack.gateway!;
   timings.beforeAllMs = Date.now() - t0;
 }, 240_000);
 
 afterAll(async () => {
-  conv?.close();
-  await bundle?.stop();
-  await gateway?.dispose();
-  await model?.close();
-  await tc?.stop();
+  await stack?.stop();
   rmSync(dir, { recursive: true, force: true });
   console.log(`openclaw-chat timings: ${JSON.stringify(timings)}`);
 }, 120_000);
@@ -340,7 +334,7 @@ describe('the OpenClaw engine through the real Tailchat', () => {
     const m2 = marker();
     const asked = await conv.ask(`[[again]] ${m2}`);
     await conv.finalReplyTo(asked, 60_000);
-    const started = await conv.api.call<{ runId: string; attempt: number }>(`${PLUGIN}.regenerate`, { runId: runIdOf(asked) }, conv.alice.token);
+    const started = await conv.api.call<{ runId: string; attempt: number }>(`${CHAT_SERVICE}.regenerate`, { runId: runIdOf(asked) }, conv.alice.token);
     expect(started).toEqual({ runId: `${runIdOf(asked)}.r2`, attempt: 2 });
     await expect.poll(async () => (await storedRepliesTo(asked)).length, { timeout: 60_000 }).toBe(2);
     const second = (await storedRepliesTo(asked)).find((m) => aiMeta(m)?.runId === started.runId)!;
@@ -385,9 +379,9 @@ describe('the OpenClaw engine through the real Tailchat', () => {
     expect(goodLog).not.toContain(gateway.token);
 
     const wrong = randomBytes(32).toString('hex');
-    bundle = startBundleProcess(bundleEnv(wrong), 'bundle-wrong-token');
+    bundle = stack.startBundle({ ...bundleEnv(), OPENCLAW_GATEWAY_TOKEN: wrong }, 'bundle-wrong-token');
     await bundle.waitForOutput(/ServiceBroker with \d+ service\(s\) started/, 60_000);
-    await waitForHealthServices(tc.url, [PLUGIN, `${PLUGIN}.runner`], 60_000);
+    await stack.waitForAgent();
 
     const m = marker();
     const prompt = await conv.ask(`${m} are you there? [[plain]]`);

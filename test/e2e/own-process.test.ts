@@ -3,31 +3,30 @@
  * once on Redis (Tailchat's own docker-compose) and once on NATS.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBundleProcess, type BundleProcess } from '../support/bundle-process.js';
-import { startConversation, type Conversation } from '../support/conversation.js';
-import { startTailchat, waitForHealthServices, type TailchatInstance } from '../tailchat/kit.js';
+import type { BundleProcess } from '../support/bundle-process.js';
+import type { Conversation } from '../support/conversation.js';
+import { startStack, type Stack } from '../support/stack.js';
+import type { TailchatInstance } from '../tailchat/kit.js';
 import { expectLiveReplyAndFinalMessage, expectNewForgets, expectNoAnswerToBots } from './scenario.js';
 
 for (const transporter of ['redis', 'nats'] as const) {
   describe(`own process on ${transporter}`, () => {
+    let stack: Stack;
     let tc: TailchatInstance;
     let bundle: BundleProcess;
     let conv: Conversation;
 
     beforeAll(async () => {
-      tc = await startTailchat({ transporter, label: `own-${transporter}` });
-      bundle = startBundleProcess(
-        { TRANSPORTER: tc.transporter, TAILCHAT_NAMESPACE: tc.namespace, AI_ENGINE: 'scripted', AI_SCRIPTED_CHUNK_DELAY_MS: '25', AI_STREAM_INTERVAL_MS: '100' },
-        `bundle-${transporter}`,
-      );
-      await waitForHealthServices(tc.url, ['plugin:com.yourcompany.ai', 'plugin:com.yourcompany.ai.runner'], 60_000);
-      conv = await startConversation(tc);
+      // NATS: the run's shared Tailchat; Redis (Tailchat's own docker-compose): an instance of its own.
+      stack = await startStack({
+        label: `own-${transporter}`,
+        ...(transporter === 'redis' ? { tailchat: 'own', transporter } : { tailchat: 'shared' }),
+        bundle: { env: { AI_ENGINE: 'scripted', AI_SCRIPTED_CHUNK_DELAY_MS: '25', AI_STREAM_INTERVAL_MS: '100' }, label: `bundle-${transporter}` },
+        conversation: true,
+      });
+      ({ tc, bundle, conv } = stack);
     });
-    afterAll(async () => {
-      conv?.close();
-      await bundle?.stop();
-      await tc?.stop();
-    });
+    afterAll(() => stack?.stop());
 
     it('answers a mention live and stores one final reply', async () => {
       await expectLiveReplyAndFinalMessage(conv);

@@ -16,14 +16,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AnyBlock, ToolBlock } from '../../protocol/blocks.js';
 import { PERMISSIONS } from '../../protocol/actions.js';
-import { startModelServer, type ModelServer, type Script } from '../model-server/server.js';
-import { startTestGateway, type TestGateway } from '../openclaw/gateway.js';
-import { startBundleProcess, type BundleProcess } from '../support/bundle-process.js';
-import { aiMeta, BOT_NICKNAME, startConversation, type Conversation, type WireMessage } from '../support/conversation.js';
+import type { ModelServer, Script } from '../model-server/server.js';
+import type { TestGateway } from '../openclaw/gateway.js';
+import type { BundleProcess } from '../support/bundle-process.js';
+import { aiMeta, BOT_NICKNAME, type Conversation, type WireMessage } from '../support/conversation.js';
 import { createUser, type ChatMessage, type TestUser } from '../tailchat/api.js';
-import { startTailchat, waitForHealthServices, type TailchatInstance } from '../tailchat/kit.js';
+import type { TailchatInstance } from '../tailchat/kit.js';
+import { startStack, type Stack } from '../support/stack.js';
+import { CHAT_SERVICE } from '../../services/names.js';
 
-const PLUGIN = 'plugin:com.yourcompany.ai';
 const SECRET = /SECRET-[0-9a-f]{8}/;
 
 const script: Script = [
@@ -43,6 +44,7 @@ const replyId = (m: { meta?: Record<string, unknown> }) => (m.meta?.reply as { _
 const newSecret = () => `SECRET-${randomBytes(4).toString('hex')}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+let stack: Stack;
 let tc: TailchatInstance;
 let model: ModelServer;
 let gateway: TestGateway;
@@ -53,7 +55,7 @@ let dave: TestUser;
 const dir = mkdtempSync(join(tmpdir(), 'private-tools-'));
 
 function pluginPost(action: string, body: unknown, user: TestUser): Promise<Response> {
-  return fetch(`${tc.url}/api/${PLUGIN}/${action}`, {
+  return fetch(`${tc.url}/api/${CHAT_SERVICE}/${action}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'X-Token': user.token },
     body: JSON.stringify(body),
@@ -72,22 +74,16 @@ async function storedReplyTo(prompt: ChatMessage, converseId: string, timeoutMs 
 }
 
 beforeAll(async () => {
-  model = await startModelServer({ script });
-  [tc, gateway] = await Promise.all([startTailchat({ transporter: 'nats', label: 'private-tools' }), startTestGateway({ modelUrl: model.url })]);
-  bundle = startBundleProcess(
-    {
-      TRANSPORTER: tc.transporter,
-      TAILCHAT_NAMESPACE: tc.namespace,
-      AI_ENGINE: 'openclaw',
-      OPENCLAW_GATEWAY_URL: gateway.url,
-      OPENCLAW_GATEWAY_TOKEN: gateway.token,
-      OPENCLAW_DEVICE_IDENTITY_PATH: join(dir, 'device.json'),
-      AI_STREAM_INTERVAL_MS: '100',
-    },
-    'bundle-private-tools',
-  );
-  await waitForHealthServices(tc.url, [PLUGIN, `${PLUGIN}.runner`], 60_000);
-  conv = await startConversation(tc);
+  stack = await startStack({
+    label: 'private-tools',
+    model: { script },
+    gateway: {},
+    bundle: { env: { OPENCLAW_DEVICE_IDENTITY_PATH: join(dir, 'device.json'), AI_STREAM_INTERVAL_MS: '100' }, label: 'bundle-private-tools' },
+    conversation: true,
+  });
+  ({ tc, bundle, conv } = stack);
+  model = stack.model!;
+  gateway = stack.gateway!;
   [carol, dave] = await Promise.all([createUser(conv.api, 'carol'), createUser(conv.api, 'dave')]);
   await conv.api.joinGroup(conv.alice.token, conv.groupId, carol.token);
   await conv.api.joinGroup(conv.alice.token, conv.groupId, dave.token);
@@ -96,11 +92,7 @@ beforeAll(async () => {
 }, 240_000);
 
 afterAll(async () => {
-  conv?.close();
-  await bundle?.stop();
-  await gateway?.dispose();
-  await model?.close();
-  await tc?.stop();
+  await stack?.stop();
   rmSync(dir, { recursive: true, force: true });
 }, 120_000);
 
@@ -150,7 +142,7 @@ describe('private tool output in groups', () => {
     expect(refusal).toContain('Only the requester and the approvers');
     expect(refusal).not.toContain(secret);
     // Each opening is in the group's audit log (who, which run and tool call); the refusal is not.
-    const audit = await conv.api.call<{ entries: Array<{ actor: string; action: string; details: Record<string, unknown> }> }>(`${PLUGIN}.getAuditLog`, { groupId: conv.groupId }, conv.alice.token);
+    const audit = await conv.api.call<{ entries: Array<{ actor: string; action: string; details: Record<string, unknown> }> }>(`${CHAT_SERVICE}.getAuditLog`, { groupId: conv.groupId }, conv.alice.token);
     const reads = audit.entries.filter((e) => e.action === 'tool-output.read' && e.details.runId === runId && e.details.toolCallId === toolCallId);
     expect(reads.map((e) => e.actor).sort()).toEqual([conv.bob.userId, conv.alice.userId, carol.userId].sort());
 
@@ -160,19 +152,19 @@ describe('private tool output in groups', () => {
     expect(await access(dave)).toBe(false);
 
     // Named approvers narrow it: carol holds the role but is not named; the owner still may.
-    await conv.api.call(`${PLUGIN}.saveGroupSettings`, { groupId: conv.groupId, settings: { approvers: [conv.alice.userId] } }, conv.alice.token);
+    await conv.api.call(`${CHAT_SERVICE}.saveGroupSettings`, { groupId: conv.groupId, settings: { approvers: [conv.alice.userId] } }, conv.alice.token);
     try {
       expect((await read(carol)).status).toBe(403);
       expect((await read(conv.alice)).status).toBe(200);
       expect((await read(conv.bob)).status).toBe(200);
     } finally {
-      await conv.api.call(`${PLUGIN}.saveGroupSettings`, { groupId: conv.groupId, settings: { approvers: [] } }, conv.alice.token);
+      await conv.api.call(`${CHAT_SERVICE}.saveGroupSettings`, { groupId: conv.groupId, settings: { approvers: [] } }, conv.alice.token);
     }
   }, 120_000);
 
   it("a group set to 'everyone' stores arguments and result in the reply", async () => {
     const group = await conv.api.createGroup(conv.alice.token, 'Open tools');
-    await conv.api.call(`${PLUGIN}.saveGroupSettings`, { groupId: group.groupId, settings: { toolOutput: 'everyone' } }, conv.alice.token);
+    await conv.api.call(`${CHAT_SERVICE}.saveGroupSettings`, { groupId: group.groupId, settings: { toolOutput: 'everyone' } }, conv.alice.token);
     const secret = newSecret();
     const prompt = await conv.api.sendMessage(conv.alice.token, {
       converseId: group.textPanelId,

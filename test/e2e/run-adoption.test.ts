@@ -15,18 +15,18 @@
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startModelServer, type ModelServer, type Script } from '../model-server/server.js';
-import { startTestGateway, type TestGateway } from '../openclaw/gateway.js';
-import { startBundleProcess, type BundleProcess } from '../support/bundle-process.js';
+import type { ModelServer, Script } from '../model-server/server.js';
+import type { TestGateway } from '../openclaw/gateway.js';
+import type { BundleProcess } from '../support/bundle-process.js';
 import { aiMeta, startConversation, type Conversation, type WireMessage } from '../support/conversation.js';
 import { processTree } from '../support/processes.js';
 import { startRedis } from '../support/redis-server.js';
 import type { ChatMessage, TestUser } from '../tailchat/api.js';
 import { createPluginBroker } from '../tailchat/broker.js';
-import { startTailchat, waitForHealthServices, type TailchatInstance } from '../tailchat/kit.js';
+import type { TailchatInstance } from '../tailchat/kit.js';
+import { startStack, type Stack } from '../support/stack.js';
+import { CHAT_SERVICE, RUNNER_SERVICE } from '../../services/names.js';
 
-const PLUGIN = 'plugin:com.yourcompany.ai';
-const RUNNER = `${PLUGIN}.runner`;
 const LEASE_MS = 4_000;
 
 const words = (word: string, n: number) => Array.from({ length: n }, (_, i) => `${word}${i + 1}`).join(' ');
@@ -48,6 +48,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const runIdOf = (prompt: ChatMessage) => `tc-${prompt._id}`;
 const replyTo = (m: { meta?: Record<string, unknown> }) => (m.meta?.reply as { _id?: string } | undefined)?._id;
 
+let stack: Stack;
 let tc: TailchatInstance;
 let model: ModelServer;
 let gateway: TestGateway;
@@ -60,14 +61,9 @@ async function startInstance(n: number): Promise<void> {
   const nodeId = `tcai-adopt-${n}-${process.pid}`;
   bundles.set(
     nodeId,
-    startBundleProcess(
+    stack.startBundle(
       {
-        TRANSPORTER: tc.transporter,
-        TAILCHAT_NAMESPACE: tc.namespace,
         AI_NODE_ID: nodeId,
-        AI_ENGINE: 'openclaw',
-        OPENCLAW_GATEWAY_URL: gateway.url,
-        OPENCLAW_GATEWAY_TOKEN: gateway.token,
         AI_REDIS_URL: redisServer.url,
         AI_RUN_LEASE_MS: String(LEASE_MS),
         AI_RUN_HEARTBEAT_MS: '1000',
@@ -87,7 +83,7 @@ async function waitForInstances(count: number): Promise<void> {
     for (let i = 0; i < 300; i++) {
       const list = probe.registry.getServiceList({ onlyAvailable: true }) as { name: string; nodeID: string }[];
       const nodes = (name: string) => new Set(list.filter((s) => s.name === name).map((s) => s.nodeID)).size;
-      if (nodes(PLUGIN) === count && nodes(RUNNER) === count) return;
+      if (nodes(CHAT_SERVICE) === count && nodes(RUNNER_SERVICE) === count) return;
       await sleep(100);
     }
     throw new Error(`${count} instances not seen`);
@@ -167,28 +163,25 @@ async function restartRedis(): Promise<void> {
 const ask = (text: string, as?: TestUser) => conv.ask(text, as);
 
 beforeAll(async () => {
-  model = await startModelServer({ script });
-  [tc, gateway, redisServer] = await Promise.all([
-    startTailchat({ transporter: 'nats', label: 'run-adoption' }),
-    startTestGateway({ modelUrl: model.url }),
-    startRedis(),
-  ]);
+  const [started, redisStarted] = await Promise.all([startStack({ label: 'run-adoption', model: { script }, gateway: {}, bundle: false }), startRedis()]);
+  stack = started;
+  redisServer = redisStarted;
+  ({ tc } = stack);
+  model = stack.model!;
+  gateway = stack.gateway!;
   redis = new Redis(redisServer.url, { maxRetriesPerRequest: 1 });
   redis.on('error', () => undefined);
   await Promise.all([startInstance(1), startInstance(2)]);
   await waitForInstances(2);
-  await waitForHealthServices(tc.url, [PLUGIN, RUNNER], 60_000);
+  await stack.waitForAgent();
   conv = await startConversation(tc);
 }, 240_000);
 
 afterAll(async () => {
   conv?.close();
   redis?.disconnect();
-  await Promise.all([...bundles.values()].map((b) => b.stop()));
-  await gateway?.dispose();
-  await model?.close();
+  await stack?.stop();
   await redisServer?.stop();
-  await tc?.stop();
 }, 120_000);
 
 describe('runs shared through Redis by two instances', () => {
@@ -202,9 +195,9 @@ describe('runs shared through Redis by two instances', () => {
     const probe = createPluginBroker({ tailchat: tc });
     await probe.start();
     try {
-      await probe.waitForServices([RUNNER], 10_000);
+      await probe.waitForServices([RUNNER_SERVICE], 10_000);
       // The same job on the instance that does not own it (what a redelivery balanced there does).
-      expect(await probe.call(`${RUNNER}.startRun`, { job }, { nodeID: other })).toEqual({ accepted: false });
+      expect(await probe.call(`${RUNNER_SERVICE}.startRun`, { job }, { nodeID: other })).toEqual({ accepted: false });
       // Tailchat's event once more, to every instance's chat side.
       probe.broadcast('chat.message.updateMessage', {
         type: 'add',
@@ -217,7 +210,7 @@ describe('runs shared through Redis by two instances', () => {
       });
       await pollFinalReply(prompt);
       // After the reply, too (a late redelivery).
-      expect(await probe.call(`${RUNNER}.startRun`, { job }, { nodeID: other })).toEqual({ accepted: false });
+      expect(await probe.call(`${RUNNER_SERVICE}.startRun`, { job }, { nodeID: other })).toEqual({ accepted: false });
     } finally {
       await probe.stop();
     }

@@ -4,26 +4,27 @@
  * limit is counted across instances through Redis. The runs of one session go to one runner.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBundleProcess, type BundleProcess } from '../support/bundle-process.js';
+import type { BundleProcess } from '../support/bundle-process.js';
 import { startConversation, type Conversation } from '../support/conversation.js';
 import { createPluginBroker } from '../tailchat/broker.js';
-import { startTailchat, waitForHealthServices, type TailchatInstance } from '../tailchat/kit.js';
+import type { TailchatInstance } from '../tailchat/kit.js';
+import { startStack, type Stack } from '../support/stack.js';
+import { CHAT_SERVICE } from '../../services/names.js';
 
-const PLUGIN = 'plugin:com.yourcompany.ai';
 
 describe('two instances on NATS', () => {
+  let stack: Stack;
   let tc: TailchatInstance;
   const bundles: BundleProcess[] = [];
   let conv: Conversation;
 
   beforeAll(async () => {
-    tc = await startTailchat({ transporter: 'nats', label: 'scale' });
+    stack = await startStack({ label: 'scale', bundle: false });
+    ({ tc } = stack);
     for (const n of [1, 2]) {
       bundles.push(
-        startBundleProcess(
+        stack.startBundle(
           {
-            TRANSPORTER: tc.transporter,
-            TAILCHAT_NAMESPACE: tc.namespace,
             AI_NODE_ID: `tcai-${n}-${process.pid}`,
             AI_REDIS_URL: tc.redisUrl!,
             AI_RATE_USER_PER_MIN: '4',
@@ -39,19 +40,18 @@ describe('two instances on NATS', () => {
     try {
       for (let i = 0; i < 200; i++) {
         const list = probe.registry.getServiceList({ onlyAvailable: true }) as { name: string; nodeID: string }[];
-        if (new Set(list.filter((s) => s.name === PLUGIN).map((s) => s.nodeID)).size === 2) break;
+        if (new Set(list.filter((s) => s.name === CHAT_SERVICE).map((s) => s.nodeID)).size === 2) break;
         await new Promise((r) => setTimeout(r, 100));
       }
     } finally {
       await probe.stop();
     }
-    await waitForHealthServices(tc.url, [PLUGIN, `${PLUGIN}.runner`], 60_000);
+    await stack.waitForAgent();
     conv = await startConversation(tc);
   });
   afterAll(async () => {
     conv?.close();
-    await Promise.all(bundles.map((b) => b.stop()));
-    await tc?.stop();
+    await stack?.stop();
   });
 
   it('answers every message exactly once, shares the work, and counts the rate limit across instances', async () => {

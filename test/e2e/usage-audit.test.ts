@@ -13,26 +13,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditLogPage, UsageReport } from '../../protocol/admin.js';
 import { PERMISSIONS } from '../../protocol/actions.js';
-import { startBundleProcess, type BundleProcess } from '../support/bundle-process.js';
+import type { BundleProcess } from '../support/bundle-process.js';
 import { aiMeta, startConversation, type Conversation, type WireMessage } from '../support/conversation.js';
 import { freePort } from '../support/redis-server.js';
 import type { ChatMessage } from '../tailchat/api.js';
-import { startTailchat, waitForHealthServices, type TailchatInstance } from '../tailchat/kit.js';
+import type { TailchatInstance } from '../tailchat/kit.js';
+import { startStack, type Stack } from '../support/stack.js';
+import { CHAT_SERVICE } from '../../services/names.js';
 
-const PLUGIN = 'plugin:com.yourcompany.ai';
 const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
 describe('usage, budgets and the audit log on the real Tailchat', () => {
+  let stack: Stack;
   let tc: TailchatInstance;
   let bundle: BundleProcess;
   let conv: Conversation;
   let metricsPort: number;
 
   const startBundle = (label: string) =>
-    startBundleProcess(
+    stack.startBundle(
       {
-        TRANSPORTER: tc.transporter,
-        TAILCHAT_NAMESPACE: tc.namespace,
         AI_ENGINE: 'scripted',
         AI_SCRIPTED_CHUNK_DELAY_MS: '20',
         AI_STREAM_INTERVAL_MS: '100',
@@ -40,8 +40,8 @@ describe('usage, budgets and the audit log on the real Tailchat', () => {
       },
       label,
     );
-  const usage = (token = conv.alice.token) => conv.api.call<UsageReport>(`${PLUGIN}.getUsage`, { groupId: conv.groupId }, token);
-  const auditLog = () => conv.api.call<AuditLogPage>(`${PLUGIN}.getAuditLog`, { groupId: conv.groupId }, conv.alice.token);
+  const usage = (token = conv.alice.token) => conv.api.call<UsageReport>(`${CHAT_SERVICE}.getUsage`, { groupId: conv.groupId }, token);
+  const auditLog = () => conv.api.call<AuditLogPage>(`${CHAT_SERVICE}.getAuditLog`, { groupId: conv.groupId }, conv.alice.token);
   /** Usage is written right after the final message: poll until the expected run count. */
   const usageWithRuns = async (runs: number) => {
     let last: UsageReport | undefined;
@@ -57,16 +57,16 @@ describe('usage, budgets and the audit log on the real Tailchat', () => {
     conv.bobSocket.waitFor<WireMessage>('notify:chat.message.add', (m) => m.author === conv.botUserId && (m.meta?.reply as { _id?: string } | undefined)?._id === prompt._id, 20_000);
 
   beforeAll(async () => {
-    tc = await startTailchat({ transporter: 'nats', label: 'usage' });
+    stack = await startStack({ label: 'usage', bundle: false });
+    ({ tc } = stack);
     metricsPort = await freePort();
     bundle = startBundle('bundle-usage');
-    await waitForHealthServices(tc.url, [PLUGIN, `${PLUGIN}.runner`], 60_000);
+    await stack.waitForAgent();
     conv = await startConversation(tc);
   });
   afterAll(async () => {
     conv?.close();
-    await bundle?.stop();
-    await tc?.stop();
+    await stack?.stop();
   });
 
   it('counts runs and tokens per group, member and agent, and in /metrics by engine and agent', async () => {
@@ -100,12 +100,12 @@ describe('usage, budgets and the audit log on the real Tailchat', () => {
 
   it('members without the configure permission get 403 from getUsage and getAuditLog; strangers 401', async () => {
     for (const action of ['getUsage', 'getAuditLog']) {
-      const asBob = await conv.api.request(`${PLUGIN}.${action}`, { groupId: conv.groupId }, conv.bob.token);
+      const asBob = await conv.api.request(`${CHAT_SERVICE}.${action}`, { groupId: conv.groupId }, conv.bob.token);
       expect(asBob.status).toBe(403);
       expect(((await asBob.json()) as { message: string }).message).toContain('"configure" permission');
-      expect((await conv.api.request(`${PLUGIN}.${action}`, { groupId: conv.groupId })).status).toBe(401);
+      expect((await conv.api.request(`${CHAT_SERVICE}.${action}`, { groupId: conv.groupId })).status).toBe(401);
     }
-    expect((await conv.api.request(`${PLUGIN}.getUsage`, { groupId: conv.groupId, month: '2026-13' }, conv.alice.token)).status).toBe(422);
+    expect((await conv.api.request(`${CHAT_SERVICE}.getUsage`, { groupId: conv.groupId, month: '2026-13' }, conv.alice.token)).status).toBe(422);
     // A role with the configure key opens it.
     const roleId = await conv.api.createGroupRole(conv.alice.token, conv.groupId, 'AI admins', [PERMISSIONS.configure]);
     await conv.api.appendGroupMemberRoles(conv.alice.token, conv.groupId, [conv.bob.userId], [roleId]);
@@ -116,16 +116,16 @@ describe('usage, budgets and the audit log on the real Tailchat', () => {
     const before = await usage();
     await bundle.stop();
     bundle = startBundle('bundle-usage-2');
-    await waitForHealthServices(tc.url, [PLUGIN, `${PLUGIN}.runner`], 60_000);
-    await expect.poll(async () => (await conv.api.request(`${PLUGIN}.getUsage`, { groupId: conv.groupId }, conv.alice.token)).status, { timeout: 30_000 }).toBe(200);
+    await stack.waitForAgent();
+    await expect.poll(async () => (await conv.api.request(`${CHAT_SERVICE}.getUsage`, { groupId: conv.groupId }, conv.alice.token)).status, { timeout: 30_000 }).toBe(200);
     expect(await usage()).toEqual(before);
   });
 
   it('records a settings change and an approval in the audit log, newest first, with who did it', async () => {
     const before = (await auditLog()).entries.length;
-    await conv.api.call(`${PLUGIN}.saveGroupSettings`, { groupId: conv.groupId, settings: { sessionScope: 'panel' } }, conv.alice.token);
+    await conv.api.call(`${CHAT_SERVICE}.saveGroupSettings`, { groupId: conv.groupId, settings: { sessionScope: 'panel' } }, conv.alice.token);
     // Saving the same values again changes nothing and records nothing.
-    await conv.api.call(`${PLUGIN}.saveGroupSettings`, { groupId: conv.groupId, settings: { sessionScope: 'panel' } }, conv.alice.token);
+    await conv.api.call(`${CHAT_SERVICE}.saveGroupSettings`, { groupId: conv.groupId, settings: { sessionScope: 'panel' } }, conv.alice.token);
 
     const prompt = await conv.ask('please approve the build');
     const draft = await conv.bobSocket.waitFor<WireMessage>(
@@ -134,7 +134,7 @@ describe('usage, budgets and the audit log on the real Tailchat', () => {
       15_000,
     );
     const approval = aiMeta(draft)!.blocks.find((b) => b.type === 'approval') as unknown as { approvalId: string };
-    await conv.api.call(`${PLUGIN}.resolveApproval`, { runId: `tc-${prompt._id}`, approvalId: approval.approvalId, decision: 'allow-once' }, conv.alice.token);
+    await conv.api.call(`${CHAT_SERVICE}.resolveApproval`, { runId: `tc-${prompt._id}`, approvalId: approval.approvalId, decision: 'allow-once' }, conv.alice.token);
     await conv.finalReplyTo(prompt);
 
     const { entries } = await auditLog();
@@ -153,7 +153,7 @@ describe('usage, budgets and the audit log on the real Tailchat', () => {
 
   it('refuses prompts with the budget message once the month is used up; /help still works; a higher budget lets them run', async () => {
     const used = (await usageWithRuns(4)).totals.totalTokens;
-    await conv.api.call(`${PLUGIN}.saveGroupSettings`, { groupId: conv.groupId, settings: { monthlyTokenBudget: used } }, conv.alice.token);
+    await conv.api.call(`${CHAT_SERVICE}.saveGroupSettings`, { groupId: conv.groupId, settings: { monthlyTokenBudget: used } }, conv.alice.token);
     expect((await usage()).budget).toBe(used);
 
     const refused = await conv.ask('one more question please');
@@ -169,7 +169,7 @@ describe('usage, budgets and the audit log on the real Tailchat', () => {
     const help = await conv.ask('/help');
     expect((await botReplyTo(help)).content).toContain('Commands: /stop');
 
-    await conv.api.call(`${PLUGIN}.saveGroupSettings`, { groupId: conv.groupId, settings: { monthlyTokenBudget: used * 10 } }, conv.alice.token);
+    await conv.api.call(`${CHAT_SERVICE}.saveGroupSettings`, { groupId: conv.groupId, settings: { monthlyTokenBudget: used * 10 } }, conv.alice.token);
     const allowed = await conv.ask('and now?');
     expect((await conv.finalReplyTo(allowed)).content).toContain('You said: "and now?"');
     await usageWithRuns(5);

@@ -1,6 +1,6 @@
 /**
- * Usage and the audit log with everything real and Redis configured: the real Tailchat on Redis,
- * the bundle with `AI_REDIS_URL` = Tailchat's own Redis, the real OpenClaw gateway (exec approvals
+ * Usage and the audit log with everything real and Redis configured: the real Tailchat, the
+ * bundle with `AI_REDIS_URL` = Tailchat's own Redis, the real OpenClaw gateway (exec approvals
  * on) and the fake model server, which reports token usage as OpenAI-compatible servers do.
  * OpenClaw passes on the output tokens of a run (its `usage` agent events); those are counted,
  * and the counters and audit entries are in Redis (shared by every instance), not in group data.
@@ -13,13 +13,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApprovalBlock } from '../../protocol/blocks.js';
 import type { AuditLogPage, UsageReport } from '../../protocol/admin.js';
 import { USAGE_DATA_NAME } from '../../bridge/usage/store.js';
-import { startModelServer, type ModelServer, type Script } from '../model-server/server.js';
-import { startTestGateway, type TestGateway } from '../openclaw/gateway.js';
-import { startBundleProcess, type BundleProcess } from '../support/bundle-process.js';
-import { aiMeta, startConversation, type Conversation, type WireMessage } from '../support/conversation.js';
-import { startTailchat, waitForHealthServices, type TailchatInstance } from '../tailchat/kit.js';
+import type { ModelServer, Script } from '../model-server/server.js';
+import type { TestGateway } from '../openclaw/gateway.js';
+import type { BundleProcess } from '../support/bundle-process.js';
+import { aiMeta, type Conversation, type WireMessage } from '../support/conversation.js';
+import type { TailchatInstance } from '../tailchat/kit.js';
+import { startStack, type Stack } from '../support/stack.js';
+import { CHAT_SERVICE } from '../../services/names.js';
 
-const PLUGIN = 'plugin:com.yourcompany.ai';
 const REPLY = 'A reply of a known length, so the model server reports a known number of tokens.';
 
 const script: Script = [
@@ -30,6 +31,7 @@ const script: Script = [
   },
 ];
 
+let stack: Stack;
 let tc: TailchatInstance;
 let model: ModelServer;
 let gateway: TestGateway;
@@ -39,40 +41,36 @@ let redis: Redis;
 const dir = mkdtempSync(join(tmpdir(), 'usage-openclaw-'));
 
 beforeAll(async () => {
-  model = await startModelServer({ script });
-  [tc, gateway] = await Promise.all([startTailchat({ transporter: 'redis', label: 'usage-openclaw' }), startTestGateway({ modelUrl: model.url, approvals: true })]);
-  bundle = startBundleProcess(
-    {
-      TRANSPORTER: tc.transporter,
-      TAILCHAT_NAMESPACE: tc.namespace,
-      AI_REDIS_URL: tc.redisUrl!,
-      // No plugin database: usage and audit go to Redis, the store of that mode.
-      AI_MONGO_URL: '',
-      AI_ENGINE: 'openclaw',
-      OPENCLAW_GATEWAY_URL: gateway.url,
-      OPENCLAW_GATEWAY_TOKEN: gateway.token,
-      OPENCLAW_APPROVALS: 'true',
-      OPENCLAW_DEVICE_IDENTITY_PATH: join(dir, 'device.json'),
-      AI_STREAM_INTERVAL_MS: '200',
+  stack = await startStack({
+    label: 'usage-openclaw',
+    model: { script },
+    gateway: { approvals: true },
+    bundle: {
+      env: ({ tc }) => ({
+        AI_REDIS_URL: tc.redisUrl!,
+        // No plugin database: usage and audit go to Redis, the store of that mode.
+        AI_MONGO_URL: '',
+        OPENCLAW_APPROVALS: 'true',
+        OPENCLAW_DEVICE_IDENTITY_PATH: join(dir, 'device.json'),
+        AI_STREAM_INTERVAL_MS: '200',
+      }),
+      label: 'bundle-usage-openclaw',
     },
-    'bundle-usage-openclaw',
-  );
-  await waitForHealthServices(tc.url, [PLUGIN, `${PLUGIN}.runner`], 60_000);
-  conv = await startConversation(tc);
+    conversation: true,
+  });
+  ({ tc, bundle, conv } = stack);
+  model = stack.model!;
+  gateway = stack.gateway!;
   redis = new Redis(tc.redisUrl!);
 }, 240_000);
 
 afterAll(async () => {
-  conv?.close();
   await redis?.quit();
-  await bundle?.stop();
-  await gateway?.dispose();
-  await model?.close();
-  await tc?.stop();
+  await stack?.stop();
   rmSync(dir, { recursive: true, force: true });
 }, 120_000);
 
-const usage = () => conv.api.call<UsageReport>(`${PLUGIN}.getUsage`, { groupId: conv.groupId }, conv.alice.token);
+const usage = () => conv.api.call<UsageReport>(`${CHAT_SERVICE}.getUsage`, { groupId: conv.groupId }, conv.alice.token);
 
 describe('usage and audit with OpenClaw and Redis', () => {
   it("counts an OpenClaw run with the model's output tokens, in Redis", async () => {
@@ -100,10 +98,10 @@ describe('usage and audit with OpenClaw and Redis', () => {
       60_000,
     );
     const card = aiMeta(draft)!.blocks.find((b): b is ApprovalBlock => b.type === 'approval')!;
-    await conv.api.call(`${PLUGIN}.resolveApproval`, { runId, approvalId: card.approvalId, decision: 'allow-once' }, conv.alice.token);
+    await conv.api.call(`${CHAT_SERVICE}.resolveApproval`, { runId, approvalId: card.approvalId, decision: 'allow-once' }, conv.alice.token);
     expect((await conv.finalReplyTo(prompt, 60_000)).content).toContain('metered-ok');
 
-    const { entries } = await conv.api.call<AuditLogPage>(`${PLUGIN}.getAuditLog`, { groupId: conv.groupId, limit: 10 }, conv.alice.token);
+    const { entries } = await conv.api.call<AuditLogPage>(`${CHAT_SERVICE}.getAuditLog`, { groupId: conv.groupId, limit: 10 }, conv.alice.token);
     expect(entries[0]).toMatchObject({ actor: conv.alice.userId, action: 'approval.decided', details: { runId, approvalId: card.approvalId, decision: 'allow-once' } });
     expect(await redis.llen(`tcai:audit:${conv.groupId}`)).toBe(entries.length);
     // Two model calls (the tool call, then the answer): OpenClaw sums their output tokens.

@@ -5,37 +5,37 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { startBundleProcess, type BundleProcess } from '../support/bundle-process.js';
-import { createUser, TailchatApi, type TestUser } from '../tailchat/api.js';
-import { launchBrowser, newContext, TailchatWebClient } from '../tailchat/browser.js';
-import { startTailchat, waitForHealthServices, type TailchatInstance } from '../tailchat/kit.js';
-import { ensureWebDist } from '../tailchat/web-dist.js';
+import { startStack, type Stack } from '../support/stack.js';
+import type { TestUser } from '../tailchat/api.js';
+import { newContext, TailchatWebClient } from '../tailchat/browser.js';
+import type { TailchatInstance } from '../tailchat/kit.js';
+import { CHAT_SERVICE } from '../../services/names.js';
 
 describe('the stock Tailchat web client', () => {
+  let stack: Stack;
   let tc: TailchatInstance;
-  let bundle: BundleProcess;
   let browser: Browser;
   let alice: TestUser;
   let group: { groupId: string; textPanelId: string };
 
   beforeAll(async () => {
-    tc = await startTailchat({ transporter: 'redis', label: 'web', publicDirs: { '': ensureWebDist() } });
-    bundle = startBundleProcess({ TRANSPORTER: tc.transporter, TAILCHAT_NAMESPACE: tc.namespace, AI_SCRIPTED_CHUNK_DELAY_MS: '40', AI_STREAM_INTERVAL_MS: '150' }, 'bundle-web');
-    await waitForHealthServices(tc.url, ['plugin:com.yourcompany.ai', 'plugin:com.yourcompany.ai.runner'], 60_000);
-    const api = new TailchatApi(tc.url);
-    alice = await createUser(api, 'alice');
-    group = await api.createGroup(alice.token, 'Web AI');
+    // The shared Tailchat serves the web client; the plugin is not installed in this browser.
+    stack = await startStack({
+      label: 'web',
+      bundle: { env: { AI_SCRIPTED_CHUNK_DELAY_MS: '40', AI_STREAM_INTERVAL_MS: '150' }, label: 'bundle-web' },
+      users: ['alice'],
+      group: { name: 'Web AI', webDefaults: false },
+      browser: true,
+    });
+    ({ tc, browser } = stack);
+    alice = stack.users.alice!;
+    group = { groupId: stack.group!.groupId, textPanelId: stack.group!.panelId };
     // Typing a mention needs the picker; the owner switches the group to the "/ai" prefix instead,
     // through the plugin's own settings action over HTTP.
-    const saved = await api.call<{ settings: { trigger: string } }>('plugin:com.yourcompany.ai.saveGroupSettings', { groupId: group.groupId, settings: { trigger: 'prefix' } }, alice.token);
+    const saved = await stack.api.call<{ settings: { trigger: string } }>(`${CHAT_SERVICE}.saveGroupSettings`, { groupId: group.groupId, settings: { trigger: 'prefix' } }, alice.token);
     expect(saved.settings.trigger).toBe('prefix');
-    browser = await launchBrowser();
   });
-  afterAll(async () => {
-    await browser?.close();
-    await bundle?.stop();
-    await tc?.stop();
-  });
+  afterAll(() => stack?.stop());
 
   it('shows the reply growing, then the final reply, which survives a reload', async () => {
     const ctx = await newContext(browser);

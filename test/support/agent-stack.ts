@@ -1,13 +1,16 @@
 /**
- * The usual end-to-end set-up in one call: an isolated real Tailchat, the bundle as its own
- * process on Tailchat's transporter (scripted engine unless `env` says otherwise), and a
- * conversation (alice and bob in a group, bob's socket listening).
+ * The usual end-to-end set-up in one call, on the one builder (test/support/stack.ts): the real
+ * Tailchat (the run's shared one on NATS; a Redis transporter gets its own instance), the bundle
+ * as its own process on Tailchat's transporter (scripted engine unless `env` says otherwise), and
+ * a conversation (alice and bob in a group, bob's socket listening).
  */
-import { startBundleProcess, type BundleProcess } from './bundle-process.js';
-import { startConversation, type Conversation } from './conversation.js';
-import { startTailchat, waitForHealthServices, type TailchatInstance } from '../tailchat/kit.js';
+import { CHAT_SERVICE } from '../../services/names.js';
+import type { BundleProcess } from './bundle-process.js';
+import type { Conversation } from './conversation.js';
+import { startStack } from './stack.js';
+import type { TailchatInstance } from '../tailchat/kit.js';
 
-export const PLUGIN = 'plugin:com.yourcompany.ai';
+export const PLUGIN = CHAT_SERVICE;
 
 export interface AgentStack {
   tc: TailchatInstance;
@@ -24,27 +27,11 @@ export interface AgentStackOptions {
 }
 
 export async function startAgentStack(o: AgentStackOptions): Promise<AgentStack> {
-  const tc = await startTailchat({ transporter: o.transporter ?? 'nats', label: o.label });
-  const bundle = startBundleProcess(
-    { TRANSPORTER: tc.transporter, TAILCHAT_NAMESPACE: tc.namespace, AI_SCRIPTED_CHUNK_DELAY_MS: '40', AI_STREAM_INTERVAL_MS: '100', ...o.env },
-    `bundle-${o.label}`,
-  );
-  try {
-    await waitForHealthServices(tc.url, [PLUGIN, `${PLUGIN}.runner`], 60_000);
-    const conv = await startConversation(tc);
-    return {
-      tc,
-      bundle,
-      conv,
-      async stop() {
-        conv.close();
-        await bundle.stop();
-        await tc.stop();
-      },
-    };
-  } catch (err) {
-    await bundle.stop();
-    await tc.stop();
-    throw err;
-  }
+  const stack = await startStack({
+    label: o.label,
+    ...(o.transporter === 'redis' ? { tailchat: 'own', transporter: 'redis' } : { tailchat: 'shared' }),
+    bundle: { env: { AI_SCRIPTED_CHUNK_DELAY_MS: '40', AI_STREAM_INTERVAL_MS: '100', ...o.env }, label: `bundle-${o.label}` },
+    conversation: true,
+  });
+  return { tc: stack.tc, bundle: stack.bundle, conv: stack.conv, stop: stack.stop };
 }

@@ -238,9 +238,17 @@ const live = new Map<string, Live>();
 /** Started instances by transporter URL: a bundle started on one gets its database (mongoUrlOf). */
 const byTransporter = new Map<string, TailchatInstance>();
 
+/** Databases of instances started by another process (the run's shared Tailchat), by transporter URL. */
+const databases = new Map<string, string>();
+
 /** Tailchat's MONGO_URL of the kit instance on this transporter (for the plugin's own collections). */
 export function mongoUrlOf(transporter: string): string | undefined {
-  return byTransporter.get(transporter)?.env.MONGO_URL || undefined;
+  return byTransporter.get(transporter)?.env.MONGO_URL || databases.get(transporter) || undefined;
+}
+
+/** Makes mongoUrlOf know an instance this process did not start (the shared Tailchat of the run). */
+export function rememberDatabaseOf(transporter: string, mongoUrl: string | undefined): void {
+  if (mongoUrl) databases.set(transporter, mongoUrl);
 }
 let exitHookInstalled = false;
 function installExitHook(): void {

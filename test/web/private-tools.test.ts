@@ -9,13 +9,16 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBundleProcess, type BundleProcess } from '../support/bundle-process.js';
-import { BOT_NICKNAME, botUserIdOn } from '../support/conversation.js';
-import { TailchatApi, createUser, type TestUser } from '../tailchat/api.js';
-import { startTailchat, waitForHealthServices, type TailchatInstance } from '../tailchat/kit.js';
-import { openRealClient, webClientFiles, type RealClient } from './support/real-client.js';
+import type { BundleProcess } from '../support/bundle-process.js';
+import { BOT_NICKNAME } from '../support/conversation.js';
+import { TailchatApi, type TestUser } from '../tailchat/api.js';
+import type { TailchatInstance } from '../tailchat/kit.js';
+import { startStack, type Stack } from '../support/stack.js';
+import { openRealClient, type RealClient } from './support/real-client.js';
 import { SHOTS } from './support/webhost.js';
+import { CHAT_SERVICE } from '../../services/names.js';
 
+let stack: Stack;
 let tc: TailchatInstance;
 let bundle: BundleProcess;
 let bobClient: RealClient;
@@ -28,30 +31,21 @@ let panelId: string;
 let botUserId: string;
 
 beforeAll(async () => {
-  tc = await startTailchat({ label: 'web-private-tools', ...webClientFiles(), waitForServices: ['gateway', 'user', 'group', 'chat.message'] });
-  bundle = startBundleProcess({ TRANSPORTER: tc.transporter, TAILCHAT_NAMESPACE: tc.namespace, AI_ENGINE: 'scripted', AI_SCRIPTED_CHUNK_DELAY_MS: '20' }, 'bundle-web-private');
-  api = new TailchatApi(tc.url);
-  const [alice, b, c] = await Promise.all([createUser(api, 'alice'), createUser(api, 'bob'), createUser(api, 'carol')]);
-  [bob, carol] = [b, c];
-  ({ groupId, textPanelId: panelId } = await api.createGroup(alice.token, 'Private tools'));
-  // What the web client's "create group" does (see real-agent.test.ts): members may see panels.
-  await api.call('group.updateGroupField', { groupId, fieldName: 'fallbackPermissions', fieldValue: ['core.viewPanel', 'core.message'] }, alice.token);
-  await api.joinGroup(alice.token, groupId, bob.token);
-  await api.joinGroup(alice.token, groupId, carol.token);
-  [botUserId, bobClient] = await Promise.all([
-    botUserIdOn(tc),
-    openRealClient(tc.url, bob.token, `/main/group/${groupId}/${panelId}`),
-    waitForHealthServices(tc.url, ['plugin:com.yourcompany.ai', 'plugin:com.yourcompany.ai.runner'], 60_000),
-  ]);
-  carolClient = await openRealClient(tc.url, carol.token, `/main/group/${groupId}/${panelId}`, { browser: bobClient.browser });
+  stack = await startStack({
+    label: 'web-private-tools',
+    bundle: { env: { AI_ENGINE: 'scripted', AI_SCRIPTED_CHUNK_DELAY_MS: '20' }, label: 'bundle-web-private' },
+    users: ['alice', 'bob', 'carol'],
+    group: { name: 'Private tools', members: ['bob', 'carol'] },
+    client: { user: 'bob' },
+  });
+  ({ tc, bundle, api, botUserId } = stack);
+  ({ bob, carol } = stack.users as { bob: TestUser; carol: TestUser });
+  ({ groupId, panelId } = stack.group!);
+  bobClient = stack.client;
+  carolClient = await openRealClient(tc.url, carol.token, `/main/group/${groupId}/${panelId}`, { browser: stack.browser });
 }, 300_000);
 
-afterAll(async () => {
-  await carolClient?.close().catch(() => {});
-  await bobClient?.close().catch(() => {});
-  await bundle?.stop();
-  await tc?.stop();
-});
+afterAll(() => stack?.stop());
 
 function toolCard(page: Page, runId: string): Locator {
   return page.locator(`[data-testid="tcai-message"][data-run-id="${runId}"][data-run-status="done"] [data-testid="tcai-tool"]`);
@@ -74,7 +68,7 @@ describe('private tool output in the real web client', () => {
     expect(await mine.locator('[data-testid="tcai-tool-args"]').count()).toBe(0);
     const show = mine.locator('[data-testid="tcai-tool-show"]');
     await show.waitFor({ timeout: 15_000 });
-    const fetched = bobClient.page.waitForResponse((r) => r.url().endsWith('/api/plugin:com.yourcompany.ai/getToolOutput'));
+    const fetched = bobClient.page.waitForResponse((r) => r.url().endsWith(`/api/${CHAT_SERVICE}/getToolOutput`));
     await show.click();
     expect((await fetched).status()).toBe(200);
     const args = mine.locator('[data-testid="tcai-tool-args"]');

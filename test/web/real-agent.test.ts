@@ -15,13 +15,16 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBundleProcess, type BundleProcess } from '../support/bundle-process.js';
-import { BOT_NICKNAME, botUserIdOn } from '../support/conversation.js';
-import { TailchatApi, createUser, type TestUser } from '../tailchat/api.js';
-import { startTailchat, waitForHealthServices, type TailchatInstance } from '../tailchat/kit.js';
-import { installFromPluginStore, openGroupSettings, openRealClient, waitForChat, webClientFiles, type RealClient } from './support/real-client.js';
+import type { BundleProcess } from '../support/bundle-process.js';
+import { BOT_NICKNAME } from '../support/conversation.js';
+import { TailchatApi, type TestUser } from '../tailchat/api.js';
+import type { TailchatInstance } from '../tailchat/kit.js';
+import { startStack, type Stack } from '../support/stack.js';
+import { installFromPluginStore, openGroupSettings, openRealClient, waitForChat, type RealClient } from './support/real-client.js';
 import { SHOTS } from './support/webhost.js';
+import { CHAT_SERVICE } from '../../services/names.js';
 
+let stack: Stack;
 let tc: TailchatInstance;
 let bundle: BundleProcess;
 let client: RealClient;
@@ -35,32 +38,21 @@ let panelId: string;
 let botUserId: string;
 
 beforeAll(async () => {
-  tc = await startTailchat({ label: 'web-agent', ...webClientFiles(), waitForServices: ['gateway', 'user', 'group', 'chat.message'] });
-  bundle = startBundleProcess(
-    { TRANSPORTER: tc.transporter, TAILCHAT_NAMESPACE: tc.namespace, AI_ENGINE: 'scripted', AI_SCRIPTED_CHUNK_DELAY_MS: '60', AI_STREAM_INTERVAL_MS: '150' },
-    'bundle-web'
-  );
-  api = new TailchatApi(tc.url);
-  [alice, bob] = await Promise.all([createUser(api, 'alice'), createUser(api, 'bob')]);
-  ({ groupId, textPanelId: panelId } = await api.createGroup(alice.token, 'Agent group'));
-  // What the web client's "create group" does right after creating one (CreateGroup.tsx,
-  // applyDefaultFallbackGroupPermission); without it members see "No panel access".
-  await api.call('group.updateGroupField', { groupId, fieldName: 'fallbackPermissions', fieldValue: ['core.viewPanel', 'core.message'] }, alice.token);
-  await api.joinGroup(alice.token, groupId, bob.token);
-  [botUserId, client] = await Promise.all([
-    botUserIdOn(tc),
-    openRealClient(tc.url, alice.token, `/main/group/${groupId}/${panelId}`),
-    waitForHealthServices(tc.url, ['plugin:com.yourcompany.ai', 'plugin:com.yourcompany.ai.runner'], 60_000),
-  ]);
+  stack = await startStack({
+    label: 'web-agent',
+    bundle: { env: { AI_ENGINE: 'scripted', AI_SCRIPTED_CHUNK_DELAY_MS: '60', AI_STREAM_INTERVAL_MS: '150' }, label: 'bundle-web' },
+    users: ['alice', 'bob'],
+    group: { name: 'Agent group', members: ['bob'] },
+    client: { user: 'alice' },
+  });
+  ({ tc, bundle, api, botUserId } = stack);
+  ({ alice, bob } = stack.users as { alice: TestUser; bob: TestUser });
+  ({ groupId, panelId } = stack.group!);
+  client = stack.client;
   page = client.page;
 }, 300_000);
 
-afterAll(async () => {
-  await bobClient?.close().catch(() => {});
-  await client?.close().catch(() => {});
-  await bundle?.stop();
-  await tc?.stop();
-});
+afterAll(() => stack?.stop());
 
 function ask(text: string, { mention = true }: { mention?: boolean } = {}) {
   return api.sendMessage(alice.token, {
@@ -240,7 +232,7 @@ describe('real agent in the real web client', () => {
     // bob, a member without "Approve AI actions": the server refuses, the card stays pending.
     const bobCard = reply(runId, undefined, bobPage).last().locator('[data-testid="tcai-approval"][data-status="pending"]');
     await bobCard.waitFor({ timeout: 30_000 });
-    const refused = bobPage.waitForResponse((r) => r.url().endsWith('/api/plugin:com.yourcompany.ai/resolveApproval'));
+    const refused = bobPage.waitForResponse((r) => r.url().endsWith(`/api/${CHAT_SERVICE}/resolveApproval`));
     await bobCard.locator('[data-testid="tcai-approval-approve"]').click();
     expect((await refused).status()).toBe(403);
     const toast = bobPage.locator('[data-testid="toast"]').filter({ hasText: 'permission' });
@@ -251,7 +243,7 @@ describe('real agent in the real web client', () => {
     expect(await card.getAttribute('data-status')).toBe('pending');
 
     // alice, the owner: accepted; the card says who decided, the exec runs, the reply follows.
-    const accepted = page.waitForResponse((r) => r.url().endsWith('/api/plugin:com.yourcompany.ai/resolveApproval'));
+    const accepted = page.waitForResponse((r) => r.url().endsWith(`/api/${CHAT_SERVICE}/resolveApproval`));
     await card.locator('[data-testid="tcai-approval-approve"]').click();
     expect((await accepted).status()).toBe(200);
     const done = reply(runId, 'done');
@@ -271,7 +263,7 @@ describe('real agent in the real web client', () => {
     const runId = await askAndFollow('slow please');
     const stop = reply(runId, 'streaming').locator('[data-testid="tcai-stop"]');
     await stop.waitFor({ timeout: 30_000 });
-    const request = page.waitForResponse((r) => r.url().endsWith('/api/plugin:com.yourcompany.ai/stopRun'));
+    const request = page.waitForResponse((r) => r.url().endsWith(`/api/${CHAT_SERVICE}/stopRun`));
     await stop.click();
     expect((await request).status()).toBe(200);
     const aborted = reply(runId, 'aborted');
@@ -288,7 +280,7 @@ describe('real agent in the real web client', () => {
       return form;
     };
     const save = async (form: Locator) => {
-      const saved = page.waitForResponse((r) => r.url().endsWith('/api/plugin:com.yourcompany.ai/saveGroupSettings'));
+      const saved = page.waitForResponse((r) => r.url().endsWith(`/api/${CHAT_SERVICE}/saveGroupSettings`));
       await form.locator('[data-testid="tcai-settings-save"]').click();
       expect((await saved).status()).toBe(200);
     };

@@ -13,18 +13,18 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ATTACHMENT_TEXT, DEFAULT_ALLOWED_TYPES } from '../../bridge/attachments/policy.js';
-import { startModelServer, type ModelServer, type Script } from '../model-server/server.js';
-import { buildGatewayConfig, startTestGateway, type TestGateway } from '../openclaw/gateway.js';
-import { startBundleProcess, type BundleProcess } from '../support/bundle-process.js';
-import { BOT_NICKNAME, botUserIdOn } from '../support/conversation.js';
+import type { ModelServer, Script } from '../model-server/server.js';
+import { buildGatewayConfig, type TestGateway } from '../openclaw/gateway.js';
+import type { BundleProcess } from '../support/bundle-process.js';
+import { BOT_NICKNAME } from '../support/conversation.js';
 import { solidPng } from '../support/png.js';
-import { TailchatApi, createUser, type ChatMessage, type TestUser } from '../tailchat/api.js';
+import { TailchatApi, type ChatMessage, type TestUser } from '../tailchat/api.js';
 import { TailchatWebClient } from '../tailchat/browser.js';
-import { startTailchat, waitForHealthServices, type TailchatInstance } from '../tailchat/kit.js';
-import { openRealClient, webClientFiles, type RealClient } from './support/real-client.js';
+import type { TailchatInstance } from '../tailchat/kit.js';
+import { startStack, type Stack } from '../support/stack.js';
+import type { RealClient } from './support/real-client.js';
 import { SHOTS } from './support/webhost.js';
 
-const PLUGIN = 'plugin:com.yourcompany.ai';
 
 /** The fake model describes what it was given: how many images, and their sizes in base64. */
 const script: Script = (ctx) => {
@@ -33,6 +33,7 @@ const script: Script = (ctx) => {
   return { kind: 'text', text: `I see ${ctx.images.length} image(s) [${images}].` };
 };
 
+let stack: Stack;
 let tc: TailchatInstance;
 let model: ModelServer;
 let gateway: TestGateway;
@@ -56,42 +57,26 @@ function visionModels(modelUrl: string): Record<string, unknown> {
 }
 
 beforeAll(async () => {
-  model = await startModelServer({ script });
-  [tc, gateway] = await Promise.all([
-    startTailchat({ label: 'web-attachments', ...webClientFiles(), waitForServices: ['gateway', 'user', 'group', 'chat.message', 'file'] }),
-    startTestGateway({ modelUrl: model.url, extraConfig: { models: visionModels(model.url) } }),
-  ]);
-  bundle = startBundleProcess(
-    {
-      TRANSPORTER: tc.transporter,
-      TAILCHAT_NAMESPACE: tc.namespace,
-      AI_ENGINE: 'openclaw',
-      OPENCLAW_GATEWAY_URL: gateway.url,
-      OPENCLAW_GATEWAY_TOKEN: gateway.token,
-      OPENCLAW_APPROVALS: 'false',
-      AI_TAILCHAT_URL: tc.url,
-    },
-    'bundle-web-attachments',
-  );
-  api = new TailchatApi(tc.url);
-  alice = await createUser(api, 'alice');
-  ({ groupId, textPanelId: panelId } = await api.createGroup(alice.token, 'Attachments'));
-  [botUserId, client] = await Promise.all([
-    botUserIdOn(tc),
-    openRealClient(tc.url, alice.token, `/main/group/${groupId}/${panelId}`),
-    waitForHealthServices(tc.url, [PLUGIN, `${PLUGIN}.runner`], 60_000),
-  ]);
+  stack = await startStack({
+    label: 'web-attachments',
+    model: { script },
+    gateway: (m) => ({ extraConfig: { models: visionModels(m.url) } }),
+    bundle: { env: ({ tc }) => ({ OPENCLAW_APPROVALS: 'false', AI_TAILCHAT_URL: tc.url }), label: 'bundle-web-attachments' },
+    users: ['alice'],
+    group: { name: 'Attachments', webDefaults: false },
+    client: { user: 'alice' },
+  });
+  ({ tc, bundle, api, botUserId } = stack);
+  model = stack.model!;
+  gateway = stack.gateway!;
+  alice = stack.users.alice!;
+  ({ groupId, panelId } = stack.group!);
+  client = stack.client;
   page = client.page;
   web = new TailchatWebClient(page, tc.url);
 }, 300_000);
 
-afterAll(async () => {
-  await client?.close().catch(() => {});
-  await bundle?.stop();
-  await gateway?.dispose();
-  await model?.close();
-  await tc?.stop();
-}, 120_000);
+afterAll(() => stack?.stop(), 120_000);
 
 const history = () => api.fetchConverseMessage(alice.token, panelId);
 

@@ -8,14 +8,16 @@
  */
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBundleProcess, type BundleProcess } from '../support/bundle-process.js';
-import { botUserIdOn } from '../support/conversation.js';
-import { TailchatApi, createUser, type TestUser } from '../tailchat/api.js';
+import type { BundleProcess } from '../support/bundle-process.js';
+import { TailchatApi, type TestUser } from '../tailchat/api.js';
 import { TailchatWebClient } from '../tailchat/browser.js';
-import { startTailchat, waitForHealthServices, type TailchatInstance } from '../tailchat/kit.js';
-import { openRealClient, waitForChat, webClientFiles, type RealClient } from './support/real-client.js';
+import type { TailchatInstance } from '../tailchat/kit.js';
+import { startStack, type Stack } from '../support/stack.js';
+import { waitForChat, type RealClient } from './support/real-client.js';
 import { SHOTS } from './support/webhost.js';
+import { CHAT_SERVICE } from '../../services/names.js';
 
+let stack: Stack;
 let tc: TailchatInstance;
 let bundle: BundleProcess;
 let client: RealClient;
@@ -28,28 +30,22 @@ let panelId: string;
 let botUserId: string;
 
 beforeAll(async () => {
-  tc = await startTailchat({ label: 'web-regenerate', ...webClientFiles(), waitForServices: ['gateway', 'user', 'group', 'chat.message'] });
-  bundle = startBundleProcess(
-    { TRANSPORTER: tc.transporter, TAILCHAT_NAMESPACE: tc.namespace, AI_SCRIPTED_CHUNK_DELAY_MS: '10', AI_STREAM_INTERVAL_MS: '150', AI_MAX_REPLY_CHARS: '800' },
-    'bundle-web-regenerate',
-  );
-  api = new TailchatApi(tc.url);
-  alice = await createUser(api, 'alice');
-  ({ groupId, textPanelId: panelId } = await api.createGroup(alice.token, 'Regenerate'));
-  [botUserId, client] = await Promise.all([
-    botUserIdOn(tc),
-    openRealClient(tc.url, alice.token, `/main/group/${groupId}/${panelId}`),
-    waitForHealthServices(tc.url, ['plugin:com.yourcompany.ai', 'plugin:com.yourcompany.ai.runner'], 60_000),
-  ]);
+  stack = await startStack({
+    label: 'web-regenerate',
+    bundle: { env: { AI_SCRIPTED_CHUNK_DELAY_MS: '10', AI_STREAM_INTERVAL_MS: '150', AI_MAX_REPLY_CHARS: '800' }, label: 'bundle-web-regenerate' },
+    users: ['alice'],
+    group: { name: 'Regenerate', webDefaults: false },
+    client: { user: 'alice' },
+  });
+  ({ tc, bundle, api, botUserId } = stack);
+  alice = stack.users.alice!;
+  ({ groupId, panelId } = stack.group!);
+  client = stack.client;
   page = client.page;
   web = new TailchatWebClient(page, tc.url);
 }, 300_000);
 
-afterAll(async () => {
-  await client?.close().catch(() => {});
-  await bundle?.stop();
-  await tc?.stop();
-});
+afterAll(() => stack?.stop());
 
 describe('Regenerate in the real web client', () => {
   let first: string;
@@ -129,13 +125,13 @@ describe('Regenerate in the real web client', () => {
   });
 
   it('a refusal by the server shows as a toast and changes nothing', async () => {
-    await api.call('plugin:com.yourcompany.ai.saveGroupSettings', { groupId, settings: { enabled: false } }, alice.token);
+    await api.call(`${CHAT_SERVICE}.saveGroupSettings`, { groupId, settings: { enabled: false } }, alice.token);
     await web.regenerate(second);
     const toast = page.locator('[data-testid="toast"]').filter({ hasText: 'not addressed to the assistant' });
     await toast.waitFor({ timeout: 15_000 });
     expect(await web.aiReply(`${first}.r3`).count()).toBe(0);
     expect(await web.attemptPosition(second).innerText()).toBe('2 of 2');
-    await api.call('plugin:com.yourcompany.ai.saveGroupSettings', { groupId, settings: { enabled: true } }, alice.token);
+    await api.call(`${CHAT_SERVICE}.saveGroupSettings`, { groupId, settings: { enabled: true } }, alice.token);
   });
 
   it('after a reload the attempts are grouped again from the stored messages', async () => {

@@ -10,13 +10,14 @@
  */
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBundleProcess, type BundleProcess } from '../support/bundle-process.js';
-import { botUserIdOn } from '../support/conversation.js';
-import { TailchatApi, createUser, type ChatMessage, type TestUser } from '../tailchat/api.js';
+import type { BundleProcess } from '../support/bundle-process.js';
+import { TailchatApi, type ChatMessage, type TestUser } from '../tailchat/api.js';
 import { TailchatWebClient } from '../tailchat/browser.js';
-import { startTailchat, waitForHealthServices, type TailchatInstance } from '../tailchat/kit.js';
-import { openRealClient, waitForChat, webClientFiles, type RealClient } from './support/real-client.js';
+import type { TailchatInstance } from '../tailchat/kit.js';
+import { startStack, type Stack } from '../support/stack.js';
+import { openRealClient, waitForChat, type RealClient } from './support/real-client.js';
 
+let stack: Stack;
 let tc: TailchatInstance;
 let bundle: BundleProcess;
 let client: RealClient;
@@ -31,13 +32,16 @@ let otherPanelId: string;
 let botUserId: string;
 
 beforeAll(async () => {
-  tc = await startTailchat({ label: 'web-summarize', ...webClientFiles(), waitForServices: ['gateway', 'user', 'group', 'chat.message'] });
-  bundle = startBundleProcess(
-    { TRANSPORTER: tc.transporter, TAILCHAT_NAMESPACE: tc.namespace, AI_ENGINE: 'scripted', AI_SCRIPTED_CHUNK_DELAY_MS: '5', AI_STREAM_INTERVAL_MS: '150', AI_MAX_REPLY_CHARS: '8000' },
-    'bundle-web-summarize'
-  );
-  api = new TailchatApi(tc.url);
-  [alice, bob] = await Promise.all([createUser(api, 'alice'), createUser(api, 'bob')]);
+  stack = await startStack({
+    label: 'web-summarize',
+    bundle: { env: { AI_ENGINE: 'scripted', AI_SCRIPTED_CHUNK_DELAY_MS: '5', AI_STREAM_INTERVAL_MS: '150', AI_MAX_REPLY_CHARS: '8000' }, label: 'bundle-web-summarize' },
+    waitForAgent: false,
+    users: ['alice', 'bob'],
+    browser: true,
+  });
+  ({ tc, bundle, api, botUserId } = stack);
+  ({ alice, bob } = stack.users as { alice: TestUser; bob: TestUser });
+  // Two panels: the summary of one must not read the other.
   const group = await api.call<{ _id: string; panels: Array<{ id: string; name: string }> }>(
     'group.createGroup',
     { name: 'Summaries', panels: [{ id: '00', name: 'general', type: 0 }, { id: '01', name: 'elsewhere', type: 0 }] },
@@ -48,20 +52,12 @@ beforeAll(async () => {
   otherPanelId = group.panels.find((p) => p.name === 'elsewhere')!.id;
   await api.call('group.updateGroupField', { groupId, fieldName: 'fallbackPermissions', fieldValue: ['core.viewPanel', 'core.message'] }, alice.token);
   await api.joinGroup(alice.token, groupId, bob.token);
-  [botUserId, client] = await Promise.all([
-    botUserIdOn(tc),
-    openRealClient(tc.url, alice.token, `/main/group/${groupId}/${panelId}`),
-    waitForHealthServices(tc.url, ['plugin:com.yourcompany.ai', 'plugin:com.yourcompany.ai.runner'], 60_000),
-  ]);
+  [client] = await Promise.all([openRealClient(tc.url, alice.token, `/main/group/${groupId}/${panelId}`, { browser: stack.browser }), stack.waitForAgent()]);
   page = client.page;
   web = new TailchatWebClient(page, tc.url);
 }, 300_000);
 
-afterAll(async () => {
-  await client?.close().catch(() => {});
-  await bundle?.stop();
-  await tc?.stop();
-});
+afterAll(() => stack?.stop());
 
 const post = (who: TestUser, content: string, meta?: Record<string, unknown>) =>
   api.sendMessage(who.token, { converseId: panelId, groupId, content, ...(meta ? { meta } : {}) });

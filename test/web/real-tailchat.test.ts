@@ -19,17 +19,20 @@ import { draftMessageId } from '../../bridge/notify/object-id.js';
 import { ACTIONS, SERVICE_NAME } from '../../protocol/actions.js';
 import type { AiMeta } from '../../protocol/blocks.js';
 import { botUserIdOn } from '../support/conversation.js';
-import { TailchatApi, createUser, type TestUser } from '../tailchat/api.js';
+import { TailchatApi, type TestUser } from '../tailchat/api.js';
 import { createPluginBroker } from '../tailchat/broker.js';
-import { startTailchat, type TailchatInstance } from '../tailchat/kit.js';
+import type { TailchatInstance } from '../tailchat/kit.js';
+import { startStack, type Stack } from '../support/stack.js';
 import { MULTI_FILE_DIFF } from './support/fixtures.js';
-import { openGroupSettings, openRealClient, waitForChat, webClientFiles, type RealClient } from './support/real-client.js';
+import { openGroupSettings, waitForChat, type RealClient } from './support/real-client.js';
 import { SHOTS } from './support/webhost.js';
+import { CHAT_SERVICE } from '../../services/names.js';
 
 function meta(runId: string, status: AiMeta['status'], blocks: AiMeta['blocks']): { 'com.yourcompany.ai': AiMeta } {
   return { 'com.yourcompany.ai': { v: 1, runId, engine: 'openclaw', status, blocks } };
 }
 
+let stack: Stack;
 let tc: TailchatInstance;
 let client: RealClient;
 let page: Page;
@@ -47,11 +50,11 @@ async function sendAsBot(message: { content: string; meta: Record<string, unknow
 }
 
 beforeAll(async () => {
-  tc = await startTailchat({ label: 'web-real', ...webClientFiles(), waitForServices: ['gateway', 'user', 'group', 'chat.message'] });
-  const api = new TailchatApi(tc.url);
-  alice = await createUser(api, 'alice');
-  ({ groupId, textPanelId: panelId } = await api.createGroup(alice.token, 'AI group'));
-  client = await openRealClient(tc.url, alice.token, `/main/group/${groupId}/${panelId}`);
+  // No bundle: the test plays the backend's part itself through its own broker.
+  stack = await startStack({ label: 'web-real', bundle: false, users: ['alice'], group: { name: 'AI group', webDefaults: false }, client: { user: 'alice' } });
+  ({ tc, client } = stack);
+  alice = stack.users.alice!;
+  ({ groupId, panelId } = stack.group!);
   ({ page, logs } = client);
 
   botUserId = await botUserIdOn(tc);
@@ -65,8 +68,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await broker?.stop().catch(() => {});
-  await client?.close().catch(() => {});
-  await tc?.stop();
+  await stack?.stop();
 });
 
 describe('real Tailchat web client', () => {
@@ -167,7 +169,7 @@ describe('real Tailchat web client', () => {
     await local.item.scrollIntoViewIfNeeded();
     await page.screenshot({ path: `${SHOTS}/63-real-tailchat-islocal-draft.png` });
     // Stop works through the wrapper.
-    const stop = page.waitForRequest((r) => r.url().endsWith('/api/plugin:com.yourcompany.ai/stopRun'));
+    const stop = page.waitForRequest((r) => r.url().endsWith(`/api/${CHAT_SERVICE}/stopRun`));
     await local.item.locator('[data-testid="tcai-stop"]').click();
     expect(JSON.parse((await stop).postData() ?? '{}')).toEqual({ runId: local.runId });
 
@@ -209,7 +211,7 @@ describe('real Tailchat web client', () => {
     await page.screenshot({ path: `${SHOTS}/61-real-tailchat-streaming.png` });
 
     // No stopRun in this Tailchat (only getAgentUsers): the request goes out and the refusal comes back as a toast.
-    const request = page.waitForRequest((r) => r.url().endsWith('/api/plugin:com.yourcompany.ai/stopRun'));
+    const request = page.waitForRequest((r) => r.url().endsWith(`/api/${CHAT_SERVICE}/stopRun`));
     await draft.locator('[data-testid="tcai-stop"]').click();
     const stop = await request;
     expect(stop.method()).toBe('POST');

@@ -9,15 +9,17 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { UsageReport } from '../../protocol/admin.js';
-import { startBundleProcess, type BundleProcess } from '../support/bundle-process.js';
-import { BOT_NICKNAME, botUserIdOn } from '../support/conversation.js';
-import { TailchatApi, createUser, type TestUser } from '../tailchat/api.js';
-import { startTailchat, waitForHealthServices, type TailchatInstance } from '../tailchat/kit.js';
-import { openGroupSettings, openRealClient, webClientFiles, type RealClient } from './support/real-client.js';
+import type { BundleProcess } from '../support/bundle-process.js';
+import { BOT_NICKNAME } from '../support/conversation.js';
+import { TailchatApi, type TestUser } from '../tailchat/api.js';
+import type { TailchatInstance } from '../tailchat/kit.js';
+import { startStack, type Stack } from '../support/stack.js';
+import { openGroupSettings, type RealClient } from './support/real-client.js';
 import { SHOTS } from './support/webhost.js';
+import { CHAT_SERVICE } from '../../services/names.js';
 
-const PLUGIN = 'plugin:com.yourcompany.ai';
 
+let stack: Stack;
 let tc: TailchatInstance;
 let bundle: BundleProcess;
 let client: RealClient;
@@ -29,32 +31,25 @@ let panelId: string;
 let botUserId: string;
 
 beforeAll(async () => {
-  tc = await startTailchat({ label: 'web-usage', ...webClientFiles(), waitForServices: ['gateway', 'user', 'group', 'chat.message'] });
-  bundle = startBundleProcess(
-    { TRANSPORTER: tc.transporter, TAILCHAT_NAMESPACE: tc.namespace, AI_ENGINE: 'scripted', AI_SCRIPTED_CHUNK_DELAY_MS: '20', AI_STREAM_INTERVAL_MS: '150' },
-    'bundle-web-usage'
-  );
-  api = new TailchatApi(tc.url);
-  alice = await createUser(api, 'alice');
-  ({ groupId, textPanelId: panelId } = await api.createGroup(alice.token, 'Usage group'));
-  await api.call('group.updateGroupField', { groupId, fieldName: 'fallbackPermissions', fieldValue: ['core.viewPanel', 'core.message'] }, alice.token);
-  [botUserId, client] = await Promise.all([
-    botUserIdOn(tc),
-    openRealClient(tc.url, alice.token, `/main/group/${groupId}/${panelId}`),
-    waitForHealthServices(tc.url, [PLUGIN, `${PLUGIN}.runner`], 60_000),
-  ]);
+  stack = await startStack({
+    label: 'web-usage',
+    bundle: { env: { AI_ENGINE: 'scripted', AI_SCRIPTED_CHUNK_DELAY_MS: '20', AI_STREAM_INTERVAL_MS: '150' }, label: 'bundle-web-usage' },
+    users: ['alice'],
+    group: { name: 'Usage group' },
+    client: { user: 'alice' },
+  });
+  ({ tc, bundle, api, botUserId } = stack);
+  alice = stack.users.alice!;
+  ({ groupId, panelId } = stack.group!);
+  client = stack.client;
   page = client.page;
 }, 300_000);
 
-afterAll(async () => {
-  await client?.close().catch(() => {});
-  await bundle?.stop();
-  await tc?.stop();
-});
+afterAll(() => stack?.stop());
 
 const ask = (text: string) =>
   api.sendMessage(alice.token, { converseId: panelId, groupId, content: `[at=${botUserId}]${BOT_NICKNAME}[/at] ${text}`, meta: { mentions: [botUserId] } });
-const usage = () => api.call<UsageReport>(`${PLUGIN}.getUsage`, { groupId }, alice.token);
+const usage = () => api.call<UsageReport>(`${CHAT_SERVICE}.getUsage`, { groupId }, alice.token);
 
 describe('usage and audit log in the real web client', () => {
   it('shows the month\'s usage and top members, saves a budget that the audit log records, and the agent then answers with the budget notice', async () => {
@@ -75,7 +70,7 @@ describe('usage and audit log in the real web client', () => {
     expect(await page.locator('[data-testid="tcai-audit"]').innerText()).toContain('No approvals, settings changes or opened tool details yet.');
 
     await page.locator('[data-testid="tcai-settings-budget"]').fill(String(used));
-    const saved = page.waitForResponse((r) => r.url().endsWith(`/api/${PLUGIN}/saveGroupSettings`));
+    const saved = page.waitForResponse((r) => r.url().endsWith(`/api/${CHAT_SERVICE}/saveGroupSettings`));
     await page.locator('[data-testid="tcai-settings-save"]').click();
     expect((await saved).status()).toBe(200);
     const entry = page.locator('[data-testid="tcai-audit-entry"]').first();

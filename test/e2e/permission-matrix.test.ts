@@ -10,11 +10,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POLICY, POLICY_ACTIONS, type PolicyAction } from '../../bridge/policy/table.js';
 import { PERMISSIONS } from '../../protocol/actions.js';
 import { PLUGIN } from '../support/agent-stack.js';
-import { startBundleProcess, type BundleProcess } from '../support/bundle-process.js';
+import type { BundleProcess } from '../support/bundle-process.js';
+import { startStack, type Stack } from '../support/stack.js';
 import { aiMeta, botUserIdOn, type WireMessage } from '../support/conversation.js';
 import { DM_MATRIX, DM_ROLES, GROUP_MATRIX, GROUP_ROLES, type Cell, type DmRole, type GroupRole } from '../support/authz-matrix.js';
 import { createUser, TailchatApi, type TestUser } from '../tailchat/api.js';
-import { startTailchat, waitForHealthServices, type TailchatInstance } from '../tailchat/kit.js';
+import type { TailchatInstance } from '../tailchat/kit.js';
 import { connectSocket, type TailchatSocket } from '../tailchat/socket.js';
 
 const HTTP_ACTIONS = POLICY_ACTIONS.filter((a): a is Exclude<PolicyAction, `chat.${string}`> => !a.startsWith('chat.'));
@@ -48,6 +49,7 @@ function cellOfReply(content: string): Cell {
 }
 
 describe('permission matrix on the real Tailchat', () => {
+  let stack: Stack;
   let tc: TailchatInstance;
   let bundle: BundleProcess;
   let api: TailchatApi;
@@ -76,7 +78,8 @@ describe('permission matrix on the real Tailchat', () => {
   const mention = (text: string) => ({ content: `[at=${botUserId}]AI[/at] ${text}`, meta: { mentions: [botUserId] } });
 
   beforeAll(async () => {
-    tc = await startTailchat({ transporter: 'nats', label: 'authz-matrix' });
+    stack = await startStack({ label: 'authz-matrix', bundle: false });
+    tc = stack.tc;
     api = new TailchatApi(tc.url);
     const groupNames = GROUP_ROLES.filter((r): r is Exclude<GroupRole, 'signed-out'> => r !== 'signed-out');
     // Tailchat caps nicknames at 20 characters; createUser adds a 15-character tag.
@@ -85,10 +88,8 @@ describe('permission matrix on the real Tailchat', () => {
     const dmNames = DM_ROLES.filter((r): r is Exclude<DmRole, 'signed-out'> => r !== 'signed-out');
     const dmMade = await Promise.all(dmNames.map((r) => createUser(api, `d${r.slice(0, 3)}`)));
     users.dm = Object.fromEntries(dmNames.map((r, i) => [r, dmMade[i]!])) as typeof users.dm;
-    bundle = startBundleProcess(
+    bundle = stack.startBundle(
       {
-        TRANSPORTER: tc.transporter,
-        TAILCHAT_NAMESPACE: tc.namespace,
         AI_SCRIPTED_CHUNK_DELAY_MS: '5',
         AI_STREAM_INTERVAL_MS: '100',
         AI_INVOKE_BY_DEFAULT: 'false',
@@ -100,7 +101,7 @@ describe('permission matrix on the real Tailchat', () => {
       },
       'bundle-authz-matrix',
     );
-    await waitForHealthServices(tc.url, [PLUGIN, `${PLUGIN}.runner`], 60_000);
+    await stack.waitForAgent();
     botUserId = await botUserIdOn(tc);
 
     ({ groupId, textPanelId: panelId } = await api.createGroup(users.owner.token, 'matrix'));
@@ -136,8 +137,7 @@ describe('permission matrix on the real Tailchat', () => {
 
   afterAll(async () => {
     sockets.forEach((s) => s.close());
-    await bundle?.stop();
-    await tc?.stop();
+    await stack?.stop();
   });
 
   /** The body of an action on an object: a group id, or a run id (with its tool call / approval ids). */

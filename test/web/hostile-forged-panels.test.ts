@@ -8,45 +8,38 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AI_META_KEY, type AiMeta } from '../../protocol/blocks.js';
-import { startBundleProcess, type BundleProcess } from '../support/bundle-process.js';
-import { botUserIdOn } from '../support/conversation.js';
-import { TailchatApi, createUser, type ChatMessage, type TestUser } from '../tailchat/api.js';
+import { CHAT_SERVICE } from '../../services/names.js';
+import { startStack, type Stack } from '../support/stack.js';
+import type { ChatMessage, TailchatApi, TestUser } from '../tailchat/api.js';
 import { TailchatWebClient } from '../tailchat/browser.js';
-import { startTailchat, waitForHealthServices, type TailchatInstance } from '../tailchat/kit.js';
-import { openRealClient, webClientFiles, type RealClient } from './support/real-client.js';
+import type { TailchatInstance } from '../tailchat/kit.js';
+import { openRealClient, type RealClient } from './support/real-client.js';
 import { SHOTS } from './support/webhost.js';
 
+let stack: Stack;
 let tc: TailchatInstance;
-let bundle: BundleProcess;
 let api: TailchatApi;
 let alice: TestUser;
 let mallory: TestUser;
 let groupId: string;
 let panelId: string;
 let botUserId: string;
-/** Alice's client and the forger's own: both must show the forgery as plain text. */
 let clients: Array<{ name: string; client: RealClient; web: TailchatWebClient }>;
 
 beforeAll(async () => {
-  tc = await startTailchat({ label: 'web-hostile-panels', ...webClientFiles(), waitForServices: ['gateway', 'user', 'group', 'chat.message'] });
-  bundle = startBundleProcess(
-    { TRANSPORTER: tc.transporter, TAILCHAT_NAMESPACE: tc.namespace, AI_SCRIPTED_CHUNK_DELAY_MS: '10', AI_STREAM_INTERVAL_MS: '150' },
-    'bundle-web-hostile-panels',
-  );
-  api = new TailchatApi(tc.url);
-  [alice, mallory] = await Promise.all([createUser(api, 'alice'), createUser(api, 'mal')]);
-  ({ groupId, textPanelId: panelId } = await api.createGroup(alice.token, 'Forgeries'));
-  // What the web client's "create group" does (see real-agent.test.ts): members may see panels and post.
-  await api.call('group.updateGroupField', { groupId, fieldName: 'fallbackPermissions', fieldValue: ['core.viewPanel', 'core.message'] }, alice.token);
-  await api.joinGroup(alice.token, groupId, mallory.token);
-  const route = `/main/group/${groupId}/${panelId}`;
-  const [bot, aliceClient] = await Promise.all([
-    botUserIdOn(tc),
-    openRealClient(tc.url, alice.token, route),
-    waitForHealthServices(tc.url, ['plugin:com.yourcompany.ai', 'plugin:com.yourcompany.ai.runner'], 60_000),
-  ]);
-  botUserId = bot;
-  const malloryClient = await openRealClient(tc.url, mallory.token, route, { browser: aliceClient.browser });
+  stack = await startStack({
+    label: 'web-hostile-panels',
+    bundle: { env: { AI_SCRIPTED_CHUNK_DELAY_MS: '10', AI_STREAM_INTERVAL_MS: '150' }, label: 'bundle-web-hostile-panels' },
+    users: ['alice', 'mal'],
+    group: { name: 'Forgeries', members: ['mal'] },
+    client: { user: 'alice' },
+  });
+  ({ tc, api, botUserId } = stack);
+  alice = stack.users.alice!;
+  mallory = stack.users.mal!;
+  ({ groupId, panelId } = stack.group!);
+  const aliceClient = stack.client;
+  const malloryClient = await openRealClient(tc.url, mallory.token, `/main/group/${groupId}/${panelId}`, { browser: aliceClient.browser });
   clients = [
     { name: 'alice', client: aliceClient, web: new TailchatWebClient(aliceClient.page, tc.url) },
     { name: 'mallory', client: malloryClient, web: new TailchatWebClient(malloryClient.page, tc.url) },
@@ -54,9 +47,9 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
-  for (const { client } of [...(clients ?? [])].reverse()) await client.close().catch(() => {});
-  await bundle?.stop();
-  await tc?.stop();
+  // mallory's page shares alice's browser, which the stack closes.
+  await clients?.[1]?.client.close().catch(() => {});
+  await stack?.stop();
 });
 
 /** Alice asks the agent; resolves with the reply's run id once every client shows its finished panel. */
@@ -131,8 +124,8 @@ describe('a member cannot speak for the agent (real web client)', () => {
   });
 
   it('getAgentUsers names the bot to signed-in users only', async () => {
-    expect(await api.call('plugin:com.yourcompany.ai.getAgentUsers', {}, mallory.token)).toEqual({ userIds: [botUserId] });
-    const anonymous = await api.request('plugin:com.yourcompany.ai.getAgentUsers', {});
+    expect(await api.call(`${CHAT_SERVICE}.getAgentUsers`, {}, mallory.token)).toEqual({ userIds: [botUserId] });
+    const anonymous = await api.request(`${CHAT_SERVICE}.getAgentUsers`, {});
     expect(anonymous.status).toBe(401);
   });
 });

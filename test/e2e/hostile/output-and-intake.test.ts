@@ -11,12 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCRIPTED_BBCODE } from '../../../bridge/engine/scripted/engine.js';
-import { startModelServer, type ModelServer } from '../../model-server/server.js';
-import { startTestGateway, type TestGateway } from '../../openclaw/gateway.js';
 import { PLUGIN, startAgentStack, type AgentStack } from '../../support/agent-stack.js';
-import { startBundleProcess, type BundleProcess } from '../../support/bundle-process.js';
-import { aiMeta, startConversation, type Conversation, type WireMessage } from '../../support/conversation.js';
-import { startTailchat, waitForHealthServices, type TailchatInstance } from '../../tailchat/kit.js';
+import { aiMeta, type Conversation, type WireMessage } from '../../support/conversation.js';
+import { startStack, type Stack } from '../../support/stack.js';
 import { CLIENT_OPTIONS, clientParse, clientRender, TAILCHAT_REGISTERED_TAGS, tagNodes } from '../../support/tailchat-bbcode.js';
 
 const ACTED: ReadonlySet<string> = new Set(TAILCHAT_REGISTERED_TAGS);
@@ -93,39 +90,24 @@ describe('hostile output and intake on the real Tailchat', () => {
 });
 
 describe('hostile output through the OpenClaw gateway on the real Tailchat', () => {
-  let tc: TailchatInstance;
-  let model: ModelServer;
-  let gateway: TestGateway;
-  let bundle: BundleProcess;
+  let stack: Stack;
   let conv: Conversation;
   const dir = mkdtempSync(join(tmpdir(), 'hostile-openclaw-'));
 
   beforeAll(async () => {
-    // The model answers with the tags a prompt-injected model writes, streamed in pieces.
-    model = await startModelServer({ script: [{ match: '[[bbcode]]', reply: { kind: 'text', text: SCRIPTED_BBCODE.join('\n'), chunks: 12, delayMs: 20 } }] });
-    [tc, gateway] = await Promise.all([startTailchat({ transporter: 'nats', label: 'hostile-openclaw' }), startTestGateway({ modelUrl: model.url })]);
-    bundle = startBundleProcess(
-      {
-        TRANSPORTER: tc.transporter,
-        TAILCHAT_NAMESPACE: tc.namespace,
-        AI_ENGINE: 'openclaw',
-        OPENCLAW_GATEWAY_URL: gateway.url,
-        OPENCLAW_GATEWAY_TOKEN: gateway.token,
-        OPENCLAW_DEVICE_IDENTITY_PATH: join(dir, 'device.json'),
-        AI_STREAM_INTERVAL_MS: '100',
-      },
-      'bundle-hostile-openclaw',
-    );
-    await waitForHealthServices(tc.url, [PLUGIN, `${PLUGIN}.runner`], 60_000);
-    conv = await startConversation(tc);
+    stack = await startStack({
+      label: 'hostile-openclaw',
+      // The model answers with the tags a prompt-injected model writes, streamed in pieces.
+      model: { script: [{ match: '[[bbcode]]', reply: { kind: 'text', text: SCRIPTED_BBCODE.join('\n'), chunks: 12, delayMs: 20 } }] },
+      gateway: {},
+      bundle: { env: { OPENCLAW_DEVICE_IDENTITY_PATH: join(dir, 'device.json'), AI_STREAM_INTERVAL_MS: '100' }, label: 'bundle-hostile-openclaw' },
+      conversation: true,
+    });
+    conv = stack.conv;
   }, 240_000);
 
   afterAll(async () => {
-    conv?.close();
-    await bundle?.stop();
-    await gateway?.dispose();
-    await model?.close();
-    await tc?.stop();
+    await stack?.stop();
     rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 

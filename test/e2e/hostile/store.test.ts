@@ -14,14 +14,17 @@ import { SETTINGS_DATA_NAME } from '../../../bridge/settings/group-settings.js';
 import { USAGE_DATA_NAME } from '../../../bridge/usage/store.js';
 import type { AuditLogPage, UsageReport } from '../../../protocol/admin.js';
 import type { GroupSettings } from '../../../protocol/actions.js';
-import { startBundleProcess, type BundleProcess } from '../../support/bundle-process.js';
-import { startConversation, type Conversation } from '../../support/conversation.js';
+import type { BundleProcess } from '../../support/bundle-process.js';
+import type { Conversation } from '../../support/conversation.js';
+import { startStack, type Stack } from '../../support/stack.js';
+import { CHAT_SERVICE } from '../../../services/names.js';
 import { createUser, TailchatApiError, type TestUser } from '../../tailchat/api.js';
-import { startTailchat, waitForHealthServices, type TailchatInstance } from '../../tailchat/kit.js';
+import type { TailchatInstance } from '../../tailchat/kit.js';
 
-const PLUGIN = 'plugin:com.yourcompany.ai';
+const PLUGIN = CHAT_SERVICE;
 const NAMES = [SETTINGS_DATA_NAME, USAGE_DATA_NAME, AUDIT_DATA_NAME];
 
+let stack: Stack;
 let tc: TailchatInstance;
 let bundle: BundleProcess;
 let conv: Conversation;
@@ -35,8 +38,9 @@ const settingsOf = async (groupId: string) =>
   (await conv.api.call<{ settings: GroupSettings }>(`${PLUGIN}.getGroupSettings`, { groupId }, conv.alice.token)).settings;
 
 beforeAll(async () => {
-  tc = await startTailchat({ transporter: 'nats', label: 'hostile-store' });
-  conv = await startConversation(tc);
+  // The bundle starts after the old data is written: a start moves it out of group data.
+  stack = await startStack({ label: 'hostile-store', bundle: false, conversation: true });
+  ({ tc, conv } = stack);
   mallory = await createUser(conv.api, 'eve');
   // An earlier version of the plugin wrote these (as Tailchat's system user; the owner may too).
   const old = await conv.api.createGroup(conv.alice.token, 'Old AI group');
@@ -48,14 +52,12 @@ beforeAll(async () => {
   };
   for (const [name, data] of Object.entries(legacy)) await conv.api.call('group.extra.saveGroupData', { groupId: oldGroupId, name, data }, conv.alice.token);
 
-  bundle = startBundleProcess({ TRANSPORTER: tc.transporter, TAILCHAT_NAMESPACE: tc.namespace, AI_SCRIPTED_CHUNK_DELAY_MS: '20', AI_STREAM_INTERVAL_MS: '100' }, 'bundle-hostile-store');
-  await waitForHealthServices(tc.url, [PLUGIN, `${PLUGIN}.runner`], 60_000);
+  bundle = stack.startBundle({ AI_SCRIPTED_CHUNK_DELAY_MS: '20', AI_STREAM_INTERVAL_MS: '100' }, 'bundle-hostile-store');
+  await stack.waitForAgent();
 }, 240_000);
 
 afterAll(async () => {
-  conv?.close();
-  await bundle?.stop();
-  await tc?.stop();
+  await stack?.stop();
 }, 120_000);
 
 describe("the plugin's data is not in Tailchat's group data", () => {

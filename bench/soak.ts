@@ -116,7 +116,7 @@ async function main(): Promise<void> {
       engines: {
         default: o.engine,
         scripted: { chunkDelayMs: 2, chunkChars: 40, sessionTtlMs: 5_000, finishedRunTtlMs: 2_000 },
-        ...(gateway ? { openclaw: { url: gateway.url, token: gateway.token, auth: 'token' } } : {}),
+        ...(gateway ? { openclaw: { url: gateway.url, auth: 'token' } } : {}),
       },
       stream: { intervalMs: 50 },
       limits: { userPerMinute: 100_000, groupPerMinute: 100_000, maxRuns: 5_000, maxRunsPerGroup: 5_000, maxQueued: 5_000 },
@@ -124,9 +124,10 @@ async function main(): Promise<void> {
       state: { runDoneTtlMs: 5_000, toolOutputTtlMs: 60_000, ...(redis ? { redisUrl: redis.url } : {}) },
       logLevel: 'warn',
     },
-    {},
+    // Secrets come from the environment only (config/env.ts).
+    gateway ? { OPENCLAW_GATEWAY_TOKEN: gateway.token } : {},
   );
-  const broker = new moleculer.ServiceBroker({ logger: false, nodeID: 'soak' });
+  const broker = new moleculer.ServiceBroker({ logger: process.env.SOAK_LOG ? { type: 'Console', options: { level: 'info' } } : false, nodeID: 'soak' });
   const stored = new Map<string, number>(); // prompt message id → stored replies (lost/doubled)
   let finished = 0;
   const waiting = new Set<string>();
@@ -135,6 +136,7 @@ async function main(): Promise<void> {
     botUserId: BOT,
     ownerUserId: OWNER,
     nextId: () => oid('e'),
+    panelOf: (groupId) => groupId.replace(/^c/, 'p'),
     // Counts the stored replies per prompt (lost / doubled); later parts of a long reply are not replies.
     onFinal: ({ meta }) => {
       const ai = meta?.[AI_META_KEY] as { runId?: string; part?: { index: number } } | undefined;

@@ -11,14 +11,19 @@ export interface TailchatStubOptions {
   ownerUserId: string;
   /** Message ids for stored messages. */
   nextId: () => string;
+  /** The text panel of a group (the plugin checks that a message's converse is one of its group's panels). */
+  panelOf?: (groupId: string) => string;
   /** Called for every stored message (a final reply, or a part of one). */
   onFinal?: (message: { converseId: string; meta?: Record<string, unknown> }) => void;
 }
 
+/** The panel every group has unless `panelOf` says otherwise (the benches' one converse). */
+export const DEFAULT_PANEL = 'd0000000000000000000d0d0';
+
 export function addTailchatStub(broker: moleculer.ServiceBroker, o: TailchatStubOptions): void {
   const { botUserId: BOT, ownerUserId: USER } = o;
   broker.createService({ name: 'user', actions: { ensurePluginBot: () => BOT, getUserInfo: (ctx: moleculer.Context<{ userId: string }>) => ({ _id: ctx.params.userId, type: ctx.params.userId === BOT ? 'pluginBot' : 'normalUser' }) } });
-  broker.createService({ name: 'group', actions: { getUserAllPermissions: () => [], getGroupInfo: (ctx: moleculer.Context<{ groupId: string }>) => ({ _id: ctx.params.groupId, owner: USER }) } });
+  broker.createService({ name: 'group', actions: { getUserAllPermissions: () => [], getGroupInfo: (ctx: moleculer.Context<{ groupId: string }>) => ({ _id: ctx.params.groupId, owner: USER, panels: [{ id: o.panelOf?.(ctx.params.groupId) ?? DEFAULT_PANEL, type: 0 }] }) } });
   broker.createService({ name: 'group.extra', actions: { getGroupData: () => ({ data: null }), saveGroupData: () => true } });
   broker.createService({ name: 'chat.converse', actions: { findConverseInfo: () => ({ members: [USER, BOT] }) } });
   broker.createService({

@@ -73,6 +73,8 @@ export interface RunnerOptions {
    * Other engines (MBE: a second generate would write its memory twice) end with INTERRUPTED_TEXT.
    */
   resumableEngines?: string[];
+  /** Finished run ids and approval deciders remembered, each at most (default 10,000; oldest first). */
+  remembered?: number;
 }
 
 export const BUSY_TEXT =
@@ -90,6 +92,7 @@ const UNLIMITED: QueueLimits = { maxActive: Number.MAX_SAFE_INTEGER, maxPerGroup
 
 export function createRunner(engines: EngineRegistry, baseDeps: RunDeps, limits: QueueLimits = UNLIMITED, options: RunnerOptions = {}): Runner {
   const { ledger } = options;
+  const remembered = options.remembered ?? 10_000;
   const resumable = new Set(options.resumableEngines ?? DEFAULT_RESUMABLE_ENGINES);
   const entries = new Map<string, Entry>();
   const deciders = new Map<string, string>();
@@ -104,7 +107,7 @@ export function createRunner(engines: EngineRegistry, baseDeps: RunDeps, limits:
   const recent = new Set<string>();
   const remember = (runId: string) => {
     recent.add(runId);
-    if (recent.size > 10_000) recent.delete(recent.values().next().value!);
+    if (recent.size > remembered) recent.delete(recent.values().next().value!);
   };
   let draining = false;
 
@@ -336,7 +339,7 @@ export function createRunner(engines: EngineRegistry, baseDeps: RunDeps, limits:
         return { resolved: false, refusal: taken.refusal };
       }
       deciders.set(approvalId, decidedBy);
-      if (deciders.size > 10_000) deciders.delete(deciders.keys().next().value!);
+      if (deciders.size > remembered) deciders.delete(deciders.keys().next().value!);
       await engine.resolveApproval(approvalId, decision);
       return { resolved: true };
     },

@@ -162,3 +162,21 @@ describe('sizes of bounded structures', () => {
     expect(await metricsText()).not.toContain('structure="ledger_tombstones"');
   });
 });
+
+describe('the runner\'s own memory', () => {
+  it('remembers at most `remembered` finished runs', async () => {
+    const engines = createEngineRegistry({ scripted: () => createScriptedEngine({ chunkDelayMs: 0, chunkChars: 50, label: 'demo' }) });
+    const fake = createFakeHost();
+    const runner = createRunner(engines, deps(fake.host), undefined, { remembered: 2 });
+    try {
+      for (const id of ['a', 'b', 'c', 'd']) {
+        await runner.start(job('scripted', `mem-${id}`));
+        await runner.whenDone(`mem-${id}`);
+      }
+      expect(runner.sizes()).toMatchObject({ runner_runs: 0, runner_recent_runs: 2 });
+    } finally {
+      runner.close();
+      await engines.close();
+    }
+  });
+});

@@ -124,4 +124,12 @@ describe('attempt store (Regenerate pager)', () => {
     store.note(reply(1), at('m1'), new Set());
     expect(store.group(KEY)).toBeUndefined();
   });
+  it('keeps at most maxGroups prompts: a tab open for weeks does not grow', () => {
+    const store = createAttemptStore(3);
+    const runOf = (i: number) => `tc-${i.toString(16).padStart(24, '0')}`;
+    for (let i = 1; i <= 5; i++) store.note({ ...reply(1), runId: runOf(i) }, at(`m${i}`), AGENTS);
+    expect(store.group(`${PANEL}/${runOf(1)}`)).toBeUndefined();
+    expect(store.group(`${PANEL}/${runOf(2)}`)).toBeUndefined();
+    expect([3, 4, 5].map((i) => store.group(`${PANEL}/${runOf(i)}`)?.newest)).toEqual([1, 1, 1]);
+  });
 });

@@ -96,4 +96,14 @@ describe('read position at the start of a visit ("Summarize unread")', () => {
     expect(newestId(id(2), id(10), undefined, null, 'local-draft-1')).toBe(id(10));
     expect(newestId()).toBeUndefined();
   });
+  it('remembers at most maxConverses panels, the least recently opened go first', async () => {
+    const tracker = createVisitTracker({ storedAck: () => undefined, reconnects: () => 0, atStartup: () => Promise.resolve(new Map()) }, 2);
+    for (const c of ['a', 'b', 'c']) {
+      tracker.started(c);
+      tracker.shown(c, id(1));
+      tracker.ended(c);
+    }
+    expect(await tracker.readUpTo('a')).toBeUndefined(); // forgotten: the server's own read position applies
+    expect(await tracker.readUpTo('c')).toBeNull();
+  });
 });

@@ -27,6 +27,7 @@ import { createRunnerService } from '../services/ai-runner.service.js';
 import { createConfiguredEngines } from '../services/node/engines.js';
 import { CHAT_SERVICE, RUNNER_SERVICE } from '../services/names.js';
 import { AI_META_KEY } from '../protocol/blocks.js';
+import { metricsText } from '../bridge/observability/metrics.js';
 import { startRedis } from '../test/support/redis-server.js';
 import { addTailchatStub } from './tailchat-stub.js';
 
@@ -214,6 +215,8 @@ async function main(): Promise<void> {
     watchdog.unref();
   });
   const seconds = (Date.now() - t0) / 1000;
+  // The bounded structures as /metrics shows them at the end (docs/ARCHITECTURE.md, "Bounded state").
+  const sizes = (await metricsText()).split('\n').filter((l) => l.startsWith('tcai_bounded_entries{')).map((l) => l.replace(/^tcai_bounded_entries\{structure="([^"]+)"\} /, '$1 '));
   const third = samples.slice(Math.floor((samples.length * 2) / 3)); // while under load (not the drained end)
   measure();
 
@@ -239,6 +242,7 @@ async function main(): Promise<void> {
     ['lost replies', String(lost), '0', lost === 0],
     ['doubled replies', String(doubled), '0', doubled === 0],
   ] as const;
+  console.log(`\nbounded structures at the end: ${sizes.join(', ')}`);
   console.log('\n| what | measured | target | met |');
   console.log('| --- | ---: | ---: | :---: |');
   for (const [what, measured, target, met] of rows) console.log(`| ${what} | ${measured} | ${target} | ${met ? 'yes' : 'no'} |`);

@@ -53,7 +53,7 @@ export const ENV_OVERRIDES: EnvOverride[] = [
   { env: 'AI_MAX_RUNS_PER_GROUP', path: ['limits', 'maxRunsPerGroup'], type: 'number', doc: 'concurrent runs per group (per runner)' },
   { env: 'AI_MAX_RUNS', path: ['limits', 'maxRuns'], type: 'number', doc: 'concurrent runs per runner instance' },
   { env: 'AI_MAX_QUEUED', path: ['limits', 'maxQueued'], type: 'number', doc: 'runs waiting per runner before prompts are refused' },
-  { env: 'AI_MAX_RUNS_PER_USER', path: ['limits', 'maxRunsPerUser'], type: 'number', doc: 'runs one user has running or waiting at once, per runner, across their groups (default 3)' },
+  { env: 'AI_MAX_RUNS_PER_USER', path: ['limits', 'maxRunsPerUser'], type: 'number', doc: 'runs one user has running or waiting at once, per runner, across their groups (default 10)' },
   { env: 'AI_MAX_ATTEMPTS', path: ['limits', 'maxAttempts'], type: 'number', doc: 'answers per prompt, Regenerate included (default 20)' },
   { env: 'AI_TOOL_OUTPUT_MAX_CALLS', path: ['limits', 'toolOutputPerRun', 'maxCalls'], type: 'number', doc: 'tool calls per run whose private details are kept (default 200)' },
   { env: 'AI_TOOL_OUTPUT_MAX_BYTES', path: ['limits', 'toolOutputPerRun', 'maxBytes'], type: 'number', doc: 'bytes of private tool details kept per run (default 4 MB)' },

@@ -154,7 +154,7 @@ export const configSchema = z.object({
        * groups and DMs; beyond that their prompt is refused with a message (an ordinary member
        * must not hold the runner's slots).
        */
-      maxRunsPerUser: z.number().int().min(1).default(3),
+      maxRunsPerUser: z.number().int().min(1).default(10),
       /** Attempts at one prompt (the first answer and its Regenerates); 1 = no Regenerate. */
       maxAttempts: z.number().int().min(1).max(1000).default(20),
       /** Private tool output kept per run (bridge/privacy/keeper.ts); later tool calls show no details. */

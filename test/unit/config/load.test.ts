@@ -13,7 +13,7 @@ describe('loadConfig', () => {
 
   it('bounds an ordinary user cannot grow: attempts, runs per user, tool output per run, metric agents', () => {
     const d = loadConfig({}, {});
-    expect(d.limits).toMatchObject({ maxAttempts: 20, maxRunsPerUser: 3, toolOutputPerRun: { maxCalls: 200, maxBytes: 4 * 1024 * 1024 } });
+    expect(d.limits).toMatchObject({ maxAttempts: 20, maxRunsPerUser: 10, toolOutputPerRun: { maxCalls: 200, maxBytes: 4 * 1024 * 1024 } });
     expect(d.observability.agents).toEqual([]);
     const e = loadConfig({}, { AI_MAX_ATTEMPTS: '5', AI_MAX_RUNS_PER_USER: '1', AI_TOOL_OUTPUT_MAX_CALLS: '10', AI_TOOL_OUTPUT_MAX_BYTES: '1000', AI_METRICS_AGENTS: 'main,helper' });
     expect(e.limits).toMatchObject({ maxAttempts: 5, maxRunsPerUser: 1, toolOutputPerRun: { maxCalls: 10, maxBytes: 1000 } });

@@ -286,4 +286,17 @@ describe('OpenClaw engine logic (fake gateway connection)', () => {
     expect(await drain(run)).toEqual([{ type: 'error', kind: 'unavailable', message: 'The OpenClaw engine was shut down.' }]);
     await expect(engine.start(req())).rejects.toMatchObject({ kind: 'unavailable' });
   });
+  it('stays bounded over many runs: live runs and sessions go when done, finished runs are capped at 500', async () => {
+    const { conn, engine } = setup();
+    for (let i = 0; i < 520; i++) {
+      const r = req(`q${i}`, { sessionKey: `${KEY}-${i % 7}` });
+      const run = await engine.start(r);
+      conn.emit('chat', { ...chat(r.runId, 1, 'final', { message: msg('ok') }), sessionKey: r.sessionKey });
+      await drain(run);
+    }
+    await tick();
+    // Ended runs' gateway ids are kept a minute (late events dropped), at most 10,000.
+    expect(engine.sizes?.()).toMatchObject({ openclaw_runs: 0, openclaw_gateway_run_ids: 0, openclaw_sessions: 0, openclaw_finished_runs: 500, openclaw_ended_gateway_run_ids: 520 });
+    await engine.close();
+  });
 });

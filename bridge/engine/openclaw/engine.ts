@@ -20,6 +20,7 @@
  *   short-lived admin connection and the long-lived one keeps least privilege);
  *   resolveApproval → `exec.approval.resolve`.
  */
+import { createExpiringMap } from '../../state/expiring-map.js';
 import type { HelloOk } from '@openclaw/gateway-protocol/frame-guards';
 import { createEventQueue, type EventQueue } from '../event-queue.js';
 import {
@@ -101,6 +102,7 @@ export function createOpenClawEngine(
 
   const runs = new Map<string, Run>(); // by our runId (live runs)
   const byGatewayId = new Map<string, Run>(); // by every gateway runId a live run uses
+  const endedGatewayIds = createExpiringMap<string, true>({ ttlMs: 60_000, maxEntries: 10_000 }); // of ended runs: late events dropped
   const finished = new Map<string, TerminalEvent>(); // recently finished, for redelivery
   const sessions = new Map<string, { current?: Run; waiting: Run[] }>();
   const foreignSeen = new Set<string>();
@@ -142,10 +144,12 @@ export function createOpenClawEngine(
     if (run.abortTimer) clearTimeout(run.abortTimer);
     if (run.lostCheck) clearTimeout(run.lostCheck);
     runs.delete(run.runId);
-    // keep the gateway ids mapped a little longer so late events for them stay dropped
-    setTimeout(() => {
-      for (const id of run.mapper.runIds) if (byGatewayId.get(id) === run) byGatewayId.delete(id);
-    }, 60_000).unref?.();
+    // Late events of an ended run are dropped for a minute: its gateway ids are remembered (not
+    // the run, which a timer per run used to hold for that minute).
+    for (const id of run.mapper.runIds) {
+      if (byGatewayId.get(id) === run) byGatewayId.delete(id);
+      endedGatewayIds.set(id, true);
+    }
     finished.set(run.runId, terminal);
     if (finished.size > FINISHED_CACHE) finished.delete(finished.keys().next().value!);
     logger.info(`openclaw: run ${run.runId} ended (${terminal.type}${terminal.type === 'error' ? `: ${terminal.kind}` : ''})`);
@@ -292,7 +296,7 @@ export function createOpenClawEngine(
     if (frame.event !== 'chat' && frame.event !== 'agent' && !frame.event.startsWith('exec.approval.')) return;
     const payload = (frame.payload ?? {}) as { runId?: unknown; sessionKey?: unknown; seq?: unknown; request?: { runId?: unknown } };
     const gatewayRunId = typeof payload.runId === 'string' ? payload.runId : typeof payload.request?.runId === 'string' ? payload.request.runId : undefined;
-    if (!gatewayRunId) return;
+    if (!gatewayRunId || endedGatewayIds.has(gatewayRunId)) return;
     let run = byGatewayId.get(gatewayRunId);
     if (!run && (frame.event === 'chat' || frame.event === 'agent')) run = adoptForDeferred(gatewayRunId, payload);
     if (!run || run.phase === 'done') return;
@@ -455,7 +459,7 @@ export function createOpenClawEngine(
       if (runId) {
         const run = runs.get(runId) ?? byGatewayId.get(runId);
         if (run && run.sessionKey === key) return abortRun(run);
-        if (run) return false;
+        if (run || endedGatewayIds.has(runId)) return false; // another session's, or already over
         // not ours (e.g. started before a bridge restart): ask the gateway anyway
         await conn.ready(settings.connectTimeoutMs);
         const res = await conn.request<{ aborted?: boolean }>('chat.abort', { sessionKey: key, runId });
@@ -519,7 +523,7 @@ export function createOpenClawEngine(
       }
     },
 
-    sizes: () => ({ openclaw_runs: runs.size, openclaw_gateway_run_ids: byGatewayId.size, openclaw_finished_runs: finished.size, openclaw_sessions: sessions.size, openclaw_foreign_runs_seen: foreignSeen.size }),
+    sizes: () => ({ openclaw_runs: runs.size, openclaw_gateway_run_ids: byGatewayId.size, openclaw_ended_gateway_run_ids: endedGatewayIds.size, openclaw_finished_runs: finished.size, openclaw_sessions: sessions.size, openclaw_foreign_runs_seen: foreignSeen.size }),
     async close(): Promise<void> {
       if (closed) return;
       closed = true;

@@ -19,7 +19,7 @@ import { draftMessageId } from '../../bridge/notify/object-id.js';
 import { ACTIONS, SERVICE_NAME } from '../../protocol/actions.js';
 import type { AiMeta } from '../../protocol/blocks.js';
 import { botUserIdOn } from '../support/conversation.js';
-import { TailchatApi, type TestUser } from '../tailchat/api.js';
+import type { TestUser } from '../tailchat/api.js';
 import { createPluginBroker } from '../tailchat/broker.js';
 import type { TailchatInstance } from '../tailchat/kit.js';
 import { startStack, type Stack } from '../support/stack.js';

@@ -2,8 +2,14 @@
  * The flake hunter: runs chosen test files N rounds in a row, each file in its own Vitest run,
  * quiet and with a second process keeping one core busy, and prints the failures per file.
  *
- *   npm run flakes -- [--rounds 5] [--busy only|both|never] [--out DIR] <file or glob> …
- *   npm run flakes -- --rounds 5 --busy only 'test/e2e/*.test.ts' 'test/web/*.test.ts'
+ *   npm run flakes -- [--rounds 5] [--busy only|both|never] [--together] [--out DIR] <file or glob> …
+ *   npm run flakes -- --rounds 5 --busy only --together test/e2e test/web
+ *
+ * A folder stands for every `*.test.ts` file under it.
+ *
+ * `--together` runs each round's files in one Vitest run, one after another as `npm test` runs
+ * them (sharing one Tailchat): the order and the shared state of CI, and a round costs minutes
+ * less. Without it, each file gets its own run (isolation: a failure is the file's own).
  *
  * `--busy both` (default) runs every round twice: once on a quiet machine, once beside a busy
  * loop pinned to no core in particular (the scheduler shares it out, as another job on a CI host
@@ -23,16 +29,18 @@ interface Options {
   rounds: number;
   busy: 'only' | 'both' | 'never';
   out: string;
+  together: boolean;
   patterns: string[];
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { rounds: 5, busy: 'both', out: path.join(ROOT, 'test-results/flakes'), patterns: [] };
+  const o: Options = { rounds: 5, busy: 'both', out: path.join(ROOT, 'test-results/flakes'), together: false, patterns: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--rounds') o.rounds = Number(argv[++i]);
     else if (a === '--busy') o.busy = argv[++i] as Options['busy'];
     else if (a === '--out') o.out = path.resolve(argv[++i]!);
+    else if (a === '--together') o.together = true;
     else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
     else o.patterns.push(a);
   }
@@ -45,7 +53,8 @@ function parseArgs(argv: string[]): Options {
 function expandFiles(patterns: string[]): string[] {
   const files = new Set<string>();
   for (const p of patterns) {
-    const matches = fs.globSync(p, { cwd: ROOT });
+    const isFolder = fs.statSync(path.resolve(ROOT, p), { throwIfNoEntry: false })?.isDirectory();
+    const matches = fs.globSync(isFolder ? path.join(p, '**', '*.test.ts') : p, { cwd: ROOT });
     if (matches.length === 0) throw new Error(`no test file matches ${p}`);
     for (const m of matches) files.add(path.relative(ROOT, path.resolve(ROOT, m)));
   }
@@ -67,38 +76,43 @@ interface RunResult {
   log?: string;
 }
 
-function runFile(file: string, round: number, busy: boolean, out: string): RunResult {
-  const tag = `${path.basename(file, '.test.ts')}-r${round}${busy ? '-busy' : ''}`;
+/** One Vitest run over `files`; one result per file, read from Vitest's JSON report. */
+function runFiles(files: string[], tagName: string, round: number, busy: boolean, out: string): RunResult[] {
+  const tag = `${tagName}-r${round}${busy ? '-busy' : ''}`;
   const json = path.join(out, `${tag}.json`);
+  fs.rmSync(json, { force: true });
   const t0 = Date.now();
-  const r = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${json}`, file], {
+  const r = spawnSync('npx', ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${json}`, ...files], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, FORCE_COLOR: '0' },
     maxBuffer: 256 * 1024 * 1024,
   });
-  const seconds = (Date.now() - t0) / 1000;
-  const failedTests: string[] = [];
+  const total = (Date.now() - t0) / 1000;
+  type FileReport = { name: string; startTime: number; endTime: number; status: string; message?: string; assertionResults: Array<{ fullName: string; status: string }> };
+  let reports: FileReport[] | undefined;
   try {
-    const report = JSON.parse(fs.readFileSync(json, 'utf8')) as {
-      testResults: Array<{ assertionResults: Array<{ fullName: string; status: string }>; status: string; message?: string }>;
-    };
-    for (const f of report.testResults) {
-      for (const t of f.assertionResults) if (t.status === 'failed') failedTests.push(t.fullName);
-      if (f.status === 'failed' && f.assertionResults.every((t) => t.status !== 'failed')) failedTests.push(`(file) ${f.message?.split('\n')[0] ?? 'failed outside a test'}`);
-    }
+    reports = (JSON.parse(fs.readFileSync(json, 'utf8')) as { testResults: FileReport[] }).testResults;
   } catch {
-    failedTests.push('(no report: the run crashed)');
+    reports = undefined;
   }
-  const ok = r.status === 0 && failedTests.length === 0;
-  let log: string | undefined;
-  if (!ok) {
-    log = path.join(out, `${tag}.log`);
+  const results = files.map((file): RunResult => {
+    const report = reports?.find((f) => path.relative(ROOT, f.name) === file);
+    if (!report) return { file, round, busy, ok: false, seconds: files.length === 1 ? total : 0, failedTests: [reports ? '(not in the report: the file did not run)' : '(no report: the run crashed)'] };
+    const failedTests = report.assertionResults.filter((t) => t.status === 'failed').map((t) => t.fullName);
+    if (report.status === 'failed' && failedTests.length === 0) failedTests.push(`(file) ${report.message?.split('\n')[0] ?? 'failed outside a test'}`);
+    const seconds = files.length === 1 ? total : (report.endTime - report.startTime) / 1000;
+    return { file, round, busy, ok: failedTests.length === 0 && (files.length > 1 || r.status === 0), seconds, failedTests };
+  });
+  if (results.some((x) => !x.ok) || r.status !== 0) {
+    const log = path.join(out, `${tag}.log`);
     fs.writeFileSync(log, `${r.stdout}\n${r.stderr}`);
+    for (const x of results) if (!x.ok) x.log = log;
+    if (r.status !== 0 && results.every((x) => x.ok)) results.push({ file: '(the run)', round, busy, ok: false, seconds: total, failedTests: [`vitest exited ${r.status}`], log });
   } else {
     fs.rmSync(json, { force: true });
   }
-  return { file, round, busy, ok, seconds, failedTests, log };
+  return results;
 }
 
 function main(): void {
@@ -106,7 +120,7 @@ function main(): void {
   const files = expandFiles(o.patterns);
   fs.mkdirSync(o.out, { recursive: true });
   const modes = o.busy === 'both' ? [false, true] : [o.busy === 'only'];
-  console.log(`flakes: ${files.length} files × ${o.rounds} rounds × ${modes.map((b) => (b ? 'busy core' : 'quiet')).join(' + ')}`);
+  console.log(`flakes: ${files.length} files × ${o.rounds} rounds × ${modes.map((b) => (b ? 'busy core' : 'quiet')).join(' + ')}${o.together ? ', each round in one Vitest run' : ''}`);
   const results: RunResult[] = [];
   let busyProc: ChildProcess | undefined;
   const stopBusy = () => {
@@ -118,10 +132,10 @@ function main(): void {
   for (let round = 1; round <= o.rounds; round++) {
     for (const busy of modes) {
       if (busy) busyProc = startBusyCore();
-      for (const file of files) {
-        const r = runFile(file, round, busy, o.out);
+      const batches = o.together ? [{ tag: 'together', files }] : files.map((f) => ({ tag: path.basename(f, '.test.ts'), files: [f] }));
+      for (const batch of batches) for (const r of runFiles(batch.files, batch.tag, round, busy, o.out)) {
         results.push(r);
-        console.log(`${r.ok ? 'pass' : 'FAIL'}  round ${round}${busy ? ' busy ' : ' quiet'}  ${r.seconds.toFixed(0).padStart(4)} s  ${file}${r.ok ? '' : `\n      ${r.failedTests.join('\n      ')}\n      log: ${path.relative(ROOT, r.log!)}`}`);
+        console.log(`${r.ok ? 'pass' : 'FAIL'}  round ${round}${busy ? ' busy ' : ' quiet'}  ${r.seconds.toFixed(0).padStart(4)} s  ${r.file}${r.ok ? '' : `\n      ${r.failedTests.join('\n      ')}\n      log: ${path.relative(ROOT, r.log!)}`}`);
       }
       stopBusy();
     }

@@ -217,6 +217,27 @@ export const configSchema = z.object({
     .refine((s) => s.runHeartbeatMs * 2 <= s.runLeaseMs, { message: 'runHeartbeatMs must be at most half of runLeaseMs', path: ['runHeartbeatMs'] })
     .prefault({}),
   /**
+   * Nothing addressed to the agent is lost (bridge/intake/): each prompt is journalled in the
+   * plugin's database when an instance takes it, and every chat instance sweeps the messages
+   * Tailchat stored for any the live event path never took (an instance died holding it, or
+   * Tailchat dropped the event). Needs the database (state.mongoUrl).
+   */
+  intake: z
+    .object({
+      /** How often the stored messages are swept (0 = no sweep: events only). */
+      sweepMs: z.number().int().min(0).default(5_000),
+      /** A message is swept once it is this old: the live path takes it well before. */
+      graceMs: z.number().int().min(500).default(10_000),
+      /** An instance that took a message and did not finish with it for this long has died: another takes it. */
+      leaseMs: z.number().int().min(1_000).default(30_000),
+      /** How far back messages are answered when nobody took them (also after a restart). */
+      windowMs: z.number().int().min(10_000).default(15 * 60_000),
+      /** How often a prompt handed to a runner but not answered yet is checked (the runner may have died with it). */
+      recheckMs: z.number().int().min(1_000).default(30_000),
+    })
+    .refine((s) => s.windowMs > s.graceMs + s.leaseMs, { message: 'windowMs must be longer than graceMs + leaseMs', path: ['windowMs'] })
+    .prefault({}),
+  /**
    * Bot mode (services/botmode/main.ts): the bridge as a Tailchat open-platform bot, over
    * Tailchat's HTTP API and socket.io instead of its broker (README "Bot mode").
    */

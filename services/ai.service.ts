@@ -18,6 +18,10 @@ import { createGroupSettingsStore, createSettingsStore, type GroupSettingsStore 
 import { openPluginStore, type PluginStore } from '../bridge/store/plugin-store.js';
 import { isStoreUnavailable, STORE_UNAVAILABLE_TEXT } from '../bridge/store/errors.js';
 import { startGroupDataMove } from './store-start.js';
+import { startIntakeSweep } from './intake-start.js';
+import { createMongoIntakeJournal } from '../bridge/store/intake.js';
+import type { IntakeJournal } from '../bridge/intake/journal.js';
+import type { IntakeHooks } from '../bridge/chat/handle-message.js';
 import { createBotUserDetector, resolveBotUserId } from '../bridge/tailchat/bot-user.js';
 import { createTailchatHost, type TailchatHost } from '../bridge/tailchat/host.js';
 import { createFallbackCounterStore, createMemoryCounterStore, createRateLimiter, createRedisCounterStore } from '../bridge/limits/rate-limit.js';
@@ -56,6 +60,10 @@ interface ChatState {
   baseDeps: Omit<ChatDeps, 'botUserId' | 'runner'>;
   /** Usage counters and the audit log (services/admin-actions.ts). */
   admin: AdminState;
+  /** Which messages for the agent an instance has taken (bridge/intake/; needs the database). */
+  intake?: IntakeJournal;
+  /** Stops the sweep of stored messages. */
+  stopSweep?: () => Promise<void>;
 }
 
 type AuthedContext<P> = Context<P, { userId?: string }>;
@@ -113,6 +121,12 @@ export function createAiService(config: BundleConfig): ServiceSchema {
       callEvery: () => askEveryRunner(broker, ctx, action, params),
       acted,
     });
+
+  /** The journal as the chat core uses it: taken by this node, under the configured lease. */
+  const intakeHooks = (journal: IntakeJournal): IntakeHooks => ({
+    take: async (messageId) => (await journal.take(messageId, broker.nodeID, config.intake.leaseMs)).taken,
+    mark: (messageId, to) => journal.mark(messageId, to),
+  });
 
   /** Signed out: refused before the params are even read (bridge/policy/ refuses the same way). */
   const requireUser = (ctx: AuthedContext<unknown>): string => {
@@ -180,7 +194,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
             logger.error('cannot resolve the plugin bot user; message not handled', { error: String(err) });
             return;
           }
-          const deps: ChatDeps = { ...state.baseDeps, botUserId: bot, runner: runnerClient(ctx, receivedAt) };
+          const deps: ChatDeps = { ...state.baseDeps, botUserId: bot, runner: runnerClient(ctx, receivedAt), ...(state.intake ? { intake: intakeHooks(state.intake) } : {}) };
           try {
             const outcome = await handleMessageEvent(ctx.params, deps);
             if (outcome.kind === 'started' || outcome.kind === 'refused' || outcome.kind === 'command') logger.info('message handled', outcome);
@@ -323,6 +337,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
       const adminState = admin.createState(host, redis, settings, pluginStore);
       state = {
         admin: adminState,
+        ...(pluginStore ? { intake: createMongoIntakeJournal(pluginStore.db) } : {}),
         host,
         ...(pluginStore ? { pluginStore } : {}),
         moved: Promise.resolve(),
@@ -349,6 +364,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
       };
     },
     async stopped() {
+      await state.stopSweep?.();
       untrackSizes?.();
       await state.closeStore?.();
       await state.moved;
@@ -363,6 +379,25 @@ export function createAiService(config: BundleConfig): ServiceSchema {
         tailchatReady: () => broker.waitForServices(['group.extra'], 120_000).then(() => undefined),
         logger,
       });
+      if (state.intake && state.pluginStore && config.intake.sweepMs > 0) {
+        const journal = state.intake;
+        state.stopSweep = startIntakeSweep({
+          broker,
+          journal,
+          db: state.pluginStore.db,
+          timing: config.intake,
+          logger,
+          ready: () => state.moved,
+          chatDeps: async (ctx, recovery) => ({
+            ...state.baseDeps,
+            botUserId: await botUserId(),
+            runner: runnerClient(ctx),
+            recovery,
+            // The sweep took the message itself; only a handed prompt's second look leaves the journal be.
+            ...(recovery === 'unstarted' ? { intake: { take: async () => true, mark: (id, to) => journal.mark(id, to) } } : {}),
+          }),
+        });
+      }
       // Resolve the bot early, but never block start-up on Tailchat being there yet.
       botUserId().catch((err) => broker.getLogger(CHAT_SERVICE).warn('plugin bot not ready yet', { error: String(err) }));
     },

@@ -27,6 +27,7 @@ import { checkCount, type AttachmentLimits } from '../attachments/policy.js';
 import type { AttachmentRef } from '../engine/types.js';
 import { authorize, maySelfApproveInDm, type AccessConfig, type Grant } from '../policy/authorize.js';
 import type { PolicyAction } from '../policy/table.js';
+import type { Recovery } from '../intake/sweep.js';
 
 /** How the chat side reaches the engine side (over the broker, or directly in tests). */
 export interface RunnerClient {
@@ -66,6 +67,20 @@ export interface ChatDeps {
    * (bridge/chat/regenerate.ts) hands them back to the user who clicked, as the action's error.
    */
   respond?: (text: string) => Promise<void>;
+  /**
+   * The intake journal (bridge/intake/): a message for the agent is taken before anything is
+   * done with it, so that exactly one instance (or the sweep) handles it; absent = no journal.
+   */
+  intake?: IntakeHooks;
+  /** Set by the intake sweep: this prompt may have been handled before (bridge/run/job.ts). */
+  recovery?: Recovery;
+}
+
+export interface IntakeHooks {
+  /** false: another instance (or the sweep) holds the message. */
+  take(messageId: string): Promise<boolean>;
+  /** How far its handling got: a runner has the run, or nothing more will happen. */
+  mark(messageId: string, state: 'handed' | 'settled'): Promise<void>;
 }
 
 export type HandleOutcome =
@@ -84,8 +99,27 @@ export async function handleMessageEvent(payload: unknown, deps: ChatDeps): Prom
     deps.logger.warn('dropped malformed chat.message.updateMessage event', { error: parsed.error });
     return { kind: 'invalid', error: parsed.error };
   }
+  if (parsed.event.type !== 'add') return { kind: 'ignored', reason: parsed.event.type };
   const event = parsed.event;
-  if (event.type !== 'add') return { kind: 'ignored', reason: event.type };
+  const addressed = await addressedDecision(event, deps);
+  if (addressed.kind !== 'addressed') return addressed;
+  if (deps.intake && !(await takeForIntake(event, deps.intake, deps.logger))) return { kind: 'ignored', reason: 'taken-elsewhere' };
+  const outcome = await handleAddressed(event, addressed, deps);
+  // An exception leaves the entry taken: its lease lapses and the sweep takes it over.
+  if (deps.intake) await markIntake(event, outcome, deps.intake, deps.logger);
+  return outcome;
+}
+
+type Addressed =
+  | { kind: 'addressed'; decision: Exclude<Decision, { kind: 'ignore' }>; settings: GroupSettings | undefined }
+  | Extract<HandleOutcome, { kind: 'ignored' | 'refused' }>;
+
+/**
+ * Is this message for the agent? The trigger's decision where it was posted, nothing else. Also
+ * the intake sweep's question (bridge/intake/sweep.ts), so it must stay free of side effects but
+ * the one refusal below (the place's settings could not be read).
+ */
+export async function addressedDecision(event: AddedMessage, deps: ChatDeps): Promise<Addressed> {
   // Never answer itself, the system user or any other bot: that is how loops start.
   if (event.author === deps.botUserId || event.author === SYSTEM_USER_ID) return { kind: 'ignored', reason: 'own-or-system' };
   if (await deps.isBot(event.author)) return { kind: 'ignored', reason: 'bot-author' };
@@ -103,7 +137,11 @@ export async function handleMessageEvent(payload: unknown, deps: ChatDeps): Prom
   const { settings, place } = placed;
   const decision = decide(event, place, { userId: deps.botUserId, nickname: deps.botNickname }, deps.maxIntakeChars);
   if (decision.kind === 'ignore') return { kind: 'ignored', reason: decision.reason };
+  return { kind: 'addressed', decision, settings };
+}
 
+async function handleAddressed(event: AddedMessage, addressed: Extract<Addressed, { kind: 'addressed' }>, deps: ChatDeps): Promise<HandleOutcome> {
+  const { decision, settings } = addressed;
   const action: PolicyAction = decision.kind === 'prompt' ? 'chat.prompt' : `chat.${decision.command}`;
   const verdict = await authorize(action, event.author, { groupId: event.groupId }, { can: deps.can, config: deps.access });
   if (!verdict.allowed) {
@@ -120,6 +158,23 @@ export async function handleMessageEvent(payload: unknown, deps: ChatDeps): Prom
     return { kind: 'refused', reason: reads.reason };
   }
   return runDecision(decision, event, settings, deps, reads.grant, undefined, verdict);
+}
+
+/** The journal is unreachable: answer anyway (the sweep and the runner's checks keep it single). */
+async function takeForIntake(event: AddedMessage, intake: IntakeHooks, logger: Logger): Promise<boolean> {
+  try {
+    return await intake.take(event.messageId);
+  } catch (err) {
+    logger.warn('intake journal unavailable; handling the message without it', { messageId: event.messageId, error: err instanceof Error ? err.message : String(err) });
+    return true;
+  }
+}
+
+async function markIntake(event: AddedMessage, outcome: HandleOutcome, intake: IntakeHooks, logger: Logger): Promise<void> {
+  const handed = outcome.kind === 'started' || (outcome.kind === 'refused' && outcome.reason === 'already-started');
+  await intake.mark(event.messageId, handed ? 'handed' : 'settled').catch((err) =>
+    logger.warn('intake journal: could not record how a message ended', { messageId: event.messageId, error: err instanceof Error ? err.message : String(err) }),
+  );
 }
 
 /** What the trigger needs to know about where a message was posted: the group's settings, or the DM's facts. */
@@ -230,7 +285,8 @@ interface RunSpec {
 }
 
 async function rateLimited(deps: ChatDeps, event: AddedMessage, actorId = event.author): Promise<HandleOutcome | undefined> {
-  if (!deps.rateLimit) return undefined;
+  // A recovered prompt was counted when it was first taken (or its instance died before that).
+  if (!deps.rateLimit || deps.recovery) return undefined;
   const rate = await deps.rateLimit(actorId, event.groupId);
   if (rate.allowed) return undefined;
   deps.logger.info('refused: rate limit', { scope: rate.scope, userId: actorId, groupId: event.groupId });
@@ -268,6 +324,7 @@ async function startRun(deps: ChatDeps, event: AddedMessage, spec: RunSpec): Pro
     ...(spec.actorId && spec.actorId !== event.author ? { actorId: spec.actorId } : {}),
     // Nobody else sees a DM to decide its approvals: only a global approver may decide their own.
     ...(event.groupId ? {} : { selfApproval: maySelfApproveInDm(deps.access, event.author) }),
+    ...(deps.recovery ? { recovery: deps.recovery } : {}),
   };
   try {
     if ((await deps.runner.start(job)) === false) return { kind: 'refused', reason: 'already-started', runId };

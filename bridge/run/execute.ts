@@ -37,6 +37,12 @@ export interface RunJob {
    * see a DM to decide it.
    */
   selfApproval?: boolean;
+  /**
+   * Handed over by the intake sweep (bridge/intake/sweep.ts), so it may have run before: the
+   * runner looks for a stored answer first. 'started': a runner had accepted it, so it is
+   * resumed like an adopted run (engines that cannot resume say it was interrupted).
+   */
+  recovery?: 'unstarted' | 'started';
 }
 
 export interface RunDeps {

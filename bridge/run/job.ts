@@ -41,6 +41,7 @@ export const runJobSchema = z.object({
   toolOutput: toolOutputVisibility.optional(),
   actorId: id.optional(),
   selfApproval: z.boolean().optional(),
+  recovery: z.enum(['unstarted', 'started']).optional(),
 });
 
 export function parseRunJob(value: unknown): RunJob {

@@ -132,12 +132,14 @@ export function createRedisLedger(redis: Redis, o: RedisLedgerOptions): RunLedge
 
   return {
     owner: o.owner,
-    claim: (run) =>
-      attempt(
+    claim: (run, opts) => {
+      if (opts?.recovery && (down || redis.status !== 'ready' || now() - readyAt < (o.adoptGraceMs ?? o.leaseMs))) return Promise.resolve(false);
+      return attempt(
         'claim',
         async () => (await cmd.tcaiLedgerClaim(...keysOf(prefix, idOf(run)), idOf(run), o.owner, o.leaseMs, encode(run))) === 1,
         () => local.claim(run),
-      ),
+      );
+    },
     renew: async (runs) => {
       if (runs.length === 0) return [];
       return attempt(

@@ -26,8 +26,13 @@ export interface LedgerRun {
 export interface RunLedger {
   /** Who this instance is (the runner's Moleculer node id: the chat side routes to it). */
   readonly owner: string;
-  /** Claims a new run for this instance; false when any instance claimed it before. */
-  claim(run: LedgerRun): Promise<boolean>;
+  /**
+   * Claims a new run for this instance; false when any instance claimed it before. A `recovery`
+   * claim (the intake sweep's, for a run that may be alive elsewhere) is also refused while the
+   * shared state may be incomplete: Redis is away, or it came back less than a lease ago and live
+   * owners have not written their runs into it again yet. The sweep asks again later.
+   */
+  claim(run: LedgerRun, o?: { recovery?: boolean }): Promise<boolean>;
   /**
    * Renews this instance's leases (restoring records a restarted Redis lost); returns the run ids
    * another instance took over meanwhile.

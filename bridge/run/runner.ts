@@ -27,6 +27,8 @@ interface Entry {
   publisher: ReplyPublisher;
   /** Taken over from an instance that died: look for its stored final before running again. */
   adopted?: boolean;
+  /** Handed over by the intake sweep (RunJob.recovery): may have been answered before. */
+  recovery?: RunJob['recovery'];
   done?: Promise<RunOutcome | undefined>;
   finished: Promise<RunOutcome | undefined>;
   settle: (o: RunOutcome | undefined) => void;
@@ -130,13 +132,14 @@ export function createRunner(engines: EngineRegistry, baseDeps: RunDeps, limits:
     const { job } = entry;
     const runId = job.request.runId;
     const prepare = async (): Promise<{ engine: Engine; request: RunJob['request']; mapUsage?: Usage } | 'answered' | 'interrupted'> => {
-      if (entry.adopted) {
+      if (entry.adopted || entry.recovery) {
         const answered = await storedFinal(job).catch((err) => {
           deps.logger.warn('adopted run: could not look for its stored final; running it again', { runId, error: String(err) });
           return false;
         });
         if (answered) return 'answered';
-        if (!resumable.has(job.engineId)) return 'interrupted';
+        // Started once: running it again would repeat what the engine cannot resume.
+        if ((entry.adopted || entry.recovery === 'started') && !resumable.has(job.engineId)) return 'interrupted';
       }
       const engine = await engines.get(job.engineId);
       if (!job.mapChunks?.length) return { engine, request: job.request };
@@ -169,7 +172,7 @@ export function createRunner(engines: EngineRegistry, baseDeps: RunDeps, limits:
       .then(async (outcome) => {
         // The dead owner's draft (same id) may still be on screens, also when this instance never
         // pushed an update (answered already, interrupted, or the outcome came from history).
-        if (entry.adopted) {
+        if (entry.adopted || entry.recovery) {
           await deps.host
             .notify(job.target.audience, 'notify:chat.message.delete', { converseId: job.target.converseId, messageId: entry.draftId })
             .catch(() => undefined);
@@ -203,9 +206,10 @@ export function createRunner(engines: EngineRegistry, baseDeps: RunDeps, limits:
     const { runId } = job.request;
     let settle!: Entry['settle'];
     const finished = new Promise<RunOutcome | undefined>((r) => (settle = r));
-    const entry: Entry = { job, draftId, publisher: createRunPublisher(job, deps, draftId), finished, settle, ...(adopted ? { adopted } : {}) };
+    const entry: Entry = { job, draftId, publisher: createRunPublisher(job, deps, draftId), finished, settle, ...(adopted ? { adopted } : {}), ...(job.recovery ? { recovery: job.recovery } : {}) };
     entries.set(runId, entry);
-    const admitted = admission.admit(entry, { exemptFromUserCap: adopted });
+    // A run taken over from a dead instance was admitted there once already.
+    const admitted = admission.admit(entry, { exemptFromUserCap: adopted || job.recovery !== undefined });
     if (admitted.kind === 'run') launch(entry);
     else if (admitted.kind === 'queued') {
       deps.logger.info('run queued', { runId, position: admitted.position, active: admission.active });
@@ -281,13 +285,15 @@ export function createRunner(engines: EngineRegistry, baseDeps: RunDeps, limits:
       remember(runId);
       const draftId = draftMessageId();
       if (ledger) {
-        const claimed = await ledger.claim({ job, draftId }).catch((err) => {
+        const claimed = await ledger.claim({ job, draftId }, { recovery: job.recovery !== undefined }).catch((err) => {
           // A broken ledger must not refuse runs (the resilient Redis ledger does not throw).
           deps.logger.warn('run ledger: claim failed; running anyway', { runId, error: String(err) });
           return true;
         });
         if (!claimed) {
-          deps.logger.info('run already claimed by another runner; not started again', { runId });
+          // A refused recovery is asked again later: it must not count as seen here.
+          if (job.recovery) recent.delete(runId);
+          deps.logger.info(job.recovery ? 'recovered run not started: a runner has it, or the shared ledger is not complete yet' : 'run already claimed by another runner; not started again', { runId });
           return false;
         }
       }

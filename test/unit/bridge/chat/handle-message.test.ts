@@ -180,3 +180,68 @@ describe('a message that names a place its author may not read (hand-made API ca
     expect(s.jobs[0]!.request.prompt).toContain('we ship friday');
   });
 });
+
+describe('handleMessageEvent with the intake journal', () => {
+  const journalled = (s: ReturnType<typeof setup>, held = new Set<string>()) => {
+    const marks: string[] = [];
+    s.deps.intake = {
+      take: async (id) => !held.has(id),
+      mark: async (id, state) => void marks.push(`${id} ${state}`),
+    };
+    return marks;
+  };
+
+  it('takes a prompt before anything is done with it, and records that a runner has it', async () => {
+    const s = setup();
+    const marks = journalled(s);
+    expect(await handleMessageEvent(add(`[at=${BOT}]AI[/at] hello`), s.deps)).toMatchObject({ kind: 'started' });
+    expect(marks).toEqual(['M1 handed']);
+  });
+
+  it('does nothing at all with a message another instance (or the sweep) holds: no run, no reply', async () => {
+    const s = setup({ invokeByDefault: false, permissions: { U1: ['core.message'] } });
+    const marks = journalled(s, new Set(['M1']));
+    expect(await handleMessageEvent(add(`[at=${BOT}]AI[/at] hello`), s.deps)).toEqual({ kind: 'ignored', reason: 'taken-elsewhere' });
+    expect(s.jobs).toHaveLength(0);
+    expect(sent(s.fake)).toEqual([]); // not even the refusal this user would get
+    expect(marks).toEqual([]);
+  });
+
+  it('settles refusals and commands; a run a runner already had counts as handed; people talking are not journalled', async () => {
+    const s = setup({ invokeByDefault: false, permissions: { U1: ['core.message'] } });
+    const marks = journalled(s);
+    await handleMessageEvent(add(`[at=${BOT}]AI[/at] hello`), s.deps);
+    await handleMessageEvent(add('just chatting', { messageId: 'M2', meta: {} }), s.deps);
+    const ok = setup();
+    const okMarks = journalled(ok);
+    ok.deps.runner.start = async () => false; // a redelivery: some runner has tc-M3
+    expect(await handleMessageEvent(add(`[at=${BOT}]AI[/at] again`, { messageId: 'M3' }), ok.deps)).toMatchObject({ kind: 'refused', reason: 'already-started' });
+    expect(await handleMessageEvent(add(`[at=${BOT}]AI[/at] /help`, { messageId: 'M4' }), ok.deps)).toEqual({ kind: 'command', command: 'help' });
+    expect(marks).toEqual(['M1 settled']);
+    expect(okMarks).toEqual(['M3 handed', 'M4 settled']);
+  });
+
+  it('leaves a message it failed on taken (the sweep takes it over after the lease), and answers when the journal is away', async () => {
+    const s = setup();
+    const marks = journalled(s);
+    s.deps.can = async () => {
+      throw new Error('Tailchat unreachable');
+    };
+    await expect(handleMessageEvent(add(`[at=${BOT}]AI[/at] hello`), s.deps)).rejects.toThrow('Tailchat unreachable');
+    const away = setup();
+    away.deps.intake = { take: async () => Promise.reject(new Error('database away')), mark: async () => Promise.reject(new Error('database away')) };
+    expect(await handleMessageEvent(add(`[at=${BOT}]AI[/at] hello`), away.deps)).toMatchObject({ kind: 'started' });
+    expect(away.lines.some((l) => l.level === 'warn' && l.msg.includes('intake journal unavailable'))).toBe(true);
+    expect(marks).toEqual([]);
+  });
+
+  it('a recovered prompt is not counted against the rate limit again, and its job says it is a recovery', async () => {
+    const s = setup();
+    let counted = 0;
+    s.deps.rateLimit = async () => (counted++, { allowed: false, scope: 'user', retryAfterMs: 1000 });
+    s.deps.recovery = 'started';
+    expect(await handleMessageEvent(add(`[at=${BOT}]AI[/at] hello`), s.deps)).toMatchObject({ kind: 'started' });
+    expect(counted).toBe(0);
+    expect(s.jobs[0]?.recovery).toBe('started');
+  });
+});

@@ -162,6 +162,23 @@ describe('Redis', () => {
     expect(await b.adoptExpired(10)).toEqual([run(8)]);
   });
 
+  it('refuses a recovery claim while the shared state may be incomplete: within a lease of connecting, or Redis away', async () => {
+    const prefix = 'recovery:';
+    const fresh = client();
+    await ready(fresh);
+    const a = createRedisLedger(fresh, { owner: 'A', leaseMs: LEASE, prefix, logger: silentLogger });
+    expect(await a.claim(run(11), { recovery: true })).toBe(false); // just connected: owners may not have renewed yet
+    await new Promise((res) => setTimeout(res, LEASE + 50));
+    expect(await a.claim(run(11), { recovery: true })).toBe(true);
+    expect(await a.claim(run(11), { recovery: true })).toBe(false); // claimed now
+    const dead = new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: 1, commandTimeout: 2_000 });
+    dead.on('error', () => undefined);
+    clients.push(dead);
+    const cut = createRedisLedger(dead, { owner: 'C', leaseMs: LEASE, logger: silentLogger });
+    expect(await cut.claim(run(12), { recovery: true })).toBe(false);
+    expect(await cut.claim(run(12))).toBe(true); // an ordinary start is never refused
+  });
+
   it('falls back to memory when Redis is unreachable, says so once, and never refuses a run', async () => {
     const dead = new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: 1, commandTimeout: 2_000 });
     dead.on('error', () => undefined);

@@ -148,3 +148,54 @@ describe('runners sharing a ledger', () => {
     expect(finals[0]!.params.content).toContain('You said: "hello 7"');
   });
 });
+
+describe('a run handed over again by the intake sweep (RunJob.recovery)', () => {
+  it('starts nothing on the runner that has the run, or finished it', async () => {
+    const c = cluster();
+    const a = c.instance('A', { scripted });
+    expect(await a.start(job(20))).toBe(true);
+    expect(await a.start({ ...job(20), recovery: 'started' })).toBe(false);
+    await a.drain();
+    expect(await a.start({ ...job(20), recovery: 'started' })).toBe(false);
+    expect(c.finalsFor('tc-20')).toHaveLength(1);
+  });
+
+  it('on a runner that never heard of it (a restart without Redis), posts nothing when the answer is stored', async () => {
+    const c = cluster();
+    await c.fake.host.sendMessage('BOT', { converseId: 'P', groupId: 'G', content: 'the reply', meta: { [AI_META_KEY]: { runId: 'tc-21' } } });
+    const fresh = c.instance('B', { scripted });
+    expect(await fresh.start({ ...job(21), recovery: 'started' })).toBe(true);
+    await fresh.drain();
+    expect(c.finalsFor('tc-21')).toHaveLength(1); // the one stored before
+  });
+
+  it('answers it when nothing is stored: resumed when it had started, run when it never had', async () => {
+    const c = cluster();
+    let mbeStarts = 0;
+    const mbe = () => ({ ...createScriptedEngine({ chunkDelayMs: 1, chunkChars: 40, label: 'demo' }), id: 'mbe', start: (r: Parameters<Engine['start']>[0]) => (mbeStarts++, createScriptedEngine({ chunkDelayMs: 1, chunkChars: 40, label: 'demo' }).start(r)) });
+    const b = c.instance('B', { scripted, mbe });
+    expect(await b.start({ ...job(22), recovery: 'started' })).toBe(true);
+    // MBE cannot resume a run it had started (a second generate writes its memory twice)…
+    expect(await b.start({ ...job(23, 'mbe'), recovery: 'started' })).toBe(true);
+    // …but a prompt no runner ever accepted simply runs.
+    expect(await b.start({ ...job(24, 'mbe'), recovery: 'unstarted' })).toBe(true);
+    await b.drain();
+    expect(c.finalsFor('tc-22')[0]!.params.content).toContain('You said: "hello 22"');
+    expect(c.finalsFor('tc-23')[0]!.params.content).toContain(INTERRUPTED_TEXT);
+    expect(c.finalsFor('tc-24')[0]!.params.content).toContain('You said: "hello 24"');
+    expect(mbeStarts).toBe(1);
+  });
+
+  it('a recovery the ledger refuses (another instance has it) is not remembered as seen: asked again, it is checked again', async () => {
+    const c = cluster();
+    const a = c.instance('A', { scripted: () => hangingEngine('scripted') });
+    const b = c.instance('B', { scripted });
+    await a.start(job(25));
+    expect(await b.start({ ...job(25), recovery: 'started' })).toBe(false); // A holds it
+    a.close();
+    await c.store.records.delete('tc-25'); // the shared record is lost with its owner (Redis restarted)
+    expect(await b.start({ ...job(25), recovery: 'started' })).toBe(true);
+    await b.drain();
+    expect(c.finalsFor('tc-25')).toHaveLength(1);
+  });
+});

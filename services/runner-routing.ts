@@ -5,6 +5,7 @@
 import type { Context, ServiceBroker } from 'moleculer';
 import moleculer from 'moleculer';
 import { runnerForSession } from '../bridge/run/affinity.js';
+import { createExpiringMap, type ExpiringMap } from '../bridge/state/expiring-map.js';
 import type { RunJob } from '../bridge/run/execute.js';
 import { callRunner, runnerAction, type RunnerActionName, type RunnerParams, type RunnerReply } from '../protocol/runner.js';
 import { CHAT_SERVICE } from './names.js';
@@ -37,17 +38,33 @@ export function runnerNodes(broker: ServiceBroker, action: RunnerActionName): st
 export async function startOnSessionRunner(broker: ServiceBroker, ctx: Context, job: RunJob): Promise<boolean> {
   const runners = runnerNodes(broker, 'startRun');
   const unreachable: string[] = [];
+  // A runner that just timed out is passed over for a while (unless no other is left): every
+  // job would otherwise wait out the call timeout again until the cluster drops the node.
+  const silent = silentRunnersOf(broker);
+  const live = runners.filter((id) => !silent.has(id));
   for (;;) {
-    const nodeID = runnerForSession(job.request.sessionKey, runners.filter((id) => !unreachable.includes(id)));
+    const candidates = (live.length ? live : runners).filter((id) => !unreachable.includes(id));
+    const nodeID = runnerForSession(job.request.sessionKey, candidates);
     try {
       // false: some runner already has this run id (a redelivery, or a second click on Regenerate).
-      return (await callRunner(ctx, 'startRun', { job }, nodeID ? { nodeID } : {})).accepted;
+      const accepted = (await callRunner(ctx, 'startRun', { job }, nodeID ? { nodeID } : {})).accepted;
+      if (nodeID) silent.delete(nodeID);
+      return accepted;
     } catch (err) {
       if (!nodeID || !isUnreachable(err)) throw err;
       unreachable.push(nodeID);
+      silent.set(nodeID, true);
       broker.getLogger(CHAT_SERVICE).warn('runner unreachable; handing the run to the next one', { runId: job.request.runId, nodeID, error: (err as Error).name });
     }
   }
+}
+
+/** Runners that did not answer a start lately, per broker (until one answers again, or 30 s). */
+const silentRunners = new WeakMap<ServiceBroker, ExpiringMap<string, true>>();
+function silentRunnersOf(broker: ServiceBroker): ExpiringMap<string, true> {
+  let map = silentRunners.get(broker);
+  if (!map) silentRunners.set(broker, (map = createExpiringMap({ ttlMs: 30_000, maxEntries: 1_000 })));
+  return map;
 }
 
 /** The called node is not there (any more), or did not answer in time (killed, not yet noticed). */

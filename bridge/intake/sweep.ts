@@ -69,6 +69,8 @@ export interface IntakeSweep {
 
 /** Ids are second-granular and several Tailchat instances write them: each read overlaps the last. */
 const OVERLAP_MS = 2_000;
+/** Prompts a sweep handles at the same time. */
+const HANDLED_AT_ONCE = 8;
 /** Retention of journal entries: well past the window, then deleted (at most once per window / 4). */
 const RETAIN_WINDOWS = 2;
 
@@ -151,10 +153,12 @@ export function createIntakeSweep(deps: SweepDeps): IntakeSweep {
       }
       report.addressed = addressed.length;
       const entries = await deps.journal.lookup(addressed.map((m) => m.event.messageId));
-      for (const m of addressed) {
+      // Side by side (a few at a time): one prompt waiting on an unreachable runner must not
+      // hold up the others, and a backlog after a restart must not start everything at once.
+      await eachLimited(addressed, HANDLED_AT_ONCE, async (m) => {
         const entry = entries.get(m.event.messageId) ?? (await takeAndHandle(m.event, report));
         if (entry) follow(m, entry, t);
-      }
+      });
       // Only now are they dealt with: a sweep that failed halfway reads them again (the journal
       // makes a second take of the same message a no-op).
       for (const m of fresh) examined.set(m.event.messageId, true);
@@ -193,4 +197,12 @@ export function createIntakeSweep(deps: SweepDeps): IntakeSweep {
     },
     sizes: () => ({ intake_examined: examined.size, intake_answered: answered.size, intake_watching: watching.size }),
   };
+}
+
+async function eachLimited<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
 }

@@ -38,7 +38,9 @@ export function redactMongoUrl(url: string): string {
 export function acquireMongo(url: string, logger: EngineLogger): SharedMongo {
   let entry = clients.get(url);
   if (!entry) {
-    const client = new MongoClient(url, { ...MONGO_TIMEOUTS, appName: 'tailchat-agent', maxPoolSize: 10 });
+    // Polled heartbeats: servers without the streaming `hello` (the test kit's CongoDB) otherwise
+    // fail every streamed one, and each failure reads as an outage.
+    const client = new MongoClient(url, { ...MONGO_TIMEOUTS, appName: 'tailchat-agent', maxPoolSize: 10, serverMonitoringMode: 'poll' });
     // The driver reports a lost server per command; one line per outage is enough here.
     let reported = false;
     client.on('serverHeartbeatFailed', () => {

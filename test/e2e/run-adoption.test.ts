@@ -75,23 +75,6 @@ async function startInstance(n: number): Promise<void> {
   );
 }
 
-/** Waits until Tailchat's side of the cluster lists `count` live instances of the chat service and runner. */
-async function waitForInstances(count: number): Promise<void> {
-  const probe = createPluginBroker({ tailchat: tc });
-  await probe.start();
-  try {
-    for (let i = 0; i < 300; i++) {
-      const list = probe.registry.getServiceList({ onlyAvailable: true }) as { name: string; nodeID: string }[];
-      const nodes = (name: string) => new Set(list.filter((s) => s.name === name).map((s) => s.nodeID)).size;
-      if (nodes(CHAT_SERVICE) === count && nodes(RUNNER_SERVICE) === count) return;
-      await sleep(100);
-    }
-    throw new Error(`${count} instances not seen`);
-  } finally {
-    await probe.stop();
-  }
-}
-
 /** The node id that holds the run's lease (polls until one does). */
 async function ownerOf(runId: string, timeoutMs = 20_000): Promise<string> {
   const t0 = Date.now();
@@ -172,7 +155,7 @@ beforeAll(async () => {
   redis = new Redis(redisServer.url, { maxRetriesPerRequest: 1 });
   redis.on('error', () => undefined);
   await Promise.all([startInstance(1), startInstance(2)]);
-  await waitForInstances(2);
+  await stack.waitForInstances(2);
   await stack.waitForAgent();
   conv = await startConversation(tc);
 }, 240_000);
@@ -273,7 +256,7 @@ describe('runs shared through Redis by two instances', () => {
   it('adopts the run of an instance killed mid-stream; the reply is stored exactly once', async () => {
     // A fresh second instance (the drained one said goodbye: the cluster forgot it at once).
     await startInstance(3);
-    await waitForInstances(2);
+    await stack.waitForInstances(2);
     const prompt = await ask('[[adopt]] a very long answer');
     const runId = runIdOf(prompt);
     const owner = await ownerOf(runId);

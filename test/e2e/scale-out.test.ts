@@ -6,10 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BundleProcess } from '../support/bundle-process.js';
 import { startConversation, type Conversation } from '../support/conversation.js';
-import { createPluginBroker } from '../tailchat/broker.js';
 import type { TailchatInstance } from '../tailchat/kit.js';
 import { startStack, type Stack } from '../support/stack.js';
-import { CHAT_SERVICE } from '../../services/names.js';
 
 
 describe('two instances on NATS', () => {
@@ -35,17 +33,7 @@ describe('two instances on NATS', () => {
       );
     }
     // Both instances must be known before the first message, or one would get everything.
-    const probe = createPluginBroker({ tailchat: tc });
-    await probe.start();
-    try {
-      for (let i = 0; i < 200; i++) {
-        const list = probe.registry.getServiceList({ onlyAvailable: true }) as { name: string; nodeID: string }[];
-        if (new Set(list.filter((s) => s.name === CHAT_SERVICE).map((s) => s.nodeID)).size === 2) break;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    } finally {
-      await probe.stop();
-    }
+    await stack.waitForInstances(2, 20_000);
     await stack.waitForAgent();
     conv = await startConversation(tc);
   });

@@ -23,6 +23,7 @@ import { createUser, TailchatApi, type TestUser } from '../tailchat/api.js';
 import { launchBrowser } from '../tailchat/browser.js';
 import { fetchHealth, startTailchat, waitForHealthServices, type StartOptions, type TailchatInstance, type TransporterKind } from '../tailchat/kit.js';
 import { ensurePluginBotUser } from '../tailchat/plugin-bot.js';
+import { createPluginBroker } from '../tailchat/broker.js';
 import { openRealClient, webClientFiles, type OpenOptions, type RealClient } from '../web/support/real-client.js';
 import { startBundleProcess, type BundleProcess } from './bundle-process.js';
 import { startConversation, type Conversation, type ConversationOptions } from './conversation.js';
@@ -107,6 +108,11 @@ export interface Stack {
   waitForAgent(timeoutMs?: number): Promise<void>;
   /** Until Tailchat lists none of them (a stopped or crashed bundle is forgotten). */
   waitForNoAgent(timeoutMs?: number): Promise<void>;
+  /**
+   * Until the cluster lists exactly `count` live instances of the chat service and of the runner
+   * (balanced events alternate between the instances only once all are known).
+   */
+  waitForInstances(count: number, timeoutMs?: number): Promise<void>;
   /** Everything started, newest first; idempotent. */
   stop(): Promise<void>;
 }
@@ -203,6 +209,22 @@ export async function startStack(o: StackOptions): Promise<Stack> {
     const waitForAgent = async (timeoutMs = 60_000) => {
       await waitForHealthServices(tc.url, AGENT_SERVICES, timeoutMs);
     };
+    const waitForInstances = async (count: number, timeoutMs = 30_000) => {
+      const probe = createPluginBroker({ tailchat: tc });
+      await probe.start();
+      try {
+        const t0 = Date.now();
+        for (;;) {
+          const list = probe.registry.getServiceList({ onlyAvailable: true }) as { name: string; nodeID: string }[];
+          const nodes = (name: string) => new Set(list.filter((s) => s.name === name).map((s) => s.nodeID)).size;
+          if (AGENT_SERVICES.every((name) => nodes(name) === count)) return;
+          if (Date.now() - t0 > timeoutMs) throw new Error(`${count} instances of ${AGENT_SERVICES.join(' and ')} not listed after ${timeoutMs} ms`);
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      } finally {
+        await probe.stop();
+      }
+    };
 
     // An earlier file's bundle must be gone before this file's joins (see the header).
     if (shared) await waitForNoAgent(tc.url);
@@ -268,6 +290,7 @@ export async function startStack(o: StackOptions): Promise<Stack> {
       startBundle,
       waitForAgent,
       waitForNoAgent: (timeoutMs) => waitForNoAgent(tc.url, timeoutMs),
+      waitForInstances,
       stop,
     };
   } catch (err) {

@@ -67,6 +67,16 @@ describe('startOnSessionRunner', () => {
     expect(calls).toEqual([`${owner}:run-b`, `${other}:run-b`]);
   });
 
+  it('passes over a runner that just timed out: the next runs of that session go straight to the next one', async () => {
+    const calls: string[] = [];
+    const owner = runnerForSession('session-e', ['r1', 'r2'])!;
+    const other = owner === 'r1' ? 'r2' : 'r1';
+    const chat = await cluster({ [owner]: 'silent', [other]: 'accept' }, calls);
+    expect(await startOnSessionRunner(chat, chat as never, job('run-e1', 'session-e'))).toBe(true);
+    expect(await startOnSessionRunner(chat, chat as never, job('run-e2', 'session-e'))).toBe(true);
+    expect(calls).toEqual([`${owner}:run-e1`, `${other}:run-e1`, `${other}:run-e2`]);
+  });
+
   it('reports a run another runner already claimed as not started, without trying further', async () => {
     const calls: string[] = [];
     const chat = await cluster({ r1: 'refuse', r2: 'refuse' }, calls);

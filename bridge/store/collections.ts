@@ -13,6 +13,7 @@ export const COLLECTIONS = {
   settings: 'p_com_yourcompany_ai_settings',
   audit: 'p_com_yourcompany_ai_audit',
   usage: 'p_com_yourcompany_ai_usage',
+  failures: 'p_com_yourcompany_ai_failures',
 } as const;
 
 export function keyId(key: string): ObjectId {

@@ -12,7 +12,7 @@ import type { PanelContext } from '../registry';
 import { AttemptBar } from './AttemptBar';
 import { FINISHED, attemptKeyOf, attemptNumberOf, attemptStore } from './attempts';
 import { BlockView } from './BlockView';
-import { useJumpTarget } from './jump';
+import { useJumpTarget } from './scroll-to-reply';
 import { RunStatusBar } from './RunStatusBar';
 
 function parseMeta(raw: unknown): AiMeta | null {

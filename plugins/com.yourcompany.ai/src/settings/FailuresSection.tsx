@@ -4,7 +4,6 @@ import { UserName } from '@capital/component';
 import type { FailedRepliesPage, FailedReply, FailureCause } from '../../../../protocol/admin';
 import { errorMessage, getFailedReplies } from '../api';
 import { t } from '../i18n';
-import { requestJump } from '../message/jump';
 import { tf } from './failures-i18n';
 import type { FailuresMessageKey } from './failures-i18n';
 
@@ -36,7 +35,9 @@ function ShowButton(props: { failure: FailedReply }): React.ReactElement {
   const { closeModal } = useModalContext();
   const { groupId, converseId, runId } = props.failure;
   const onClick = (): void => {
-    requestJump(runId);
+    // Loaded on demand: a static import would put it into the chunk this panel shares with the
+    // message view (zod), for nothing; the reply's view reacts whenever the target arrives.
+    void import('../message/scroll-to-reply').then((m) => m.requestJump(runId));
     closeModal();
     navigate(`/main/group/${groupId}/${converseId}`);
   };

@@ -63,7 +63,7 @@ export const ENV_OVERRIDES: EnvOverride[] = [
   { env: 'AI_ATTACHMENTS_MAX_BYTES', path: ['limits', 'attachments', 'maxBytes'], type: 'number', doc: 'bytes per attachment (default 4 MB, at most 16 MB)' },
   { env: 'AI_ATTACHMENTS_TYPES', path: ['limits', 'attachments', 'allowedTypes'], type: 'list', doc: 'MIME types accepted after sniffing the bytes, comma-separated (image/* allowed)' },
   { env: 'AI_REDIS_URL', path: ['state', 'redisUrl'], type: 'string', doc: "Redis for state shared by instances (e.g. Tailchat's own)" },
-  { env: 'AI_MONGO_URL', path: ['state', 'mongoUrl'], type: 'string', doc: "Tailchat's MongoDB: the plugin's settings, usage and audit log in its own collections; in Tailchat's process its MONGO_URL by default" },
+  { env: 'AI_MONGO_URL', path: ['state', 'mongoUrl'], type: 'string', doc: "Tailchat's MongoDB: the plugin's settings, usage, audit log and failed replies in its own collections; in Tailchat's process its MONGO_URL by default" },
   { env: 'AI_RUN_LEASE_MS', path: ['state', 'runLeaseMs'], type: 'number', doc: "a run whose runner stopped renewing its lease this long is adopted by another runner (default 10 s)" },
   { env: 'AI_RUN_HEARTBEAT_MS', path: ['state', 'runHeartbeatMs'], type: 'number', doc: 'how often runners renew their leases and look for runs to adopt (default 3 s)' },
   { env: 'AI_RUN_DONE_TTL_MS', path: ['state', 'runDoneTtlMs'], type: 'number', doc: "a finished run's id stays claimed against redelivery this long (default 1 h)" },

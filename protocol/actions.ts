@@ -18,6 +18,8 @@ export const PERMISSIONS = {
 export const stopRunParams = z.object({ runId: z.string().min(1) });
 /** Answer the same prompt again (bridge/chat/regenerate.ts); `runId` is any attempt's run id. */
 export const regenerateParams = z.object({ runId: z.string().min(1).max(128) });
+/** Whether the caller may answer a run's prompt again (the Regenerate and Retry buttons are shown only then). */
+export const getRegenerateAccessParams = z.object({ runId: z.string().min(1).max(128) });
 export const resolveApprovalParams = z.object({
   runId: z.string().min(1),
   approvalId: z.string().min(1),
@@ -59,6 +61,8 @@ export const saveGroupSettingsParams = z.object({
 export const usageMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be a month as YYYY-MM');
 export const getUsageParams = z.object({ groupId: z.string().min(1), month: usageMonth.optional() });
 export const getAuditLogParams = z.object({ groupId: z.string().min(1), limit: z.number().int().min(1).max(500).optional() });
+/** The group's latest replies that ended in an error (bridge/failures/), newest first. */
+export const getFailedRepliesParams = z.object({ groupId: z.string().min(1), limit: z.number().int().min(1).max(50).optional() });
 
 /** The private details of one tool call of a run (only the requester and approvers get them). */
 export const getToolOutputParams = z.object({ runId: z.string().min(1).max(128), toolCallId: z.string().min(1).max(256) });
@@ -91,6 +95,8 @@ export const ACTIONS = {
   saveGroupSettings: 'saveGroupSettings',
   getUsage: 'getUsage',
   getAuditLog: 'getAuditLog',
+  getFailedReplies: 'getFailedReplies',
+  getRegenerateAccess: 'getRegenerateAccess',
   getToolOutput: 'getToolOutput',
   getToolOutputAccess: 'getToolOutputAccess',
   getAgentUsers: 'getAgentUsers',

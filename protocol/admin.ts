@@ -54,3 +54,44 @@ export interface AuditLogPage {
   /** Newest first. */
   entries: AuditEntry[];
 }
+
+/**
+ * Why a reply ended in an error, as admins read it (bridge/failures/cause.ts maps the engine's
+ * error kind and the runner's own refusals onto these). A fixed list: it is also a metric label.
+ */
+export type FailureCause =
+  | 'engine-down'
+  | 'engine-auth'
+  | 'timed-out'
+  | 'rate-limited'
+  | 'busy'
+  | 'refused'
+  | 'denied'
+  | 'too-long'
+  | 'bad-response'
+  | 'interrupted'
+  | 'other';
+
+/** One reply of a group that ended in an error (bridge/store/failures.ts keeps the latest per group). */
+export interface FailedReply {
+  /** ISO timestamp of the failure. */
+  at: string;
+  groupId: string;
+  /** The panel the reply is in. */
+  converseId: string;
+  runId: string;
+  /** The stored error reply (absent when Tailchat did not take it). */
+  messageId?: string;
+  engine: string;
+  cause: FailureCause;
+  /** The member who asked (or who clicked Regenerate / Retry). */
+  requester: string;
+}
+
+export interface FailedRepliesPage {
+  groupId: string;
+  /** Newest first. */
+  failures: FailedReply[];
+  /** false: this deployment has no plugin database (AI_MONGO_URL), so failures are only logged and counted. */
+  kept: boolean;
+}

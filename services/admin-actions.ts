@@ -1,7 +1,8 @@
 /**
- * The chat service's admin side: usage counters and the audit log of a group, their actions
- * (`getUsage`, `getAuditLog`; who may call them: bridge/policy/table.ts) and the audit writes of the
- * approval and settings actions. Kept out of ai.service.ts so that file stays the message path.
+ * The chat service's admin side: usage counters, the audit log and the failed replies of a group,
+ * their actions (`getUsage`, `getAuditLog`, `getFailedReplies`; who may call them:
+ * bridge/policy/table.ts) and the audit writes of the approval and settings actions. Kept out of
+ * ai.service.ts so that file stays the message path.
  */
 import type { Context } from 'moleculer';
 import type { Redis } from 'ioredis';
@@ -15,14 +16,17 @@ import type { TailchatHost } from '../bridge/tailchat/host.js';
 import { createBudgetCheck, type BudgetCheck } from '../bridge/usage/budget.js';
 import { reportFrom, utcMonth } from '../bridge/usage/counts.js';
 import { createUsageStore, type UsageStore } from '../bridge/usage/store.js';
-import type { AuditAction, AuditLogPage, UsageReport } from '../protocol/admin.js';
-import { ACTIONS, getAuditLogParams, getUsageParams, type GroupSettings } from '../protocol/actions.js';
+import type { FailureLog } from '../bridge/failures/log.js';
+import type { AuditAction, AuditLogPage, FailedRepliesPage, UsageReport } from '../protocol/admin.js';
+import { ACTIONS, getAuditLogParams, getFailedRepliesParams, getUsageParams, type GroupSettings } from '../protocol/actions.js';
 
 export interface AdminState {
   usage: UsageStore;
   auditLog: AuditLog;
   settings: GroupSettingsStore;
   budget: BudgetCheck;
+  /** Failed replies (the runner writes them); only with the plugin's database. */
+  failures?: FailureLog;
 }
 
 type AuthedContext<P> = Context<P, { userId?: string }>;
@@ -40,6 +44,7 @@ export interface AdminHelpers {
 }
 
 const DEFAULT_AUDIT_PAGE = 100;
+const DEFAULT_FAILURES_PAGE = 50;
 
 export function createAdminActions(h: AdminHelpers) {
   /** Writes one entry; a failed write is logged, never fails the action it records. */
@@ -60,6 +65,7 @@ export function createAdminActions(h: AdminHelpers) {
         auditLog: store?.audit ?? createAuditLog(host, redis),
         settings,
         budget: createBudgetCheck(usage, async (groupId) => (await settings.get(groupId)).monthlyTokenBudget, h.logger()),
+        ...(store ? { failures: store.failures } : {}),
       };
     },
     audit,
@@ -87,6 +93,17 @@ export function createAdminActions(h: AdminHelpers) {
           const p = h.parse(getAuditLogParams, ctx.params);
           await h.require('getAuditLog', userId, { groupId: p.groupId });
           return { groupId: p.groupId, entries: await h.fromStore(h.state().auditLog.recent(p.groupId, p.limit ?? DEFAULT_AUDIT_PAGE)) };
+        },
+      },
+      [ACTIONS.getFailedReplies]: {
+        params: { groupId: 'string', limit: { type: 'number', optional: true, convert: true } },
+        async handler(ctx: AuthedContext<unknown>): Promise<FailedRepliesPage> {
+          const userId = h.requireUser(ctx);
+          const p = h.parse(getFailedRepliesParams, ctx.params);
+          await h.require('getFailedReplies', userId, { groupId: p.groupId });
+          const { failures } = h.state();
+          if (!failures) return { groupId: p.groupId, failures: [], kept: false };
+          return { groupId: p.groupId, failures: await h.fromStore(failures.recent(p.groupId, p.limit ?? DEFAULT_FAILURES_PAGE)), kept: true };
         },
       },
     },

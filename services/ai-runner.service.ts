@@ -16,6 +16,7 @@ import { createRedisLedger } from '../bridge/run/ledger-redis.js';
 import { allowMetricLabels, trackRunner, trackSizes } from '../bridge/observability/metrics.js';
 import { createMemoryToolOutputStore, createRedisToolOutputStore, type ToolOutputStore } from '../bridge/privacy/store.js';
 import { createUsageRecorder } from '../bridge/usage/recorder.js';
+import { createFailureRecorder } from '../bridge/failures/recorder.js';
 import { createUsageStore, type UsageStore } from '../bridge/usage/store.js';
 import { openPluginStore, type PluginStore } from '../bridge/store/plugin-store.js';
 import { acquireRedis, type SharedRedis } from '../bridge/state/shared-redis.js';
@@ -83,6 +84,8 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
       ...(toolOutputs ? { toolOutputs } : {}),
       toolOutputPerRun: config.limits.toolOutputPerRun,
       recordUsage: createUsageRecorder(usageStore(host), adaptLogger(broker.getLogger(RUNNER_SERVICE))),
+      // The admin list needs the plugin's database; without one, failures are logged and counted only.
+      recordFailure: createFailureRecorder(pluginStore?.failures, adaptLogger(broker.getLogger(RUNNER_SERVICE))),
     }, { maxActive: config.limits.maxRuns, maxPerGroup: config.limits.maxRunsPerGroup, maxQueued: config.limits.maxQueued, maxPerUser: config.limits.maxRunsPerUser },
     { ...(ledger ? { ledger } : {}), heartbeatMs: config.state.runHeartbeatMs });
     return runner;

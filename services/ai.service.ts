@@ -33,6 +33,7 @@ import type { RunJob } from '../bridge/run/execute.js';
 import type { BundleConfig } from '../config/schema.js';
 import { ACTIONS, getGroupSettingsParams, regenerateParams, resolveApprovalParams, saveGroupSettingsParams, stopRunParams, type GroupSettings } from '../protocol/actions.js';
 import { getToolOutputAccessParams, getToolOutputParams, type ToolOutputView } from '../protocol/actions.js';
+import { getRegenerateAccessParams } from '../protocol/actions.js';
 import { agentUsersView, getAgentUsersParams, type AgentUsersView } from '../protocol/actions.js';
 import { callRunner, type ApprovalRefusal, type RunnerActionName, type RunnerParams, type RunnerReply } from '../protocol/runner.js';
 import { createAdminActions, type AdminState } from './admin-actions.js';
@@ -232,6 +233,16 @@ export function createAiService(config: BundleConfig): ServiceSchema {
             if (err instanceof RegenerateError) throw new MoleculerClientError(err.message, REGENERATE_STATUS[err.kind], err.kind.toUpperCase().replace(/-/g, '_'));
             throw err;
           }
+        },
+      },
+      [ACTIONS.getRegenerateAccess]: {
+        // The web client shows Regenerate and Retry only when this says yes; regenerate decides anyway.
+        params: { runId: 'string' },
+        async handler(ctx: AuthedContext<unknown>) {
+          const userId = requireUser(ctx);
+          const { runId } = parse(getRegenerateAccessParams, ctx.params);
+          const origin = await runOrigin(ctx, runId, userId);
+          return { allowed: (await authorize('getRegenerateAccess', userId, origin, { can: state.can, isApprover: state.isApprover, config: access })).allowed };
         },
       },
       [ACTIONS.resolveApproval]: {

@@ -57,7 +57,7 @@ export interface Regenerated {
 
 const TEXT = {
   notFound: 'That reply is not visible to you. · 你无法查看该回复。',
-  forbidden: 'Only the member who asked, or members with the "Use the AI assistant" permission, can regenerate this reply. · 只有提问者或拥有“使用 AI 助手”权限的成员可以重新生成此回复。',
+  forbidden: 'Only the member who asked, or members with the "Use the AI assistant" permission, can regenerate or retry this reply. · 只有提问者或拥有“使用 AI 助手”权限的成员可以重新生成或重试此回复。',
   running: 'This prompt is still being answered. Wait for that reply to finish (or stop it) first. · 该问题仍在回答中，请等待其完成（或先停止）。',
   notAPrompt: 'That message is not addressed to the assistant any more (the group settings changed), so it cannot be answered again. · 该消息已不再发给 AI 助手（群设置已更改），无法重新生成。',
   refused: 'The assistant could not answer again. · AI 助手无法重新回答。',

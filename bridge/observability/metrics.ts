@@ -8,6 +8,8 @@
  *   runs_started_total{engine}            runs handed to an engine
  *   runs_finished_total{engine,status}    status = done | error | aborted
  *   runs_failed_total{engine,kind}        error kind (auth, unavailable, timeout, …)
+ *   failed_replies_total{engine,cause}    replies that ended in an error, by the cause admins see (bridge/failures/cause.ts;
+ *                                         also the runner's own: busy, interrupted)
  *   run_duration_seconds{engine,status}   engine start → final status
  *   event_to_engine_seconds{engine}       Tailchat event received (chat side) → engine.start (includes queue wait)
  *   delta_to_notify_seconds{engine}       engine event received → gateway.notify called for it (includes the coalescing hold)
@@ -25,6 +27,8 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { errorKind } from '../../protocol/blocks.js';
+import type { FailureCause } from '../../protocol/admin.js';
+import { FAILURE_CAUSES } from '../failures/cause.js';
 
 export const registry = new Registry();
 
@@ -39,6 +43,12 @@ const runsFinished = new Counter({
   registers: [registry],
 });
 const runsFailed = new Counter({ name: 'tcai_runs_failed_total', help: 'Runs that ended in an error, by error kind', labelNames: ['engine', 'kind'] as const, registers: [registry] });
+const failedReplies = new Counter({
+  name: 'tcai_failed_replies_total',
+  help: 'Replies that ended in an error, by cause (engine-down, timed-out, busy, interrupted, …)',
+  labelNames: ['engine', 'cause'] as const,
+  registers: [registry],
+});
 const runDuration = new Histogram({
   name: 'tcai_run_duration_seconds',
   help: 'Run time from engine start to the final status',
@@ -168,6 +178,13 @@ export const usageMetrics = {
     const agent = agentLabel(agentId);
     agentRuns.inc({ engine, agent });
     for (const kind of ['input', 'output', 'total'] as const) if (counted[kind] > 0) tokens.inc({ engine, agent, kind }, counted[kind]);
+  },
+};
+
+/** Failed replies (bridge/failures/recorder.ts); the cause is one of a fixed list, never free text. */
+export const failureMetrics = {
+  recorded(engineId: string, cause: FailureCause): void {
+    failedReplies.inc({ engine: engineLabel(engineId), cause: (FAILURE_CAUSES as readonly string[]).includes(cause) ? cause : 'other' });
   },
 };
 

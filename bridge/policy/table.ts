@@ -10,6 +10,7 @@ import type { Capability } from '../permission/check.js';
 export const POLICY_ACTIONS = [
   'stopRun',
   'regenerate',
+  'getRegenerateAccess',
   'resolveApproval',
   'getToolOutputAccess',
   'getToolOutput',
@@ -17,6 +18,7 @@ export const POLICY_ACTIONS = [
   'saveGroupSettings',
   'getUsage',
   'getAuditLog',
+  'getFailedReplies',
   'getAgentUsers',
   'chat.prompt',
   'chat.stop',
@@ -74,15 +76,18 @@ const dmUser: Rule = { kind: 'dm-user' };
 export const POLICY: Record<PolicyAction, Policy> = {
   // The Stop button and the typed stop word share one rule: your own run, or `approve` for others'.
   stopRun: { on: 'run', group: { kind: 'requester-or-capability', capability: 'approve' }, dm: { kind: 'dm-requester' } },
-  // Starts a run: the caller needs what a prompt needs (regenerate.ts also checks the prompt's author).
+  // Starts a run (Regenerate, and Retry on a failed reply): the caller needs what a prompt needs
+  // (regenerate.ts also checks the prompt's author).
   regenerate: {
     on: 'run',
     group: invoke,
     // A DM is read only by its members (bridge/permission/reads.ts): the requester asks again.
     dm: { kind: 'dm-requester' },
     refusal:
-      'Only the member who asked, or members with the "Use the AI assistant" permission, can regenerate this reply. · 只有提问者或拥有“使用 AI 助手”权限的成员可以重新生成此回复。',
+      'Only the member who asked, or members with the "Use the AI assistant" permission, can regenerate or retry this reply. · 只有提问者或拥有“使用 AI 助手”权限的成员可以重新生成或重试此回复。',
   },
+  // Whether to show Regenerate and Retry: answered with the regenerate rule itself.
+  getRegenerateAccess: { on: 'run', group: invoke, dm: { kind: 'dm-requester' } },
   resolveApproval: { on: 'run', group: { kind: 'approver' }, dm: { kind: 'dm-self-approver' } },
   getToolOutputAccess: { on: 'run', group: { kind: 'requester-or-approver' }, dm: { kind: 'dm-requester' } },
   getToolOutput: { on: 'run', group: { kind: 'requester-or-approver' }, dm: { kind: 'dm-requester' } },
@@ -92,6 +97,8 @@ export const POLICY: Record<PolicyAction, Policy> = {
   // The bot users whose messages render as agent panels (bridge/message/agent-reply.ts): public to users.
   getAgentUsers: { on: 'nothing', group: { kind: 'signed-in' }, dm: { kind: 'signed-in' } },
   getAuditLog: { on: 'group', group: configure, dm: nowhere },
+  // The group's failed replies (causes, engines, who asked): for those who configure the agent there.
+  getFailedReplies: { on: 'group', group: configure, dm: nowhere },
   'chat.prompt': { on: 'message', group: invoke, dm: dmUser },
   'chat.stop': { on: 'message', group: { kind: 'requester-or-capability', capability: 'approve' }, dm: { kind: 'dm-own' } },
   'chat.new': { on: 'message', group: invoke, dm: dmUser },

@@ -11,6 +11,9 @@ import { applyEvent, expireApproval, initialReplyState, type ReplyState } from '
 import type { SentMessage, TailchatHost } from '../tailchat/host.js';
 import { runMetrics } from '../observability/metrics.js';
 import type { UsageRecorder } from '../usage/recorder.js';
+import { causeOfErrorKind } from '../failures/cause.js';
+import type { FailureRecorder } from '../failures/recorder.js';
+import type { FailureCause } from '../../protocol/admin.js';
 import { createToolOutputKeeper, type PerRunLimits } from '../privacy/keeper.js';
 import type { ToolOutputStore } from '../privacy/store.js';
 import { keepsToolOutputPrivate, type ToolOutputVisibility } from '../privacy/visibility.js';
@@ -58,6 +61,8 @@ export interface RunDeps {
   deciderOf?: (approvalId: string) => string | undefined;
   /** Counts a run that ended, with its engine's usage (bridge/usage/recorder.ts); never throws. */
   recordUsage?: UsageRecorder;
+  /** Notes a reply that ended in an error, for /metrics and the group's admins (bridge/failures/); never throws. */
+  recordFailure?: FailureRecorder;
   /** Keeps private tool output for getToolOutput (bridge/privacy/store.ts); absent = not kept. */
   toolOutputs?: ToolOutputStore;
   /** Caps on what toolOutputs keeps per run (config limits.toolOutputPerRun); absent = the keeper's defaults. */
@@ -247,5 +252,23 @@ export async function executeRun(
   await keeper?.settled();
   const message = await publisher.finish(state);
   deps.logger.info('run finished', { ...log, status: state.status, liveUpdates: publisher.liveUpdates, messageId: message?._id });
+  if (state.status === 'error') noteFailure(job, deps, causeOfErrorKind(failKind), message);
   return { status: state.status, message, liveUpdates: publisher.liveUpdates };
+}
+
+/**
+ * A reply that ended in an error, after it was stored (the admin list links to it). Also for
+ * runs that ended without reaching an engine (queue full, not resumable: bridge/run/runner.ts).
+ */
+export function noteFailure(job: RunJob, deps: Pick<RunDeps, 'recordFailure'>, cause: FailureCause, message: SentMessage | null): void {
+  const { request, target } = job;
+  void deps.recordFailure?.({
+    runId: request.runId,
+    engineId: job.engineId,
+    cause,
+    ...(target.groupId ? { groupId: target.groupId } : {}),
+    converseId: target.converseId,
+    ...(message?._id ? { messageId: String(message._id) } : {}),
+    requester: job.actorId ?? request.requester.userId,
+  });
 }

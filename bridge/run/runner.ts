@@ -13,7 +13,7 @@ import { draftMessageId } from '../notify/object-id.js';
 import type { ReplyPublisher } from '../notify/reply-publisher.js';
 import { applyEvent, initialReplyState, queuedReplyState } from '../stream/reply-state.js';
 import { agentReplyOf } from '../message/agent-reply.js';
-import { createRunPublisher, executeRun, type RunDeps, type RunJob, type RunOutcome } from './execute.js';
+import { createRunPublisher, executeRun, noteFailure, type RunDeps, type RunJob, type RunOutcome } from './execute.js';
 import { parseRunJob } from './job.js';
 import type { LedgerRun, RunLedger } from './ledger.js';
 import { runMapStep } from './map-chunks.js';
@@ -157,6 +157,7 @@ export function createRunner(engines: EngineRegistry, baseDeps: RunDeps, limits:
             deps.logger.warn('adopted run cannot be resumed on its engine; telling the user', { runId, engine: job.engineId });
             const state = applyEvent(initialReplyState(), { type: 'error', kind: 'unavailable', message: INTERRUPTED_TEXT });
             const message = await entry.publisher.finish(state);
+            noteFailure(job, deps, 'interrupted', message);
             return { status: state.status, message, liveUpdates: entry.publisher.liveUpdates };
           }
           return executeRun(prepared.engine, { ...job, request: prepared.request }, deps, entry.publisher, prepared.mapUsage);
@@ -197,6 +198,7 @@ export function createRunner(engines: EngineRegistry, baseDeps: RunDeps, limits:
       deps.logger.error('could not report an unstarted run', { runId: entry.job.request.runId, error: String(err) });
       return null;
     });
+    if (how !== 'stopped') noteFailure(entry.job, deps, 'busy', message);
     await forget(entry.job.request.runId);
     entry.settle({ status: state.status, message, liveUpdates: entry.publisher.liveUpdates });
   };

@@ -14,6 +14,7 @@ export const COLLECTIONS = {
   audit: 'p_com_yourcompany_ai_audit',
   usage: 'p_com_yourcompany_ai_usage',
   intake: 'p_com_yourcompany_ai_intake',
+  failures: 'p_com_yourcompany_ai_failures',
 } as const;
 
 export function keyId(key: string): ObjectId {

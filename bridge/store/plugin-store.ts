@@ -1,12 +1,15 @@
 /**
- * The plugin's own store in Tailchat's MongoDB: group settings, the audit log and usage
- * counters, each a small repository over one collection (bridge/store/{settings,audit,usage}.ts).
+ * The plugin's own store in Tailchat's MongoDB: group settings, the audit log, usage counters and
+ * the failed replies, each a small repository over one collection
+ * (bridge/store/{settings,audit,usage,failures}.ts).
  * Redis stays for coordination that may be lost on a restart (run ledger, rate limits).
  */
 import type { Db } from 'mongodb';
 import type { EngineLogger } from '../engine/logger.js';
+import type { FailureLog } from '../failures/log.js';
 import { createMongoAuditLog } from './audit.js';
 import { COLLECTIONS } from './collections.js';
+import { createMongoFailureLog } from './failures.js';
 import { acquireMongo } from './mongo.js';
 import { mongoSettingsBackend } from './settings.js';
 import { createMongoUsageStore } from './usage.js';
@@ -16,6 +19,7 @@ export interface PluginStore {
   readonly settings: ReturnType<typeof mongoSettingsBackend>;
   readonly audit: ReturnType<typeof createMongoAuditLog>;
   readonly usage: ReturnType<typeof createMongoUsageStore>;
+  readonly failures: FailureLog;
   release(): Promise<void>;
 }
 
@@ -26,12 +30,14 @@ export function openPluginStore(url: string, logger: EngineLogger): PluginStore 
   void Promise.all([
     shared.db.collection(COLLECTIONS.audit).createIndex({ groupId: 1, at: -1 }),
     shared.db.collection(COLLECTIONS.usage).createIndex({ scope: 1, month: 1 }),
+    shared.db.collection(COLLECTIONS.failures).createIndex({ groupId: 1, at: -1 }),
   ]).catch((err) => logger.warn('plugin store indexes not created (reads scan instead)', { error: err instanceof Error ? err.message : String(err) }));
   return {
     db: shared.db,
     settings: mongoSettingsBackend(shared.db),
     audit: createMongoAuditLog(shared.db),
     usage: createMongoUsageStore(shared.db),
+    failures: createMongoFailureLog(shared.db),
     release: () => shared.release(),
   };
 }

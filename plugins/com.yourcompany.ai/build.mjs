@@ -35,7 +35,8 @@ const TARGETS = [
     id: 'com.yourcompany.ai',
     cwd: HERE,
     entryBudget: 12_000,
-    totalBudget: 100_000,
+    // 100_000 until Retry and the admin list of failed replies (issue #20) added ~2.6 KB.
+    totalBudget: 104_000,
     assets: { 'manifest.json': 'manifest.json', 'assets/icon.svg': 'icon.svg', 'README.md': 'README.md' },
   },
   ...(args.has('--example')

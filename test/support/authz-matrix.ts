@@ -36,6 +36,7 @@ const dmRow = (cells: string): Record<DmRole, Cell> => {
 export const GROUP_MATRIX: Record<PolicyAction, Record<GroupRole, Cell>> = {
   stopRun:             row('yes   yes   yes     no        yes       no    no       no'),
   regenerate:          row('yes   no    no      no        yes       no    no       no'),
+  getRegenerateAccess: row('yes   no    no      no        yes       no    no       no'),
   resolveApproval:     row('yes   yes   no      no        no        no    no       no'),
   getToolOutputAccess: row('yes   yes   no      no        yes       no    no       no'),
   getToolOutput:       row('yes   yes   no      no        yes       no    no       no'),
@@ -43,6 +44,7 @@ export const GROUP_MATRIX: Record<PolicyAction, Record<GroupRole, Cell>> = {
   saveGroupSettings:   row('yes   no    no      yes       no        no    no       no'),
   getUsage:            row('yes   no    no      yes       no        no    no       no'),
   getAuditLog:         row('yes   no    no      yes       no        no    no       no'),
+  getFailedReplies:    row('yes   no    no      yes       no        no    no       no'),
   getAgentUsers:       row('yes   yes   yes     yes       yes       yes   yes      no'),
   'chat.prompt':       row('yes   no    no      no        yes       no    no       no'),
   'chat.stop':         row('yes   yes   yes     own       own       own   no       no'),
@@ -57,6 +59,7 @@ export const GROUP_MATRIX: Record<PolicyAction, Record<GroupRole, Cell>> = {
 export const DM_MATRIX: Partial<Record<PolicyAction, Record<DmRole, Cell>>> = {
   stopRun:             dmRow('yes       yes    no       no    no'),
   regenerate:          dmRow('yes       yes    no       no    no'),
+  getRegenerateAccess: dmRow('yes       yes    no       no    no'),
   resolveApproval:     dmRow('no        yes    no       no    no'),
   getToolOutputAccess: dmRow('yes       yes    no       no    no'),
   getToolOutput:       dmRow('yes       yes    no       no    no'),

@@ -1,8 +1,8 @@
 /**
  * A streamed reply the way the backend delivers it: an unpersisted draft message, partial
  * `notify:chat.message.update`s merged into the store, then the stored message replacing the
- * draft. Also the Stop button and approval decisions (the requests they send, and server
- * refusals shown as toasts).
+ * draft. Also the Stop button, approval decisions and Retry on a failed reply (the requests they
+ * send, and server refusals shown as toasts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ACTIONS } from '../../protocol/actions.js';
@@ -174,5 +174,40 @@ describe('approval', () => {
     await card.locator('[data-testid="tcai-approval-approve"]').waitFor();
     await card.locator('[data-testid="tcai-approval-decided"]', { hasText: 'Expired' }).waitFor({ timeout: 5_000 });
     expect(await card.getAttribute('data-status')).toBe('expired');
+  });
+});
+
+describe('retry', () => {
+  const MAY = 'tc-650000000000000000000011';
+  const MAY_NOT = 'tc-650000000000000000000012';
+  const failed = (id: string, runId: string, groupId: string) => ({
+    ...aiMessage(id, 'failed', aiMeta([{ type: 'error', kind: 'unavailable', message: 'The agent is unavailable right now.' }], 'error', { runId })),
+    groupId,
+  });
+
+  it('an error reply offers Retry (not Regenerate) only when the server says the user may; a click posts regenerate with its run', async () => {
+    const { page } = host;
+    host.respond(ACTIONS.getRegenerateAccess, (body) => ({ status: 200, body: { code: 200, data: { allowed: (body as { runId: string }).runId === MAY } } }));
+    host.respond(ACTIONS.regenerate, () => ({ status: 200, body: { code: 200, data: { runId: `${MAY}.r2`, attempt: 2 } } }));
+    // Groups of their own: the web client remembers the answer per group.
+    await page.evaluate((m) => window.__host.addMessage(m), failed('retry-may', MAY, 'g-retry-may'));
+    await page.evaluate((m) => window.__host.addMessage(m), failed('retry-may-not', MAY_NOT, 'g-retry-may-not'));
+
+    const may = page.locator('[data-message-id="retry-may"]');
+    await may.locator('[data-testid="tcai-error"] [data-testid="tcai-retry"]').click();
+    await expect.poll(() => host.requests.filter((r) => r.action === 'regenerate').map((r) => r.body)).toEqual([{ runId: MAY }]);
+    expect(await may.locator('[data-testid="tcai-regenerate"]').count()).toBe(0);
+
+    const mayNot = page.locator('[data-message-id="retry-may-not"]');
+    await mayNot.locator('[data-testid="tcai-error"]').waitFor();
+    await expect.poll(() => host.requests.some((r) => r.action === 'getRegenerateAccess' && (r.body as { runId: string }).runId === MAY_NOT)).toBe(true);
+    expect(await mayNot.locator('[data-testid="tcai-retry"], [data-testid="tcai-regenerate"]').count()).toBe(0);
+  });
+
+  it('a refusal by the server is a toast', async () => {
+    const { page } = host;
+    host.respond(ACTIONS.regenerate, () => ({ status: 403, body: { code: 403, message: 'Only the member who asked, or members with the "Use the AI assistant" permission, can regenerate or retry this reply.' } }));
+    await page.locator('[data-message-id="retry-may"] [data-testid="tcai-retry"]').click();
+    await page.locator('[data-testid="host-toast"][data-type="error"]', { hasText: 'regenerate or retry this reply' }).waitFor();
   });
 });

@@ -240,3 +240,50 @@ describe('usage and audit log in the settings panel (admins)', () => {
     await host.page.evaluate(() => window.__host.setLang('en-US'));
   });
 });
+
+describe('failed replies (admins)', () => {
+  const FAILURES = {
+    groupId: GROUP_ID,
+    kept: true,
+    failures: [
+      { at: '2026-05-03T10:00:00.000Z', groupId: GROUP_ID, converseId: 'p2', runId: 'tc-650000000000000000000009', messageId: 'm9', engine: 'openclaw', cause: 'interrupted', requester: 'u_bob' },
+      { at: '2026-05-02T10:00:00.000Z', groupId: GROUP_ID, converseId: 'p1', runId: 'tc-650000000000000000000008', engine: 'openclaw', cause: 'engine-down', requester: 'u_alice' },
+    ],
+  };
+
+  it('lists each failure with its cause, engine and who asked; "Show" opens its panel and closes the settings', async () => {
+    host.respond(ACTIONS.getFailedReplies, () => ({ status: 200, body: { code: 200, data: FAILURES } }));
+    await openSettings();
+    const entries = host.page.locator('[data-testid="tcai-failure"]');
+    await entries.first().waitFor();
+    expect(host.requests.find((r) => r.action === 'getFailedReplies')?.body).toEqual({ groupId: GROUP_ID });
+    expect(await entries.evaluateAll((els) => els.map((e) => e.getAttribute('data-cause')))).toEqual(['interrupted', 'engine-down']);
+    expect(await entries.first().innerText()).toMatch(/Interrupted\s+Engine: openclaw\s+Bob/);
+    expect(await entries.nth(1).locator('[data-testid="tcai-failure-cause"]').innerText()).toBe('Engine down');
+    await entries.first().locator('[data-testid="tcai-failure-show"]').click();
+    await host.page.locator('[data-testid="host-group-detail"]').waitFor({ state: 'detached' });
+    expect(await host.page.evaluate(() => window.__host.navigations())).toEqual([`/main/group/${GROUP_ID}/p2`]);
+  });
+
+  it('says when nothing failed, when failures are not kept (no database), and in Chinese', async () => {
+    host.respond(ACTIONS.getFailedReplies, () => ({ status: 200, body: { code: 200, data: { groupId: GROUP_ID, failures: [], kept: true } } }));
+    await openSettings();
+    const section = host.page.locator('[data-testid="tcai-failures"]');
+    await section.getByText('No reply ended in an error recently.').waitFor();
+
+    await host.page.evaluate(() => window.__host.clear());
+    host.respond(ACTIONS.getFailedReplies, () => ({ status: 200, body: { code: 200, data: { groupId: GROUP_ID, failures: [], kept: false } } }));
+    await openSettings();
+    await host.page.locator('[data-testid="tcai-failures-not-kept"]').waitFor();
+    expect(await host.page.locator('[data-testid="tcai-failures-not-kept"]').innerText()).toContain('AI_MONGO_URL');
+
+    await host.page.evaluate(() => window.__host.clear());
+    await host.page.evaluate(() => window.__host.setLang('zh-CN'));
+    host.respond(ACTIONS.getFailedReplies, () => ({ status: 200, body: { code: 200, data: FAILURES } }));
+    await openSettings();
+    await host.page.locator('[data-testid="tcai-failure"]').first().waitFor();
+    expect(await section.innerText()).toContain('失败的回复');
+    expect(await section.innerText()).toContain('被中断');
+    await host.page.evaluate(() => window.__host.setLang('en-US'));
+  });
+});

@@ -5,9 +5,11 @@
  * every reply states the turn number and the previous prompt it remembers.
  *
  * Keywords in a prompt show each panel: "code", "diff", "tool", "slow" (long stream), "fail",
+ * "flaky" (the first answer fails as if the engine were down; a Regenerate or Retry answers),
  * "approve" (asks for an exec approval and waits for the decision, like OpenClaw's exec tool),
  * "bbcode" (Tailchat's own tags, as a prompt-injected model writes them: stored inert).
  */
+import { parseRunId } from '../../../protocol/run-id.js';
 import { createExpiringMap } from '../../state/expiring-map.js';
 import { createEventQueue } from '../event-queue.js';
 import { EngineError, type ApprovalDecision, type Engine, type EngineEvent, type EngineRun, type RunRequest } from '../types.js';
@@ -106,11 +108,14 @@ export function createScriptedEngine(opts: ScriptedEngineOptions): Engine {
       const wantsTool = request.prompt.toLowerCase().includes('tool');
       const wantsFail = request.prompt.toLowerCase().includes('fail');
       const wantsApproval = request.prompt.toLowerCase().includes('approve');
+      // Only the first answer: attempts 2+ (Regenerate, Retry) carry `.r<n>` in their run id.
+      const flakyNow = request.prompt.toLowerCase().includes('flaky') && (parseRunId(request.runId)?.attempt ?? 1) === 1;
       const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
       void (async () => {
         const emit = (e: EngineEvent) => queue.push(e);
         emit({ type: 'status', phase: 'started' });
+        if (flakyNow) return emit({ type: 'error', kind: 'unavailable', message: 'scripted engine: the first answer to a "flaky" prompt fails' });
         if (wantsTool) {
           emit({ type: 'tool', toolCallId: `${request.runId}-t1`, name: 'word_count', phase: 'start', args: { text: request.prompt } });
           await sleep(opts.chunkDelayMs);

@@ -4,7 +4,7 @@
  */
 import { createPluginRequest } from '@capital/common';
 import type { GroupSettings, ToolOutputView } from '../../../protocol/actions';
-import type { AuditEntry, AuditLogPage, UsageReport } from '../../../protocol/admin';
+import type { AuditEntry, AuditLogPage, FailedRepliesPage, UsageReport } from '../../../protocol/admin';
 import { ACTIONS, PLUGIN_ID } from './constants';
 import { t } from './i18n';
 
@@ -58,6 +58,39 @@ export async function getUsage(groupId: string, month?: string): Promise<UsageRe
 export async function getAuditLog(groupId: string, limit = 50): Promise<AuditEntry[]> {
   const { data } = await request().post(ACTIONS.getAuditLog, { groupId, limit });
   return ((data ?? {}) as Partial<AuditLogPage>).entries ?? [];
+}
+
+/** The group's latest failed replies (admins only; rejects with the server's reason). */
+export async function getFailedReplies(groupId: string): Promise<FailedRepliesPage> {
+  const { data } = await request().post(ACTIONS.getFailedReplies, { groupId });
+  const page = (data ?? {}) as Partial<FailedRepliesPage>;
+  // An older backend answers something else: say so instead of crashing the panel.
+  if (!Array.isArray(page.failures)) throw new Error(t('request.failed'));
+  return { groupId, failures: page.failures, kept: page.kept !== false };
+}
+
+/**
+ * Whether the signed-in user may answer a reply's prompt again (Regenerate, Retry). In a group
+ * the rule is the group's "invoke" permission whatever the run (bridge/policy/table.ts), so one
+ * answer per group is kept; in a DM it is the run's requester, so per run. Remembered for the
+ * page's life; a failed question counts as "no" for now and is asked again on the next render.
+ */
+const regenerateAccess = new Map<string, Promise<boolean>>();
+export function getRegenerateAccess(runId: string, groupId: string | undefined): Promise<boolean> {
+  const key = groupId ? `group:${groupId}` : `run:${runId}`;
+  let answer = regenerateAccess.get(key);
+  if (!answer) {
+    answer = request()
+      .post(ACTIONS.getRegenerateAccess, { runId })
+      .then(({ data }) => (data as { allowed?: boolean } | undefined)?.allowed === true)
+      .catch(() => {
+        regenerateAccess.delete(key);
+        return false;
+      });
+    regenerateAccess.set(key, answer);
+    if (regenerateAccess.size > 500) regenerateAccess.delete(regenerateAccess.keys().next().value as string);
+  }
+  return answer;
 }
 
 /**

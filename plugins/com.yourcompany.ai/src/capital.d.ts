@@ -99,6 +99,10 @@ declare module '@capital/common' {
   export function getGlobalState(): HostState | null;
   /** POST `/api{url}` with the user's token (unwrapped like createPluginRequest). */
   export function postRequest(url: string, data?: unknown): Promise<PluginResponse>;
+  /** react-router's `useNavigate` of the web client (routes such as `/main/group/<groupId>/<panelId>`). */
+  export function useNavigate(): (to: string) => void;
+  /** The modal around the caller (Modal.tsx `ModalContext`); outside a modal `closeModal` does nothing. */
+  export function useModalContext(): { closeModal: () => void };
   /** POST /api/chat/message/sendMessage as the signed-in user (tailchat-shared model/message.ts). */
   export function sendMessage(payload: { converseId: string; groupId?: string; content: string; plain?: string; meta?: Record<string, unknown> }): Promise<ChatMessagePayload>;
 }

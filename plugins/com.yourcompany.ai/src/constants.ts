@@ -24,6 +24,8 @@ export const ACTIONS: typeof Actions.ACTIONS = {
   saveGroupSettings: 'saveGroupSettings',
   getUsage: 'getUsage',
   getAuditLog: 'getAuditLog',
+  getFailedReplies: 'getFailedReplies',
+  getRegenerateAccess: 'getRegenerateAccess',
   getToolOutput: 'getToolOutput',
   getToolOutputAccess: 'getToolOutputAccess',
   getAgentUsers: 'getAgentUsers',

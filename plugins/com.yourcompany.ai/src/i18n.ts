@@ -2,11 +2,13 @@
  * Every visible string of the plugin, English and Simplified Chinese. A tiny own table rather than
  * `localTrans` calls scattered over the components: one place to review, typed keys, `{name}`
  * placeholders. The language comes from the host's i18next (`getLanguage`), read at call time.
+ * Strings of a lazily loaded admin section may live in a table beside it (`translator`, e.g.
+ * settings/failures-i18n.ts): this one ships in the start-up chunk, which has a size budget.
  */
 import { getLanguage } from '@capital/common';
 
 type Lang = 'en-US' | 'zh-CN';
-type Entry = Record<Lang, string>;
+export type Entry = Record<Lang, string>;
 
 const MESSAGES = {
   // permissions (Group settings → Roles)
@@ -47,6 +49,9 @@ const MESSAGES = {
   // regenerate (message/AttemptBar.tsx)
   'attempt.regenerate': { 'en-US': 'Regenerate', 'zh-CN': '重新生成' },
   'attempt.regenerating': { 'en-US': 'Regenerating…', 'zh-CN': '正在重新生成…' },
+  // Retry on a failed reply (panels/ErrorPanel.tsx): the same action as Regenerate
+  'attempt.retry': { 'en-US': 'Retry', 'zh-CN': '重试' },
+  'attempt.retrying': { 'en-US': 'Retrying…', 'zh-CN': '正在重试…' },
   'attempt.position': { 'en-US': '{n} of {total}', 'zh-CN': '第 {n}/{total} 个' },
   'attempt.prev': { 'en-US': 'Previous answer', 'zh-CN': '上一个回答' },
   'attempt.next': { 'en-US': 'Next answer', 'zh-CN': '下一个回答' },
@@ -242,8 +247,19 @@ export function currentLang(): Lang {
 }
 
 export function t(key: MessageKey, vars?: Record<string, string | number>): string {
-  const entry: Entry = MESSAGES[key];
+  return translate(MESSAGES[key], vars);
+}
+
+function translate(entry: Entry, vars?: Record<string, string | number>): string {
   const text = entry[currentLang()];
   if (!vars) return text;
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
+}
+
+/**
+ * `t` for a table of its own, kept in a lazily loaded chunk (every string here is in the start-up
+ * chunk, which has a size budget): same shape, same languages, typed keys.
+ */
+export function translator<K extends string>(table: Record<K, Entry>): (key: K, vars?: Record<string, string | number>) => string {
+  return (key, vars) => translate(table[key], vars);
 }

@@ -64,6 +64,8 @@ const state = {
   lang: 'en-US',
   users: { u_alice: 'Alice', u_bob: 'Bob', u_bot: 'AI' } as Record<string, string>,
   groups: {} as Record<string, Group>,
+  /** Where the plugin navigated (react-router's navigate in Tailchat). */
+  navigations: [] as string[],
   version: 0,
 };
 const listeners = new Set<() => void>();
@@ -123,6 +125,17 @@ const common = {
   sendMessage: () => Promise.reject(new Error('not in the stand-in host')),
   useConverseMessageContext: () => ({ messages: [] }),
   useGroupIdContext: () => useContext(GroupIdContext),
+  useNavigate: () => (to: string) => {
+    state.navigations = [...state.navigations, to];
+    commit();
+  },
+  // The group detail is this host's only modal: closing it is what Tailchat's closeModal does there.
+  useModalContext: () => ({
+    closeModal() {
+      state.groupDetail = null;
+      commit();
+    },
+  }),
   useGroupInfo(groupId: string) {
     useHostVersion();
     return state.groups[groupId] ?? null;
@@ -243,6 +256,7 @@ const api = {
   customPanels: () => state.panels.map(({ position, name, label, icon }) => ({ position, name, label, icon })),
   parserNames: () => state.parsers.map((parser) => parser.name),
   toasts: () => state.toasts.map((toast) => ({ ...toast })),
+  navigations: () => [...state.navigations],
 };
 export type HostApi = typeof api;
 declare global {

@@ -1,25 +1,8 @@
-import React, { useState } from 'react';
-import { showToasts } from '@capital/common';
-import { errorMessage, regenerate } from '../api';
+import React from 'react';
 import { t } from '../i18n';
 import { attemptStore } from './attempts';
 import type { AttemptGroup } from './attempts';
-
-function RegenerateButton(props: { runId: string }): React.ReactElement {
-  const [pending, setPending] = useState(false);
-  const onClick = (): void => {
-    setPending(true);
-    // The server decides (requester or invoke permission, nothing still running) and says why not.
-    regenerate(props.runId)
-      .catch((err: unknown) => showToasts(errorMessage(err), 'error'))
-      .finally(() => setPending(false));
-  };
-  return (
-    <button type="button" className="tcai-btn tcai-btn-small" data-testid="tcai-regenerate" disabled={pending} onClick={onClick}>
-      {pending ? t('attempt.regenerating') : `↻ ${t('attempt.regenerate')}`}
-    </button>
-  );
-}
+import { RegenerateButton, useMayRegenerate } from './RegenerateButton';
 
 /** ‹ n of total › between the loaded attempts at one prompt. */
 function Pager(props: { groupKey: string; group: AttemptGroup }): React.ReactElement {
@@ -45,16 +28,19 @@ function Pager(props: { groupKey: string; group: AttemptGroup }): React.ReactEle
 
 /**
  * Under the newest reply to a prompt: the pager when there are several attempts, and Regenerate
- * once that reply has ended (anyone may click; the server refuses with a toast when they may not).
+ * once that reply has ended, for those who may (the server still decides, and refuses with a
+ * toast). Not under a reply shown as failed: its error panel offers the same as Retry.
  */
-export function AttemptBar(props: { groupKey: string; group: AttemptGroup | undefined; runId: string; finished: boolean }): React.ReactElement | null {
+export function AttemptBar(props: { groupKey: string; group: AttemptGroup | undefined; runId: string; groupId: string | undefined; finished: boolean; failed: boolean }): React.ReactElement | null {
   const { group } = props;
   const paged = group !== undefined && group.newest > 1;
-  if (!paged && !props.finished) return null;
+  const may = useMayRegenerate(props.runId, props.groupId);
+  const offer = props.finished && !props.failed && may;
+  if (!paged && !offer) return null;
   return (
     <div className="tcai-attempts" data-testid="tcai-attempts">
       {paged && <Pager groupKey={props.groupKey} group={group} />}
-      {props.finished && <RegenerateButton runId={props.runId} />}
+      {offer && <RegenerateButton runId={props.runId} kind="regenerate" />}
     </div>
   );
 }

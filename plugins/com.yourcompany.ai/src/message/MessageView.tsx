@@ -12,6 +12,7 @@ import type { PanelContext } from '../registry';
 import { AttemptBar } from './AttemptBar';
 import { FINISHED, attemptKeyOf, attemptNumberOf, attemptStore } from './attempts';
 import { BlockView } from './BlockView';
+import { useJumpTarget } from './scroll-to-reply';
 import { RunStatusBar } from './RunStatusBar';
 
 function parseMeta(raw: unknown): AiMeta | null {
@@ -72,6 +73,8 @@ function AgentPanel(props: { message: ChatMessagePayload; agents: AgentUsers }):
   useLayoutEffect(() => {
     if (meta) attemptStore.note(meta, message, agents);
   }, [meta, message, agents]);
+  // "Show" in the admin list of failed replies (settings/FailuresSection.tsx) lands here.
+  useJumpTarget(meta?.runId);
   const ownAttempt = meta ? attemptNumberOf(meta) : 1;
   const superseded = group !== undefined && group.newest > ownAttempt;
   const picked = group?.selected !== ownAttempt ? group?.attempts.find((a) => a.n === group.selected) : undefined;
@@ -150,7 +153,14 @@ function AgentPanel(props: { message: ChatMessagePayload; agents: AgentUsers }):
         )
       )}
       <RunStatusBar runId={shown.runId} status={shown.status} engine={shown.engine} />
-      <AttemptBar groupKey={groupKey} group={group} runId={meta.runId} finished={FINISHED.has(meta.status)} />
+      <AttemptBar
+        groupKey={groupKey}
+        group={group}
+        runId={meta.runId}
+        groupId={message.groupId}
+        finished={FINISHED.has(meta.status)}
+        failed={shown.status === 'error' && shown.blocks.some((block) => block.type === 'error')}
+      />
     </div>
   );
 }

@@ -6,6 +6,7 @@ import { errorMessage, getGroupSettings, saveGroupSettings } from '../api';
 import { KNOWN_ENGINES } from '../constants';
 import { t } from '../i18n';
 import { AuditLogSection } from './AuditLogSection';
+import { FailuresSection } from './FailuresSection';
 import { Choice, Field, PanelPicker } from './fields';
 import { UsageSection } from './UsageSection';
 
@@ -180,6 +181,7 @@ export default function GroupSettingsPanel(): React.ReactElement {
         </div>
       )}
       {load.canConfigure && <UsageSection groupId={groupId} refreshKey={saves} />}
+      {load.canConfigure && <FailuresSection groupId={groupId} refreshKey={saves} />}
       {load.canConfigure && <AuditLogSection groupId={groupId} refreshKey={saves} />}
     </form>
   );

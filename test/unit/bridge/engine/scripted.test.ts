@@ -21,6 +21,15 @@ describe('scripted engine', () => {
     expect(events.at(-1)).toMatchObject({ type: 'final', badges: [{ kind: 'demo', label: 'demo' }] });
     expect((events.at(-1) as { text: string }).text).toContain('You said: "hello"');
   });
+  it('"flaky": the first answer fails as if the engine were down; a later attempt (Regenerate, Retry) answers', async () => {
+    const e = engine();
+    const first = await collect(await e.start(req('tc-650000000000000000000001', 'a flaky question')));
+    expect(first.at(-1)).toMatchObject({ type: 'error', kind: 'unavailable' });
+    expect(first.some((ev) => ev.type === 'text')).toBe(false);
+    const retried = await collect(await e.start(req('tc-650000000000000000000001.r2', 'a flaky question')));
+    expect(retried.at(-1)).toMatchObject({ type: 'final' });
+    expect((retried.at(-1) as { text: string }).text).toContain('You said: "a flaky question"');
+  });
   it('remembers per session, forgets on reset, and never mixes sessions', async () => {
     const e = engine();
     await collect(await e.start(req('a', 'first', 's1')));

@@ -72,6 +72,23 @@ describe('the policy table', () => {
     expect(await authorize('chat.prompt', 'unlisted', {}, deps)).toMatchObject({ reason: 'dm-not-allowed', message: expect.stringContaining('direct messages') });
   });
 
+  it('the failed replies of a group: only for those who configure the agent there', async () => {
+    expect(await authorize('getFailedReplies', 'configure', { groupId: G }, deps)).toMatchObject({ allowed: true });
+    expect(await authorize('getFailedReplies', 'plain', { groupId: G }, deps)).toMatchObject({ status: 403, reason: 'missing-permission', capability: 'configure' });
+    // A member of another group (an outsider here) and a signed-out caller.
+    expect(await authorize('getFailedReplies', 'outsider', { groupId: G }, deps)).toMatchObject({ status: 403, reason: 'not-member' });
+    expect(await authorize('getFailedReplies', undefined, { groupId: G }, deps)).toMatchObject({ status: 401, reason: 'signed-out' });
+    expect(await authorize('getFailedReplies', 'requester', {}, deps)).toMatchObject({ allowed: false, reason: 'not-here' });
+  });
+
+  it('Retry is Regenerate: the same rule, and the access question answers it', async () => {
+    for (const role of GROUP_ROLES) {
+      const target = { groupId: G, requester: 'requester' };
+      expect((await authorize('getRegenerateAccess', userOf(role), target, deps)).allowed).toBe((await authorize('regenerate', userOf(role), target, deps)).allowed);
+    }
+    expect(await authorize('regenerate', 'plain', { groupId: G, requester: 'requester' }, deps)).toMatchObject({ status: 403, message: expect.stringContaining('regenerate or retry this reply') });
+  });
+
   it('DM access: everyone, listed, nobody', () => {
     const at = (access: AccessConfig['dm']['access']): AccessConfig => ({ dm: { access, allowedUsers: ['a'] }, globalApprovers: [] });
     expect([dmAdmits(at('everyone'), 'a'), dmAdmits(at('everyone'), 'b')]).toEqual([true, true]);

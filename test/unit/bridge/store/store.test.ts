@@ -8,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUDIT_DATA_NAME, auditEntryOf } from '../../../../bridge/audit/log.js';
 import { createSettingsStore, SETTINGS_DATA_NAME } from '../../../../bridge/settings/group-settings.js';
 import { createMongoAuditLog } from '../../../../bridge/store/audit.js';
+import { createMongoFailureLog } from '../../../../bridge/store/failures.js';
+import { FAILURES_CAP } from '../../../../bridge/failures/log.js';
+import type { FailedReply } from '../../../../protocol/admin.js';
 import { COLLECTIONS } from '../../../../bridge/store/collections.js';
 import { isStoreUnavailable } from '../../../../bridge/store/errors.js';
 import { acquireMongo, redactMongoUrl } from '../../../../bridge/store/mongo.js';
@@ -123,6 +126,45 @@ describe('audit log', () => {
     const g = groupId();
     await Promise.all(Array.from({ length: 16 }, (_, i) => (i % 2 ? one : two).append(auditEntryOf(g, `u${i}`, 'tool-output.read', { runId: 'r', toolCallId: `t${i}` }))));
     expect(await one.recent(g, 100)).toHaveLength(16);
+  });
+});
+
+describe('failed replies', () => {
+  const failure = (groupId: string, n: number, over: Partial<FailedReply> = {}): FailedReply => ({
+    at: new Date(MAY + n * 1000).toISOString(),
+    groupId,
+    converseId: 'P1',
+    runId: `tc-${groupId}-${n}`,
+    messageId: `m${n}`,
+    engine: 'scripted',
+    cause: 'engine-down',
+    requester: 'u1',
+    ...over,
+  });
+
+  it('keeps the newest 50 per group: older ones are removed when a new one is written', async () => {
+    const { db } = freshDb();
+    const log = createMongoFailureLog(db);
+    const [g, other] = [groupId(), groupId()];
+    await log.record(failure(other, 0));
+    for (let n = 1; n <= FAILURES_CAP + 5; n++) await log.record(failure(g, n));
+    expect(await db.collection(COLLECTIONS.failures).countDocuments({ groupId: g })).toBe(FAILURES_CAP);
+    const recent = await log.recent(g, 500);
+    expect(recent).toHaveLength(FAILURES_CAP);
+    expect(recent[0]).toEqual(failure(g, FAILURES_CAP + 5));
+    expect(recent.at(-1)!.runId).toBe(`tc-${g}-6`);
+    expect((await log.recent(g, 3)).map((f) => f.runId)).toEqual([55, 54, 53].map((n) => `tc-${g}-${n}`));
+    // Another group's list is its own.
+    expect(await log.recent(other, 50)).toEqual([failure(other, 0)]);
+  });
+
+  it('one run is one entry, also when two instances record it; an unreadable document is skipped', async () => {
+    const { db, again } = freshDb();
+    const g = groupId();
+    await createMongoFailureLog(db).record(failure(g, 1));
+    await createMongoFailureLog(again()).record(failure(g, 1, { at: new Date(MAY + 9_000).toISOString(), cause: 'interrupted' }));
+    await db.collection(COLLECTIONS.failures).insertOne({ _id: new ObjectId(), groupId: g, at: new Date(MAY + 5_000).toISOString(), cause: 'not a cause' });
+    expect(await createMongoFailureLog(db).recent(g, 50)).toEqual([failure(g, 1)]);
   });
 });
 

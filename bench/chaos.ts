@@ -111,7 +111,7 @@ async function main(): Promise<void> {
     const api = new TailchatApi(tc.url);
     const botUserId = await ensurePluginBotUser(tc);
     const users: TestUser[] = [];
-    for (let i = 0; i < o.users; i++) users.push(await createUser(api, `chaos${i}`));
+    for (let i = 0; i < o.users; i++) users.push(await createUser(api, `u${i}`)); // short: Tailchat caps nicknames at 20
     const groups: { groupId: string; panelId: string }[] = [];
     for (let g = 0; g < o.groups; g++) {
       const { groupId, textPanelId } = await api.createGroup(users[0]!.token, `chaos ${g}`);

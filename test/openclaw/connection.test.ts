@@ -16,7 +16,7 @@ import { createRedactor, redactingLogger } from '../../bridge/engine/openclaw/lo
 import { canonicalSessionKey } from '../../bridge/engine/openclaw/session-key.js';
 import { createOpenClawEngine } from '../../bridge/engine/openclaw/engine.js';
 import { freePort } from './gateway.js';
-import { EngineError } from '../../bridge/engine/types.js';
+import { EngineError, type EngineEvent } from '../../bridge/engine/types.js';
 
 const URL_ = 'ws://127.0.0.1:18789';
 const dir = mkdtempSync(join(tmpdir(), 'openclaw-conn-test-'));
@@ -70,14 +70,17 @@ describe('connect errors', () => {
 });
 
 describe('engine without a gateway', () => {
-  it('gateway down → start() fails with kind unavailable, health says why; a missing token → auth', async () => {
+  it('gateway down → the run says it is reconnecting, then fails as unreachable after the window; health says why; a missing token → auth', async () => {
     const port = await freePort();
-    const engine = createOpenClawEngine({ url: `ws://127.0.0.1:${port}`, token: 'c'.repeat(64), connectTimeoutMs: 1_500 });
+    const engine = createOpenClawEngine({ url: `ws://127.0.0.1:${port}`, token: 'c'.repeat(64), reconnectWindowMs: 1_500 });
     try {
-      const err = await engine.start({ runId: 'r1', sessionKey: 'tailchat:group:x', prompt: 'hi', requester: { userId: 'u' }, origin: { converseId: 'c', messageId: 'm' } }).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(EngineError);
-      expect((err as EngineError).kind).toBe('unavailable');
-      expect((err as EngineError).message).toMatch(/not reachable|did not complete the handshake/);
+      const run = await engine.start({ runId: 'r1', sessionKey: 'tailchat:group:x', prompt: 'hi', requester: { userId: 'u' }, origin: { converseId: 'c', messageId: 'm' } });
+      const events: EngineEvent[] = [];
+      for await (const e of run) events.push(e);
+      expect(events).toEqual([
+        { type: 'status', phase: 'reconnecting' },
+        { type: 'error', kind: 'unavailable', cause: 'engine-unreachable', message: 'The OpenClaw gateway stayed unreachable for 1.5 s.' },
+      ]);
       const health = await engine.health();
       expect(health.ok).toBe(false);
       expect(health.detail).not.toContain('c'.repeat(64));

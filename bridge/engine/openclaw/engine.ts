@@ -280,7 +280,7 @@ export function createOpenClawEngine(
 
   /** Picks up a run that waited for the gateway. */
   async function resume(run: Run): Promise<void> {
-    if (run.phase === 'done') return;
+    if (run.phase === 'done' || run.phase === 'sending') return; // a send under way decides for itself
     if (run.phase === 'queued') {
       if (conn.state === 'open') gatewayBack(run); // it is sent when its turn comes
       return;

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildDeviceAuthPayloadV3 } from '@openclaw/gateway-client';
 import { parseOpenClawSettings, tokenFromEnv } from '../../bridge/engine/openclaw/config.js';
-import { defaultCaps, defaultScopes } from '../../bridge/engine/openclaw/connection.js';
+import { createGatewayConnection, defaultCaps, defaultScopes } from '../../bridge/engine/openclaw/connection.js';
 import { deviceIdFromPublicKeyPem, loadOrCreateDeviceIdentity } from '../../bridge/engine/openclaw/device-identity.js';
 import { connectErrorToEngineError, requestErrorToEngineError } from '../../bridge/engine/openclaw/errors.js';
 import { createRedactor, redactingLogger } from '../../bridge/engine/openclaw/logger.js';
@@ -88,6 +88,29 @@ describe('engine without a gateway', () => {
       await engine.close();
     }
     expect(() => createOpenClawEngine({ url: `ws://127.0.0.1:${port}` })).toThrow(/No OpenClaw gateway token/);
+  });
+
+  it('the very first handshake refused (wrong token): start() fails with the refusal at once, no run waits', async () => {
+    const refused = Object.assign(new Error('unauthorized: gateway token mismatch'), { code: 'INVALID_REQUEST', gatewayCode: 'INVALID_REQUEST', details: { code: 'AUTH_TOKEN_MISMATCH' } });
+    const engine = createOpenClawEngine({ url: URL_, token: 'c'.repeat(64) }, undefined, {
+      createConnection: (o) =>
+        createGatewayConnection({
+          ...o,
+          createClient: (client) => ({
+            start: () => void setTimeout(() => client.onConnectError?.(refused), 5),
+            stop: () => undefined,
+            stopAndWait: async () => undefined,
+            request: async () => Promise.reject(new Error('not connected')),
+          }),
+        }),
+    });
+    try {
+      const err = await engine.start({ runId: 'r1', sessionKey: 'tailchat:group:x', prompt: 'hi', requester: { userId: 'u' }, origin: { converseId: 'c', messageId: 'm' } }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(EngineError);
+      expect(err).toMatchObject({ kind: 'auth', adminHint: expect.stringContaining('OPENCLAW_GATEWAY_TOKEN') });
+    } finally {
+      await engine.close();
+    }
   });
 });
 

@@ -533,9 +533,15 @@ export function createOpenClawEngine(
       if (request.agentId && agentIdOfSessionKey(sessionKey) !== request.agentId.toLowerCase()) {
         throw new OpenClawEngineError('unknown', `Session key ${sessionKey} belongs to another agent than ${request.agentId}.`);
       }
-      // An unreachable gateway is waited for (below); a connection that failed for good (auth,
-      // pairing) is tried again and reported as before.
+      // A connection that failed for good (auth, pairing) is tried again, and its refusal fails
+      // start() with the admin's hint; so does the outcome of the very first handshake while it is
+      // under way. An unreachable gateway is waited for instead (below).
       if (conn.state !== 'open' && conn.state !== 'connecting') await conn.ready(settings.connectTimeoutMs);
+      else if (conn.state === 'connecting' && !conn.hello && !conn.lastError) {
+        await conn.ready(settings.connectTimeoutMs, { failFast: true }).catch((err: unknown) => {
+          if (!(err instanceof EngineError && err.kind === 'unavailable')) throw err;
+        });
+      }
       // The limits of the gateway we last talked to (it checks them again itself).
       const attachments = toChatSendAttachments(request.loadedAttachments ?? [], conn.hello?.policy);
 

@@ -38,10 +38,10 @@ export const openClawSettingsSchema = z.object({
   /** A run that has not ended after this long ends with an error of kind "timeout". */
   runTimeoutMs: z.number().int().min(1000).default(600_000),
   /**
-   * How long a call that needs the gateway at once waits for the connection: `start()` after the
-   * connection failed for good (auth, pairing: it is tried again), abort of a run this process
-   * does not know, approval decisions. An unreachable gateway does not fail `start()`: see
-   * reconnectWindowMs.
+   * How long a call that needs the gateway at once waits for the connection: `start()` while the
+   * very first handshake is under way or after the connection failed for good (auth, pairing: it
+   * is tried again), abort of a run this process does not know, approval decisions. An
+   * unreachable gateway does not fail `start()`: see reconnectWindowMs.
    */
   connectTimeoutMs: z.number().int().min(100).default(10_000),
   /**

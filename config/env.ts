@@ -35,6 +35,7 @@ export const ENV_OVERRIDES: EnvOverride[] = [
   { env: 'MBE_MCP_COMMAND', path: ['engines', 'mbe', 'mcp', 'command'], type: 'string', doc: "MBE's MCP server command (stdio); unset = HTTP only" },
   { env: 'MBE_MCP_ARGS', path: ['engines', 'mbe', 'mcp', 'args'], type: 'list', doc: 'its arguments, comma-separated' },
   { env: 'OPENCLAW_APPROVALS', path: ['engines', 'openclaw', 'approvals'], type: 'boolean', doc: 'surface exec approvals in chat (needs a device identity)' },
+  { env: 'OPENCLAW_RECONNECT_WINDOW_MS', path: ['engines', 'openclaw', 'reconnectWindowMs'], type: 'number', doc: 'how long a reply waits for an unreachable gateway, saying it is reconnecting, before it fails' },
   { env: 'OPENCLAW_DEVICE_IDENTITY_PATH', path: ['engines', 'openclaw', 'deviceIdentityPath'], type: 'string', doc: 'where the Ed25519 device identity is kept (0600)' },
   { env: 'AI_TRIGGER', path: ['groupDefaults', 'trigger'], type: 'string', doc: 'default trigger: mention | prefix | all' },
   { env: 'AI_PREFIX', path: ['groupDefaults', 'prefix'], type: 'string', doc: 'default command prefix' },

@@ -35,6 +35,8 @@ export const openclawEngineConfig = z.object({
   approvals: z.boolean().default(true),
   requestTimeoutMs: z.number().int().min(1000).default(30_000),
   runTimeoutMs: z.number().int().min(1000).default(600_000),
+  /** A run waits this long for an unreachable gateway (the reply says it is reconnecting) before it fails. */
+  reconnectWindowMs: z.number().int().min(0).default(120_000),
 });
 
 export const mbeEngineConfig = z.object({

@@ -84,6 +84,8 @@ export const aiMeta = z.object({
   runId: z.string(),
   engine: z.string(),
   status: runStatus,
+  /** A live run that waits: `reconnecting` = its engine went away; it goes on when the engine is back. */
+  phase: z.enum(['reconnecting']).optional(),
   blocks: z.array(anyBlock),
   requester: z.string().optional(),
   sessionKey: z.string().optional(),

@@ -82,8 +82,24 @@ export type EngineEvent =
   | { type: 'usage'; usage: Usage }
   /** Run finished. `text` is the whole reply ('' = nothing to post). */
   | { type: 'final'; text: string; badges?: Badge[] }
-  | { type: 'error'; kind: ErrorKind; message: string }
+  /** `cause`: why, where the kind alone does not tell the user enough (texts in bridge/run/execute.ts). */
+  | { type: 'error'; kind: ErrorKind; message: string; cause?: ErrorCause }
   | { type: 'aborted'; reason?: string };
+
+/**
+ * - `engine-unreachable`: the engine went away (or was away at the start) and did not come back
+ *   within its reconnect window.
+ * - `interrupted-after-tools`: the engine lost the run after it had used tools; it is not sent
+ *   again by itself, since its side effects could repeat.
+ */
+export type ErrorCause = 'engine-unreachable' | 'interrupted-after-tools';
+
+/**
+ * Status phases with one meaning for every engine (other phases are engine-specific): the engine
+ * went away and the run waits for it (`reconnecting`), and it is back (`reconnected`). The live
+ * draft says so while it waits (bridge/stream/reply-state.ts).
+ */
+export const ENGINE_PHASE = { reconnecting: 'reconnecting', reconnected: 'reconnected' } as const;
 
 export type TerminalEvent = Extract<EngineEvent, { type: 'final' | 'error' | 'aborted' }>;
 
@@ -92,7 +108,7 @@ export type ApprovalDecision = 'allow-once' | 'allow-always' | 'deny';
 /**
  * A started run. `start()` with a run id the engine already knows returns a view of that same
  * run (which catches up), never a second run. Status phases are engine-specific strings
- * (e.g. 'started', 'queued', 'resubmitted', 'mbe.route').
+ * (e.g. 'started', 'queued', 'resubmitted', 'mbe.route'), except ENGINE_PHASE.
  *
  * Iterating yields events in order and ends after exactly one terminal event. */
 export interface EngineRun extends AsyncIterable<EngineEvent> {

@@ -74,6 +74,7 @@ export function createReplyPublisher(o: ReplyPublisherOptions): ReplyPublisher {
     runId: o.runId,
     engine: o.engineId,
     status: state.status,
+    ...(state.reconnecting ? { phase: 'reconnecting' as const } : {}),
     blocks: toBlocks(state, { privateTools: o.privateTools === true }),
     requester: o.requesterId,
     ...attemptField,
@@ -251,6 +252,7 @@ function sameView(a: ReplyState, b: ReplyState): boolean {
     a.error === b.error &&
     a.badges === b.badges &&
     a.queuePosition === b.queuePosition &&
+    a.reconnecting === b.reconnecting &&
     a.abortReason === b.abortReason
   );
 }

@@ -4,7 +4,7 @@
  * a reply, a short error, or "stopped" — never silence.
  */
 import type { EngineLogger } from '../engine/logger.js';
-import { EngineError, type Engine, type EngineEvent, type RunRequest, type Usage } from '../engine/types.js';
+import { EngineError, type Engine, type EngineEvent, type ErrorCause, type RunRequest, type Usage } from '../engine/types.js';
 import { addUsage } from './map-chunks.js';
 import { createReplyPublisher, type ReplyPublisher, type ReplyTarget } from '../notify/reply-publisher.js';
 import { applyEvent, expireApproval, initialReplyState, type ReplyState } from '../stream/reply-state.js';
@@ -94,6 +94,13 @@ export const USER_ERROR_TEXT: Record<string, string> = {
   unknown: 'The agent failed to answer. Please try again.',
 };
 
+/** What users read when the engine says why it failed and the kind alone would not tell them. */
+export const USER_CAUSE_TEXT: Record<ErrorCause, string> = {
+  'engine-unreachable': 'The agent stayed unreachable: its engine did not come back in time, so this reply could not be finished. Please try again later.',
+  'interrupted-after-tools':
+    'The agent was interrupted (its engine restarted) after it had already used tools. To make sure nothing runs twice it was not repeated by itself: please check what it did, then ask again.',
+};
+
 /** The live draft + final message of one run (created early when the run has to wait in a queue). */
 export function createRunPublisher(job: RunJob, deps: RunDeps, draftId?: string): ReplyPublisher {
   const { request } = job;
@@ -143,14 +150,15 @@ export async function executeRun(
   let failKind: string | undefined;
   const startedAt = performance.now();
   runMetrics.started(job.engineId);
-  const fail = (kind: keyof typeof USER_ERROR_TEXT, detail: string): EngineEvent => ({
+  const fail = (kind: keyof typeof USER_ERROR_TEXT, detail: string, cause?: ErrorCause): EngineEvent => ({
     type: 'error',
     kind: kind as never,
-    message: USER_ERROR_TEXT[kind] ?? detail,
+    message: (cause && USER_CAUSE_TEXT[cause]) ?? USER_ERROR_TEXT[kind] ?? detail,
+    ...(cause ? { cause } : {}),
   });
-  const failWith = (kind: string, detail: string) => {
+  const failWith = (kind: string, detail: string, cause?: ErrorCause) => {
     failKind ??= kind;
-    return fail(kind, detail);
+    return fail(kind, detail, cause);
   };
   const keeper =
     deps.toolOutputs && keepsToolOutputPrivate(job)
@@ -207,8 +215,8 @@ export async function executeRun(
         }
         if (event.type === 'approval.resolved') deps.approvals?.close(request.runId, event.approvalId);
         if (event.type === 'error') {
-          deps.logger.warn('engine reported an error', { ...log, kind: event.kind, detail: event.message });
-          state = applyEvent(state, failWith(event.kind, event.message));
+          deps.logger.warn('engine reported an error', { ...log, kind: event.kind, ...(event.cause ? { cause: event.cause } : {}), detail: event.message });
+          state = applyEvent(state, failWith(event.kind, event.message, event.cause));
         } else if (event.type === 'approval.resolved' && deps.deciderOf?.(event.approvalId)) {
           // The Tailchat member who decided wins over the engine's `by` (for OpenClaw that is
           // only our own client's name); decisions made elsewhere keep the engine's.

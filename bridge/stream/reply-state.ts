@@ -4,7 +4,7 @@
  * plugin. Pure and cheap, so it can run on every delta.
  */
 import type { AnyBlock, ApprovalBlock, ErrorKind, RunStatus, ToolBlock } from '../../protocol/blocks.js';
-import type { ApprovalDecision, Badge, EngineEvent, Usage } from '../engine/types.js';
+import { ENGINE_PHASE, type ApprovalDecision, type Badge, type EngineEvent, type Usage } from '../engine/types.js';
 import { splitFences } from './fences.js';
 
 interface Anchored<T> {
@@ -26,6 +26,8 @@ export interface ReplyState {
   abortReason?: string;
   /** While waiting for a free slot on the runner (1 = next). */
   queuePosition?: number;
+  /** While the engine is away and the run waits for it to come back (ENGINE_PHASE.reconnecting). */
+  reconnecting?: true;
 }
 
 export function initialReplyState(): ReplyState {
@@ -37,6 +39,7 @@ export function queuedReplyState(position: number): ReplyState {
 }
 
 const queuedText = (position: number) => `⏳ Waiting for a free slot: position ${position} in the queue. · 排队中：第 ${position} 位。`;
+const reconnectingText = '🔌 Reconnecting to the agent… · 正在重新连接智能体…';
 
 const DECISION_STATUS: Record<ApprovalDecision, ApprovalBlock['status']> = {
   'allow-once': 'approved',
@@ -46,6 +49,12 @@ const DECISION_STATUS: Record<ApprovalDecision, ApprovalBlock['status']> = {
 
 /** Returns a new state; `state` is not changed (snapshots already sent stay valid). */
 export function applyEvent(state: ReplyState, event: EngineEvent): ReplyState {
+  if (event.type === 'status' && event.phase === ENGINE_PHASE.reconnecting) return state.reconnecting ? state : { ...state, reconnecting: true };
+  // Anything else the engine says means it is back.
+  if (state.reconnecting) {
+    const { reconnecting: _back, ...rest } = state;
+    return applyEvent(rest, event);
+  }
   switch (event.type) {
     case 'status':
     case 'usage':
@@ -165,6 +174,7 @@ export function toPlainText(state: ReplyState, labels: PlainLabels = DEFAULT_LAB
   if (state.status === 'error' && state.error) parts.push(`${labels.error}: ${state.error.message}`);
   if (state.status === 'aborted') parts.push(labels.aborted);
   if (state.badges.length) parts.push(state.badges.map((b) => `[${b.label}]`).join(' '));
+  if (state.reconnecting) parts.push(reconnectingText);
   return parts.join('\n\n');
 }
 

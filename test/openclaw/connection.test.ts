@@ -9,14 +9,14 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildDeviceAuthPayloadV3 } from '@openclaw/gateway-client';
 import { parseOpenClawSettings, tokenFromEnv } from '../../bridge/engine/openclaw/config.js';
-import { defaultCaps, defaultScopes } from '../../bridge/engine/openclaw/connection.js';
+import { createGatewayConnection, defaultCaps, defaultScopes } from '../../bridge/engine/openclaw/connection.js';
 import { deviceIdFromPublicKeyPem, loadOrCreateDeviceIdentity } from '../../bridge/engine/openclaw/device-identity.js';
 import { connectErrorToEngineError, requestErrorToEngineError } from '../../bridge/engine/openclaw/errors.js';
 import { createRedactor, redactingLogger } from '../../bridge/engine/openclaw/logger.js';
 import { canonicalSessionKey } from '../../bridge/engine/openclaw/session-key.js';
 import { createOpenClawEngine } from '../../bridge/engine/openclaw/engine.js';
 import { freePort } from './gateway.js';
-import { EngineError } from '../../bridge/engine/types.js';
+import { EngineError, type EngineEvent } from '../../bridge/engine/types.js';
 
 const URL_ = 'ws://127.0.0.1:18789';
 const dir = mkdtempSync(join(tmpdir(), 'openclaw-conn-test-'));
@@ -70,14 +70,17 @@ describe('connect errors', () => {
 });
 
 describe('engine without a gateway', () => {
-  it('gateway down → start() fails with kind unavailable, health says why; a missing token → auth', async () => {
+  it('gateway down → the run says it is reconnecting, then fails as unreachable after the window; health says why; a missing token → auth', async () => {
     const port = await freePort();
-    const engine = createOpenClawEngine({ url: `ws://127.0.0.1:${port}`, token: 'c'.repeat(64), connectTimeoutMs: 1_500 });
+    const engine = createOpenClawEngine({ url: `ws://127.0.0.1:${port}`, token: 'c'.repeat(64), reconnectWindowMs: 1_500 });
     try {
-      const err = await engine.start({ runId: 'r1', sessionKey: 'tailchat:group:x', prompt: 'hi', requester: { userId: 'u' }, origin: { converseId: 'c', messageId: 'm' } }).catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(EngineError);
-      expect((err as EngineError).kind).toBe('unavailable');
-      expect((err as EngineError).message).toMatch(/not reachable|did not complete the handshake/);
+      const run = await engine.start({ runId: 'r1', sessionKey: 'tailchat:group:x', prompt: 'hi', requester: { userId: 'u' }, origin: { converseId: 'c', messageId: 'm' } });
+      const events: EngineEvent[] = [];
+      for await (const e of run) events.push(e);
+      expect(events).toEqual([
+        { type: 'status', phase: 'reconnecting' },
+        { type: 'error', kind: 'unavailable', cause: 'engine-unreachable', message: 'The OpenClaw gateway stayed unreachable for 1.5 s.' },
+      ]);
       const health = await engine.health();
       expect(health.ok).toBe(false);
       expect(health.detail).not.toContain('c'.repeat(64));
@@ -85,6 +88,29 @@ describe('engine without a gateway', () => {
       await engine.close();
     }
     expect(() => createOpenClawEngine({ url: `ws://127.0.0.1:${port}` })).toThrow(/No OpenClaw gateway token/);
+  });
+
+  it('the very first handshake refused (wrong token): start() fails with the refusal at once, no run waits', async () => {
+    const refused = Object.assign(new Error('unauthorized: gateway token mismatch'), { code: 'INVALID_REQUEST', gatewayCode: 'INVALID_REQUEST', details: { code: 'AUTH_TOKEN_MISMATCH' } });
+    const engine = createOpenClawEngine({ url: URL_, token: 'c'.repeat(64) }, undefined, {
+      createConnection: (o) =>
+        createGatewayConnection({
+          ...o,
+          createClient: (client) => ({
+            start: () => void setTimeout(() => client.onConnectError?.(refused), 5),
+            stop: () => undefined,
+            stopAndWait: async () => undefined,
+            request: async () => Promise.reject(new Error('not connected')),
+          }),
+        }),
+    });
+    try {
+      const err = await engine.start({ runId: 'r1', sessionKey: 'tailchat:group:x', prompt: 'hi', requester: { userId: 'u' }, origin: { converseId: 'c', messageId: 'm' } }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(EngineError);
+      expect(err).toMatchObject({ kind: 'auth', adminHint: expect.stringContaining('OPENCLAW_GATEWAY_TOKEN') });
+    } finally {
+      await engine.close();
+    }
   });
 });
 

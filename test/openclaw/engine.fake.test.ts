@@ -1,7 +1,8 @@
 /**
  * Engine logic against a scripted fake connection (no gateway): the paths that are slow or hard
  * to provoke on the real gateway — a turn queued by the gateway, reconnect reconciliation,
- * lost runs, in-process redelivery, timeouts, local queueing and abort of a waiting run.
+ * lost runs, in-process redelivery, timeouts, local queueing and abort of a waiting run, and a
+ * gateway that goes away (waited for within the reconnect window).
  */
 import { describe, expect, it } from 'vitest';
 import type { HelloOk } from '@openclaw/gateway-protocol/frame-guards';
@@ -27,8 +28,11 @@ class FakeConnection implements GatewayConnection {
   };
   private events = new Set<(f: GatewayEventFrame) => void>();
   private opens = new Set<(h: HelloOk, r: boolean) => void>();
+  private closes = new Set<(code: number, reason: string) => void>();
   ready = async () => this.hello;
   async request<T>(method: string, params: unknown): Promise<T> {
+    // as the real connection: nothing is sent while it is not open
+    if (this.state !== 'open') throw new OpenClawEngineError('unavailable', `OpenClaw gateway not connected (${method}).`);
     this.calls.push({ method, params: params as Record<string, unknown> });
     const handler = this.handlers[method];
     if (!handler) throw new OpenClawEngineError('unknown', `no handler for ${method}`);
@@ -42,8 +46,9 @@ class FakeConnection implements GatewayConnection {
     this.opens.add(l);
     return () => this.opens.delete(l);
   }
-  onClose() {
-    return () => undefined;
+  onClose(l: (code: number, reason: string) => void) {
+    this.closes.add(l);
+    return () => this.closes.delete(l);
   }
   onGap() {
     return () => undefined;
@@ -55,7 +60,18 @@ class FakeConnection implements GatewayConnection {
     for (const l of this.events) l({ event, payload });
   }
   reconnected() {
+    this.state = 'open';
     for (const l of this.opens) l(this.hello, true);
+  }
+  /** The gateway went away (crash, restart): the socket closed and the client tries again. */
+  dropped() {
+    this.state = 'connecting';
+    for (const l of this.closes) l(1006, '');
+  }
+  /** The first connection succeeds (the engine was started while the gateway was down). */
+  firstOpen() {
+    this.state = 'open';
+    for (const l of this.opens) l(this.hello, false);
   }
   sent(): string[] {
     return this.calls.filter((c) => c.method === 'chat.send').map((c) => c.params.idempotencyKey as string);
@@ -298,5 +314,113 @@ describe('OpenClaw engine logic (fake gateway connection)', () => {
     // Ended runs' gateway ids are kept a minute (late events dropped), at most 10,000.
     expect(engine.sizes?.()).toMatchObject({ openclaw_runs: 0, openclaw_gateway_run_ids: 0, openclaw_sessions: 0, openclaw_finished_runs: 500, openclaw_ended_gateway_run_ids: 520 });
     await engine.close();
+  });
+
+  describe('a gateway that goes away is waited for', () => {
+    const reconnecting = { type: 'status', phase: 'reconnecting' };
+    const reconnected = { type: 'status', phase: 'reconnected' };
+
+    it('a run started while the gateway is down is sent once it is up, and answers in full', async () => {
+      const { conn, engine } = setup();
+      conn.state = 'connecting'; // the bridge started before the gateway
+      const r = req('early');
+      const run = await engine.start(r);
+      expect(conn.sent()).toEqual([]);
+      conn.firstOpen();
+      await tick();
+      expect(conn.sent()).toEqual([r.runId]);
+      conn.emit('chat', chat(r.runId, 2, 'delta', { deltaText: 'Full', message: msg('Full') }));
+      conn.emit('chat', chat(r.runId, 3, 'final', { message: msg('Full answer') }));
+      expect(await drain(run)).toEqual([reconnecting, reconnected, { type: 'text', text: 'Full', delta: 'Full' }, { type: 'final', text: 'Full answer' }]);
+    });
+
+    it('mid-run drop: the run says it is reconnecting, then adopts the in-flight run and ends with the full reply', async () => {
+      const { conn, engine } = setup();
+      const r = req();
+      const run = await engine.start(r);
+      conn.emit('chat', chat(r.runId, 2, 'delta', { deltaText: 'He', message: msg('He') }));
+      conn.dropped();
+      conn.handlers['chat.history'] = () => ({ messages: [], inFlightRun: { runId: r.runId, text: 'Hello wor' } });
+      conn.reconnected();
+      await tick();
+      conn.emit('chat', chat(r.runId, 30, 'final', { message: msg('Hello world') }));
+      expect(await drain(run)).toEqual([
+        { type: 'text', text: 'He', delta: 'He' },
+        reconnecting,
+        reconnected,
+        { type: 'text', text: 'Hello wor', delta: 'llo wor' },
+        { type: 'final', text: 'Hello world' },
+      ]);
+      expect(conn.sent()).toEqual([r.runId]);
+    });
+
+    it('a lost run is sent again once the gateway stays up, however many sends failed while it kept going away', async () => {
+      const { conn, engine } = setup();
+      const r = req();
+      const run = await engine.start(r);
+      conn.emit('chat', chat(r.runId, 2, 'delta', { deltaText: 'x', message: msg('x') }));
+      conn.dropped();
+      // The gateway comes back without the run (history: nothing), but goes away again while the
+      // run is sent, three times over: more than the two resubmissions a lost run gets.
+      let failures = 0;
+      conn.handlers['chat.send'] = () => {
+        failures += 1;
+        conn.dropped();
+        throw new OpenClawEngineError('unavailable', 'OpenClaw gateway unavailable for chat.send: gateway closed');
+      };
+      for (let i = 0; i < 3; i++) {
+        conn.reconnected();
+        await tick();
+      }
+      expect(failures).toBe(3);
+      conn.handlers['chat.send'] = (p) => ({ runId: p.idempotencyKey, status: 'started' });
+      conn.reconnected();
+      await tick();
+      conn.emit('chat', chat(r.runId, 1, 'status', { phase: 'preparing_workspace' }));
+      conn.emit('chat', chat(r.runId, 4, 'final', { message: msg('again, in full') }));
+      const events = await drain(run);
+      expect(events.filter((e) => e.type === 'status' && e.phase === 'resubmitted')).toHaveLength(1);
+      expect(events).toContainEqual(reconnecting);
+      expect(events.at(-1)).toEqual({ type: 'final', text: 'again, in full' });
+    });
+
+    it('a run that had used a tool is not sent again: it ends with the interrupted notice', async () => {
+      const { conn, engine } = setup();
+      const t = req();
+      const run = await engine.start(t);
+      conn.emit('agent', { runId: t.runId, sessionKey: KEY, seq: 3, stream: 'tool', ts: 1, data: { phase: 'start', name: 'exec', toolCallId: 'c1', args: { command: 'rm x' } } });
+      conn.dropped();
+      conn.reconnected(); // history: the gateway lost it
+      const events = await drain(run);
+      expect(events).toContainEqual(reconnecting);
+      expect(events.at(-1)).toMatchObject({ type: 'error', kind: 'unavailable', cause: 'interrupted-after-tools' });
+      expect(conn.sent()).toEqual([t.runId]);
+    });
+
+    it('after the window the running and the queued runs end with the unreachable error; nothing is held', async () => {
+      const { conn, engine } = setup({ reconnectWindowMs: 30 });
+      const a = req();
+      const b = req();
+      const runA = await engine.start(a);
+      const runB = await engine.start(b); // queued here behind a
+      conn.dropped();
+      const unreachable = { type: 'error', kind: 'unavailable', cause: 'engine-unreachable', message: 'The OpenClaw gateway stayed unreachable for 30 ms.' };
+      expect(await drain(runA)).toEqual([reconnecting, unreachable]);
+      expect(await drain(runB)).toEqual([{ type: 'status', phase: 'queued' }, reconnecting, unreachable]);
+      expect(conn.sent()).toEqual([a.runId]);
+      expect(engine.sizes?.()).toMatchObject({ openclaw_runs: 0, openclaw_sessions: 0 });
+    });
+
+    it('the run timeout still applies while waiting, and a waiting run can be stopped', async () => {
+      const { conn, engine } = setup();
+      conn.state = 'connecting';
+      const timedOut = await engine.start(req('x', { timeoutMs: 30 }));
+      expect(await drain(timedOut)).toEqual([reconnecting, { type: 'error', kind: 'timeout', message: 'The agent did not finish within 30 ms.' }]);
+      const stopped = req('y');
+      const run = await engine.start(stopped);
+      expect(await engine.abort(KEY, stopped.runId)).toBe(true);
+      expect(await drain(run)).toEqual([reconnecting, { type: 'aborted', reason: 'stopped before it started' }]);
+      expect(conn.sent()).toEqual([]);
+    });
   });
 });

@@ -66,6 +66,8 @@ export interface TestGateway {
   stop(opts?: { hard?: boolean }): Promise<void>;
   /** Stops (see stop), then starts again on the same port, token, config and state dir; resolves when ready. */
   restart(opts?: { hard?: boolean }): Promise<void>;
+  /** Starts it again after a `stop()` (same port, token, config and state dir); resolves when ready. */
+  start(): Promise<void>;
   /** Stops and removes the temp dir. */
   dispose(): Promise<void>;
 }
@@ -365,6 +367,11 @@ export async function startTestGateway(options: TestGatewayOptions): Promise<Tes
     stop,
     async restart(opts) {
       await stop(opts);
+      spawnChild();
+      await waitReady();
+    },
+    async start() {
+      if (child && child.exitCode === null && child.signalCode === null) throw new Error('the gateway is running; stop it first');
       spawnChild();
       await waitReady();
     },

@@ -37,8 +37,20 @@ export const openClawSettingsSchema = z.object({
   requestTimeoutMs: z.number().int().min(1000).default(30_000),
   /** A run that has not ended after this long ends with an error of kind "timeout". */
   runTimeoutMs: z.number().int().min(1000).default(600_000),
-  /** How long `start()` waits for a connection before failing with kind "unavailable". */
+  /**
+   * How long a call that needs the gateway at once waits for the connection: `start()` while the
+   * very first handshake is under way or after the connection failed for good (auth, pairing: it
+   * is tried again), abort of a run this process does not know, approval decisions. An
+   * unreachable gateway does not fail `start()`: see reconnectWindowMs.
+   */
   connectTimeoutMs: z.number().int().min(100).default(10_000),
+  /**
+   * How long a run waits for an unreachable gateway — down when the run starts, gone while it is
+   * queued or running, or restarting after it lost the run — before it ends with an error of kind
+   * "unavailable". Meanwhile the reply says the agent is reconnecting; when the gateway is back
+   * the run is resumed (or sent again, if it had not used tools). The run timeout still applies.
+   */
+  reconnectWindowMs: z.number().int().min(0).default(120_000),
   /** Agent for session keys that do not name one (`agent:<id>:…`). */
   defaultAgentId: z
     .string()

@@ -64,8 +64,12 @@ export interface GatewayConnection {
   readonly hello: HelloOk | undefined;
   /** Why the last connect attempt failed (safe to show admins). */
   readonly lastError: OpenClawEngineError | undefined;
-  /** Resolves once connected (hello-ok); rejects with an EngineError (auth, unavailable) otherwise. */
-  ready(timeoutMs: number): Promise<HelloOk>;
+  /**
+   * Resolves once connected (hello-ok); rejects with an EngineError (auth, unavailable) otherwise.
+   * `failFast`: also rejects when a connect attempt finds the gateway unreachable, instead of
+   * waiting for a later attempt to succeed.
+   */
+  ready(timeoutMs: number, opts?: { failFast?: boolean }): Promise<HelloOk>;
   request<T>(method: string, params: unknown, opts?: { timeoutMs?: number }): Promise<T>;
   onEvent(listener: (frame: GatewayEventFrame) => void): () => void;
   /** Every hello-ok; `reconnect` is false for the first one. */
@@ -101,7 +105,7 @@ export function createGatewayConnection(options: GatewayConnectionOptions): Gate
   const openListeners = new Set<(hello: HelloOk, reconnect: boolean) => void>();
   const closeListeners = new Set<(code: number, reason: string) => void>();
   const gapListeners = new Set<(info: { expected: number; received: number }) => void>();
-  const waiters = new Set<{ resolve: (h: HelloOk) => void; reject: (e: OpenClawEngineError) => void }>();
+  const waiters = new Set<{ resolve: (h: HelloOk) => void; reject: (e: OpenClawEngineError) => void; failFast: boolean }>();
 
   let state: ConnectionState = 'connecting';
   let hello: HelloOk | undefined;
@@ -176,6 +180,11 @@ export function createGatewayConnection(options: GatewayConnectionOptions): Gate
           rejectWaiters(mapped);
         } else {
           logger.debug?.(`openclaw: connect attempt failed: ${redact(mapped.message)}`);
+          for (const w of [...waiters]) {
+            if (!w.failFast) continue;
+            waiters.delete(w);
+            w.reject(mapped);
+          }
         }
       },
       onReconnectPaused: (info) => {
@@ -246,7 +255,7 @@ export function createGatewayConnection(options: GatewayConnectionOptions): Gate
     get lastError() {
       return lastError;
     },
-    ready(timeoutMs) {
+    ready(timeoutMs, opts) {
       if (state === 'open' && hello) return Promise.resolve(hello);
       if (state === 'closed') return Promise.reject(new OpenClawEngineError('unavailable', 'OpenClaw engine is closed.'));
       if (state === 'failed') {
@@ -256,6 +265,7 @@ export function createGatewayConnection(options: GatewayConnectionOptions): Gate
       }
       return new Promise<HelloOk>((resolve, reject) => {
         const waiter = {
+          failFast: opts?.failFast === true,
           resolve: (h: HelloOk) => {
             clearTimeout(timer);
             resolve(h);

@@ -15,6 +15,12 @@
  * - After a reconnect (or an event gap) each live run is reconciled with `chat.history`: adopt
  *   the in-flight run's text, or take the finished reply, so the consumer gets the final exactly
  *   once. A run the gateway lost (crash) is sent again if it had not used tools, else reported.
+ * - A gateway that is away — down when a run starts, gone while runs are queued, sent or running,
+ *   or refusing as unavailable while it restarts — is waited for, up to `reconnectWindowMs` per
+ *   run: the run says it is reconnecting (status ENGINE_PHASE.reconnecting) and, once the gateway
+ *   answers again, is sent (if it never got through) or reconciled as above. A send that failed
+ *   because the gateway was away is tried again and is not counted as a resubmission. After the
+ *   window the run ends with an error of cause "engine-unreachable".
  * - A run that never ends gets an error of kind "timeout" (request.timeoutMs ?? runTimeoutMs).
  * - abort → `chat.abort`; reset → `sessions.reset` (needs operator.admin, so it runs on a
  *   short-lived admin connection and the long-lived one keeps least privilege);
@@ -24,6 +30,7 @@ import { createExpiringMap } from '../../state/expiring-map.js';
 import type { HelloOk } from '@openclaw/gateway-protocol/frame-guards';
 import { createEventQueue, type EventQueue } from '../event-queue.js';
 import {
+  ENGINE_PHASE,
   EngineError,
   type ApprovalDecision,
   type Engine,
@@ -48,7 +55,12 @@ const TERMINAL = new Set<EngineEvent['type']>(['final', 'error', 'aborted']);
 const FINISHED_CACHE = 500;
 const FOREIGN_CACHE = 2_000;
 
-type Phase = 'queued' | 'sending' | 'running' | 'deferred' | 'done';
+/**
+ * queued: waits here behind its session's current run. unsent: its session's current run, to be
+ * sent once the gateway is reachable (it never got through). deferred: the gateway has the turn
+ * but runs it later under another id (queued behind another run there, or restart recovery).
+ */
+type Phase = 'queued' | 'unsent' | 'sending' | 'running' | 'deferred' | 'done';
 
 /** Phase checks after an await (TypeScript's narrowing does not know other code ran meanwhile). */
 const isDone = (run: { phase: Phase }): boolean => run.phase === 'done';
@@ -57,7 +69,7 @@ interface Run {
   readonly runId: string;
   readonly sessionKey: string;
   readonly prompt: string;
-  /** chat.send attachments, kept for a resubmission after the gateway lost the run. */
+  /** chat.send attachments, kept for a later send (gateway away, or it lost the run). */
   readonly attachments: ChatSendAttachment[];
   readonly mapper: RunEventMapper;
   readonly subscribers: EventQueue[];
@@ -65,6 +77,11 @@ interface Run {
   timer?: ReturnType<typeof setTimeout>;
   abortTimer?: ReturnType<typeof setTimeout>;
   lostCheck?: ReturnType<typeof setTimeout>;
+  /** Set while the run waits for the gateway: ends it when the reconnect window is over. */
+  outage?: ReturnType<typeof setTimeout>;
+  /** The next try while the connection is up but the gateway did not take the request. */
+  retry?: ReturnType<typeof setTimeout>;
+  /** Times the gateway lost the run after taking it and it was sent again (not failed sends). */
   resubmits: number;
   reconciling: boolean;
 }
@@ -78,6 +95,11 @@ export interface OpenClawEngine extends Engine {
   readonly settings: Readonly<Omit<OpenClawSettings, 'token'>>;
   /** The long-lived gateway connection (for diagnostics and tests). */
   readonly connection: GatewayConnection;
+}
+
+function formatMs(ms: number): string {
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000} min`;
+  return ms >= 1000 ? `${Number((ms / 1000).toFixed(1))} s` : `${ms} ms`;
 }
 
 export function createOpenClawEngine(
@@ -125,6 +147,7 @@ export function createOpenClawEngine(
     if (run.phase === 'queued' || run.phase === 'deferred') queue.push({ type: 'status', phase: 'queued' });
     else if (run.mapper.lastStatus) queue.push({ type: 'status', phase: run.mapper.lastStatus });
     if (run.mapper.text) queue.push({ type: 'text', text: run.mapper.text, replace: true });
+    if (run.outage) queue.push({ type: 'status', phase: ENGINE_PHASE.reconnecting });
     for (const approval of run.mapper.pendingApprovals.values()) queue.push(approval);
     run.subscribers.push(queue);
     return queue;
@@ -143,6 +166,8 @@ export function createOpenClawEngine(
     if (run.timer) clearTimeout(run.timer);
     if (run.abortTimer) clearTimeout(run.abortTimer);
     if (run.lostCheck) clearTimeout(run.lostCheck);
+    if (run.outage) clearTimeout(run.outage);
+    if (run.retry) clearTimeout(run.retry);
     runs.delete(run.runId);
     // Late events of an ended run are dropped for a minute: its gateway ids are remembered (not
     // the run, which a timer per run used to hold for that minute).
@@ -170,7 +195,13 @@ export function createOpenClawEngine(
     const next = s.waiting.shift();
     if (!next) return;
     s.current = next;
-    send(next).catch((err: unknown) => emit(next, [toErrorEvent(err)]));
+    void dispatch(next);
+  }
+
+  /** A request failed because the gateway is away (not connected, restarting, not answering), not because it refused. */
+  function gatewayAway(err: unknown): boolean {
+    if (conn.state !== 'open') return conn.state === 'connecting';
+    return err instanceof EngineError && (err.kind === 'unavailable' || err.kind === 'timeout');
   }
 
   function toErrorEvent(err: unknown): Extract<EngineEvent, { type: 'error' }> {
@@ -192,6 +223,87 @@ export function createOpenClawEngine(
 
   // ---------- talking to the gateway ----------
 
+  /** Sends the run; if the gateway is away it waits for it instead of failing. */
+  async function dispatch(run: Run): Promise<void> {
+    try {
+      await send(run);
+    } catch (err) {
+      if (isDone(run)) return;
+      if (!gatewayAway(err)) {
+        emit(run, [toErrorEvent(err)]);
+        return;
+      }
+      run.phase = 'unsent';
+      awaitGateway(run);
+    }
+  }
+
+  /**
+   * The gateway cannot be reached for this run: the reply says so, and the run gets until the end
+   * of the reconnect window. It goes on when the connection opens again (onOpen), or — when the
+   * connection is up and the gateway refused as unavailable — at the next try.
+   */
+  function awaitGateway(run: Run): void {
+    if (run.phase === 'done' || closed) return;
+    if (!run.outage) {
+      const windowMs = settings.reconnectWindowMs;
+      run.outage = setTimeout(() => gaveUpWaiting(run), windowMs);
+      run.outage.unref?.();
+      logger.warn(`openclaw: run ${run.runId} waits for the gateway (up to ${formatMs(windowMs)})`);
+      emit(run, [{ type: 'status', phase: ENGINE_PHASE.reconnecting }]);
+      // A connection that fails for good (the gateway came back with other credentials) ends the wait.
+      if (conn.state !== 'open') {
+        conn.ready(windowMs).catch((err: unknown) => {
+          if (run.outage && err instanceof EngineError && err.kind !== 'unavailable') emit(run, [toErrorEvent(err)]);
+        });
+      }
+    }
+    if (conn.state === 'open' && !run.retry) {
+      run.retry = setTimeout(() => {
+        run.retry = undefined;
+        void resume(run);
+      }, settings.reconnectWatchdogMs);
+      run.retry.unref?.();
+    }
+  }
+
+  /** The gateway answered for this run again. */
+  function gatewayBack(run: Run): void {
+    if (run.retry) clearTimeout(run.retry);
+    run.retry = undefined;
+    if (!run.outage || run.phase === 'done') return;
+    clearTimeout(run.outage);
+    run.outage = undefined;
+    logger.info(`openclaw: run ${run.runId} goes on: the gateway is back`);
+    emit(run, [{ type: 'status', phase: ENGINE_PHASE.reconnected }]);
+  }
+
+  /** Picks up a run that waited for the gateway. */
+  async function resume(run: Run): Promise<void> {
+    if (run.phase === 'done' || run.phase === 'sending') return; // a send under way decides for itself
+    if (run.phase === 'queued') {
+      if (conn.state === 'open') gatewayBack(run); // it is sent when its turn comes
+      return;
+    }
+    if (run.phase === 'unsent') return dispatch(run);
+    return reconcile(run, 'reconnect');
+  }
+
+  function gaveUpWaiting(run: Run): void {
+    if (run.phase === 'done') return;
+    const wasSent = run.phase !== 'queued' && run.phase !== 'unsent';
+    logger.warn(`openclaw: run ${run.runId} ends: the gateway stayed unreachable for ${formatMs(settings.reconnectWindowMs)}`);
+    emit(run, [
+      {
+        type: 'error',
+        kind: 'unavailable',
+        cause: 'engine-unreachable',
+        message: `The OpenClaw gateway stayed unreachable for ${formatMs(settings.reconnectWindowMs)}.`,
+      },
+    ]);
+    if (wasSent && conn.state === 'open') conn.request('chat.abort', { sessionKey: run.sessionKey, runId: gatewayRunIdOf(run) }).catch(() => undefined);
+  }
+
   async function send(run: Run): Promise<void> {
     run.phase = 'sending';
     const res = await conn.request<{ runId?: string; status?: string }>('chat.send', {
@@ -203,6 +315,7 @@ export function createOpenClawEngine(
     });
     if (isDone(run)) return;
     run.phase = 'running';
+    gatewayBack(run);
     if (res.runId && res.runId !== run.runId) alias(run, res.runId);
     const status = res.status ?? 'started';
     if (status !== 'started') {
@@ -216,7 +329,7 @@ export function createOpenClawEngine(
   type ReconcileReason = 'attach' | 'finished-elsewhere' | 'reconnect' | 'gap' | 'lost-check';
 
   async function reconcile(run: Run, reason: ReconcileReason): Promise<void> {
-    if (run.phase === 'done' || run.phase === 'queued' || run.reconciling) return;
+    if (run.phase === 'done' || run.phase === 'queued' || run.phase === 'unsent' || run.reconciling) return;
     if (reason !== 'lost-check' && run.lostCheck) {
       clearTimeout(run.lostCheck);
       run.lostCheck = undefined;
@@ -225,6 +338,7 @@ export function createOpenClawEngine(
     try {
       const raw = await conn.request<unknown>('chat.history', { sessionKey: run.sessionKey, limit: 100 });
       if (isDone(run)) return;
+      gatewayBack(run);
       const parsed = chatHistorySchema.safeParse(raw);
       if (!parsed.success) {
         logger.warn(`openclaw: unexpected chat.history answer while reconciling run ${run.runId}`);
@@ -261,28 +375,33 @@ export function createOpenClawEngine(
             return;
           }
           // The gateway lost the turn (it never recorded it, or nothing continued it).
-          if (settings.resubmitLostRuns && !run.mapper.sawTool && run.resubmits < 2) {
+          if (run.mapper.sawTool) {
+            emit(run, [
+              {
+                type: 'error',
+                kind: 'unavailable',
+                cause: 'interrupted-after-tools',
+                message: 'The OpenClaw gateway lost this run after it had used tools; it was not sent again, so no tool runs twice.',
+              },
+            ]);
+            return;
+          }
+          if (settings.resubmitLostRuns && run.resubmits < 2) {
             run.resubmits += 1;
             logger.warn(`openclaw: run ${run.runId} was lost by the gateway; sending it again (attempt ${run.resubmits})`);
             run.mapper.restartExecution();
             emit(run, [{ type: 'status', phase: 'resubmitted' }]);
-            await send(run);
+            await dispatch(run);
             return;
           }
-          emit(run, [
-            {
-              type: 'error',
-              kind: 'unavailable',
-              message: run.mapper.sawTool
-                ? 'The OpenClaw gateway restarted during this run after it had used tools; it was not repeated. Please ask again.'
-                : 'The OpenClaw gateway lost this run (restart or crash).',
-            },
-          ]);
+          emit(run, [{ type: 'error', kind: 'unavailable', message: 'The OpenClaw gateway lost this run (restart or crash).' }]);
           return;
         }
       }
     } catch (err) {
       logger.warn(`openclaw: reconcile of run ${run.runId} failed: ${err instanceof Error ? err.message : String(err)}`);
+      // Look again once the gateway answers (this very reconcile may have been the one after a reconnect).
+      if (gatewayAway(err)) awaitGateway(run);
     } finally {
       run.reconciling = false;
     }
@@ -300,6 +419,8 @@ export function createOpenClawEngine(
     let run = byGatewayId.get(gatewayRunId);
     if (!run && (frame.event === 'chat' || frame.event === 'agent')) run = adoptForDeferred(gatewayRunId, payload);
     if (!run || run.phase === 'done') return;
+    // Its events flow again: the gateway is back for this run (a reconcile may not have said so yet).
+    if (run.outage && (run.phase === 'running' || run.phase === 'deferred')) gatewayBack(run);
 
     if (frame.event === 'chat' && run.phase !== 'deferred') {
       const chat = chatEventSchema.safeParse(frame.payload);
@@ -349,9 +470,15 @@ export function createOpenClawEngine(
 
   conn.onEvent(onFrame);
   conn.onOpen((_hello: HelloOk, reconnect: boolean) => {
-    if (!reconnect) return;
-    for (const run of runs.values()) void reconcile(run, 'reconnect');
-    void backfillApprovals();
+    for (const run of [...runs.values()]) {
+      if (run.outage) void resume(run);
+      else if (reconnect) void reconcile(run, 'reconnect');
+    }
+    if (reconnect) void backfillApprovals();
+  });
+  // Every live run waits for the gateway, also the ones queued here: their window starts now.
+  conn.onClose(() => {
+    for (const run of [...runs.values()]) awaitGateway(run);
   });
   conn.onGap(() => {
     for (const run of runs.values()) void reconcile(run, 'gap');
@@ -361,8 +488,13 @@ export function createOpenClawEngine(
 
   async function abortRun(run: Run): Promise<boolean> {
     if (run.phase === 'done') return false;
-    if (run.phase === 'queued') {
+    if (run.phase === 'queued' || run.phase === 'unsent') {
       emit(run, [{ type: 'aborted', reason: 'stopped before it started' }]);
+      return true;
+    }
+    if (conn.state !== 'open') {
+      // The gateway is away: nothing can be told to it now; its run (if it survived) goes unheard.
+      emit(run, [{ type: 'aborted', reason: 'stopped' }]);
       return true;
     }
     const res = await conn.request<{ aborted?: boolean }>('chat.abort', { sessionKey: run.sessionKey, runId: gatewayRunIdOf(run) });
@@ -401,8 +533,17 @@ export function createOpenClawEngine(
       if (request.agentId && agentIdOfSessionKey(sessionKey) !== request.agentId.toLowerCase()) {
         throw new OpenClawEngineError('unknown', `Session key ${sessionKey} belongs to another agent than ${request.agentId}.`);
       }
-      const hello = await conn.ready(settings.connectTimeoutMs);
-      const attachments = toChatSendAttachments(request.loadedAttachments ?? [], hello?.policy);
+      // A connection that failed for good (auth, pairing) is tried again, and its refusal fails
+      // start() with the admin's hint; so does the outcome of the very first handshake while it is
+      // under way. An unreachable gateway is waited for instead (below).
+      if (conn.state !== 'open' && conn.state !== 'connecting') await conn.ready(settings.connectTimeoutMs);
+      else if (conn.state === 'connecting' && !conn.hello && !conn.lastError) {
+        await conn.ready(settings.connectTimeoutMs, { failFast: true }).catch((err: unknown) => {
+          if (!(err instanceof EngineError && err.kind === 'unavailable')) throw err;
+        });
+      }
+      // The limits of the gateway we last talked to (it checks them again itself).
+      const attachments = toChatSendAttachments(request.loadedAttachments ?? [], conn.hello?.policy);
 
       const run: Run = {
         runId: request.runId,
@@ -423,7 +564,7 @@ export function createOpenClawEngine(
       run.timer = setTimeout(() => {
         if (run.phase === 'done') return;
         const gatewayId = gatewayRunIdOf(run);
-        const wasSent = run.phase !== 'queued';
+        const wasSent = run.phase !== 'queued' && run.phase !== 'unsent';
         emit(run, [{ type: 'error', kind: 'timeout', message: `The agent did not finish within ${timeoutMs >= 1000 ? `${Math.round(timeoutMs / 1000)} s` : `${timeoutMs} ms`}.` }]);
         if (wasSent) conn.request('chat.abort', { sessionKey, runId: gatewayId }).catch(() => undefined);
       }, timeoutMs);
@@ -434,12 +575,18 @@ export function createOpenClawEngine(
         s.waiting.push(run);
         view.push({ type: 'status', phase: 'queued' });
         logger.info(`openclaw: run ${run.runId} waits for run ${s.current.runId} in ${sessionKey}`);
+        if (conn.state !== 'open') awaitGateway(run);
         return view;
       }
       s.current = run;
       try {
         await send(run);
       } catch (err) {
+        if (gatewayAway(err)) {
+          run.phase = 'unsent';
+          awaitGateway(run);
+          return view;
+        }
         // nothing started: report it as a failure of start(), not as a run
         runs.delete(run.runId);
         byGatewayId.delete(run.runId);

@@ -31,6 +31,7 @@ const MESSAGES = {
   // run status
   'run.queued': { 'en-US': 'Queued…', 'zh-CN': '排队中…' },
   'run.streaming': { 'en-US': 'Generating…', 'zh-CN': '生成中…' },
+  'run.reconnecting': { 'en-US': 'Reconnecting to the agent…', 'zh-CN': '正在重新连接智能体…' },
   'run.error': { 'en-US': 'The run failed', 'zh-CN': '运行失败' },
   'run.aborted': { 'en-US': 'Stopped', 'zh-CN': '已停止' },
   'run.stop': { 'en-US': 'Stop', 'zh-CN': '停止' },

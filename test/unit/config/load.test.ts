@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, redactConfig } from '../../../config/load.js';
 import { accessConfigFrom } from '../../../bridge/policy/authorize.js';
+import { parseOpenClawSettings } from '../../../bridge/engine/openclaw/config.js';
 
 describe('loadConfig', () => {
   it('fills every default from an empty config', () => {
@@ -30,6 +31,14 @@ describe('loadConfig', () => {
     expect(c.engines.default).toBe('openclaw');
     expect(c.stream.intervalMs).toBe(100);
     expect(c.dm.enabled).toBe(false);
+  });
+
+  it('the OpenClaw reconnect window: 2 minutes by default, from env, reaching the engine settings', () => {
+    expect(loadConfig({}, {}).engines.openclaw.reconnectWindowMs).toBe(120_000);
+    const c = loadConfig({}, { OPENCLAW_RECONNECT_WINDOW_MS: '300000' });
+    expect(c.engines.openclaw.reconnectWindowMs).toBe(300_000);
+    expect(parseOpenClawSettings(c.engines.openclaw).reconnectWindowMs).toBe(300_000);
+    expect(() => loadConfig({}, { OPENCLAW_RECONNECT_WINDOW_MS: '-1' })).toThrow(/reconnectWindowMs/);
   });
 
   it('reads DM access and global approvers from env; dm.enabled false still means nobody', () => {

@@ -152,7 +152,7 @@ function AgentPanel(props: { message: ChatMessagePayload; agents: AgentUsers }):
           <BlockView key={blockKey(segment.block, segment.index)} block={segment.block} context={context} />
         )
       )}
-      <RunStatusBar runId={shown.runId} status={shown.status} engine={shown.engine} />
+      <RunStatusBar runId={shown.runId} status={shown.status} phase={shown.phase} engine={shown.engine} />
       <AttemptBar
         groupKey={groupKey}
         group={group}

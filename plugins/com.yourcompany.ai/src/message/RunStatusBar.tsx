@@ -1,6 +1,6 @@
 import React, { useState } from 'react';
 import { showToasts } from '@capital/common';
-import type { RunStatus } from '../../../../protocol/blocks';
+import type { AiMeta, RunStatus } from '../../../../protocol/blocks';
 import { errorMessage, stopRun } from '../api';
 import { t } from '../i18n';
 
@@ -23,17 +23,25 @@ function StopButton(props: { runId: string }): React.ReactElement {
 }
 
 /**
- * Run state under the blocks: queued/streaming with a Stop button, failed, or stopped. A
- * finished run shows nothing (the engine is in the tooltip of the reply).
+ * Run state under the blocks: queued/streaming (or waiting for its engine to come back) with a
+ * Stop button, failed, or stopped. A finished run shows nothing (the engine is in the tooltip of
+ * the reply).
  */
-export function RunStatusBar(props: { runId: string; status: RunStatus; engine: string }): React.ReactElement | null {
+export function RunStatusBar(props: { runId: string; status: RunStatus; phase?: AiMeta['phase']; engine: string }): React.ReactElement | null {
   const { status } = props;
   if (status === 'done') return null;
   const live = status === 'queued' || status === 'streaming';
+  const reconnecting = status === 'streaming' && props.phase === 'reconnecting';
   return (
-    <div className={`tcai-run tcai-run-${status}`} data-testid="tcai-run-status" data-status={status} role={live ? 'status' : undefined}>
+    <div
+      className={`tcai-run tcai-run-${status}`}
+      data-testid="tcai-run-status"
+      data-status={status}
+      data-phase={reconnecting ? 'reconnecting' : undefined}
+      role={live ? 'status' : undefined}
+    >
       {live && <span className="tcai-spinner" aria-hidden="true" />}
-      <span>{t(`run.${status}`)}</span>
+      <span>{reconnecting ? t('run.reconnecting') : t(`run.${status}`)}</span>
       <span className="tcai-muted">{t('run.engine', { engine: props.engine })}</span>
       {live && <StopButton runId={props.runId} />}
     </div>

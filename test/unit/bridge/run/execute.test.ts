@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createEventQueue } from '../../../../bridge/engine/event-queue.js';
 import { createScriptedEngine } from '../../../../bridge/engine/scripted/engine.js';
 import { EngineError, type Engine, type EngineEvent } from '../../../../bridge/engine/types.js';
-import { executeRun, USER_ERROR_TEXT, type RunJob } from '../../../../bridge/run/execute.js';
+import { executeRun, USER_CAUSE_TEXT, USER_ERROR_TEXT, type RunJob } from '../../../../bridge/run/execute.js';
 import { AI_META_KEY } from '../../../../protocol/blocks.js';
 import { createFakeHost, recordingLogger, silentLogger } from '../../fakes/tailchat-host.js';
 
@@ -132,6 +132,41 @@ describe('executeRun', () => {
     expect(aborted).toBe(true);
     expect(out.status).toBe('error');
     expect(fake.byAction('chat.message.sendMessage')[0]!.params.content).toContain(USER_ERROR_TEXT.timeout);
+  });
+});
+
+describe('an engine that went away', () => {
+  const metaOf = (data: unknown) => ((data as { meta: Record<string, any> }).meta[AI_META_KEY] as Record<string, any>);
+  it('the draft says the agent is reconnecting while it waits, and no more once it is back; the stored reply does not', async () => {
+    const fake = createFakeHost();
+    const q = createEventQueue('tc-m1');
+    const engine: Engine = { ...engineFrom([]), start: async () => q };
+    const drafts = () => fake.byAction('gateway.notify').map((c) => c.params).filter((n) => n.eventName !== 'notify:chat.message.delete');
+    const done = executeRun(engine, job(), deps(fake.host));
+    q.push({ type: 'text', text: 'Half an' });
+    q.push({ type: 'status', phase: 'reconnecting' });
+    await expect.poll(() => drafts().some((n) => metaOf(n.eventData).phase === 'reconnecting')).toBe(true);
+    const waiting = drafts().find((n) => metaOf(n.eventData).phase === 'reconnecting')!.eventData as { content: string };
+    expect(waiting.content).toBe('Half an\n\n🔌 Reconnecting to the agent… · 正在重新连接智能体…');
+    q.push({ type: 'status', phase: 'reconnected' });
+    await expect.poll(() => metaOf(drafts().at(-1)!.eventData).phase).toBeUndefined();
+    q.push({ type: 'final', text: 'Half an answer, in full.' });
+    expect((await done).status).toBe('done');
+    const stored = fake.byAction('chat.message.sendMessage')[0]!.params;
+    expect(stored.content).toBe('Half an answer, in full.');
+    expect(metaOf(stored)).not.toHaveProperty('phase');
+  });
+
+  it('an error with a cause tells the user what happened', async () => {
+    for (const cause of ['engine-unreachable', 'interrupted-after-tools'] as const) {
+      const fake = createFakeHost();
+      const engine = engineFrom([{ type: 'status', phase: 'reconnecting' }, { type: 'error', kind: 'unavailable', cause, message: 'engine detail' }]);
+      const out = await executeRun(engine, job(), deps(fake.host));
+      expect(out.status).toBe('error');
+      const stored = fake.byAction('chat.message.sendMessage')[0]!.params;
+      expect(stored.content).toContain(USER_CAUSE_TEXT[cause]);
+      expect(metaOf(stored).blocks).toContainEqual({ type: 'error', kind: 'unavailable', message: USER_CAUSE_TEXT[cause] });
+    }
   });
 });
 

@@ -5,6 +5,15 @@ import { applyEvent, initialReplyState, toBlocks, toPlainText } from '../../../.
 const fold = (events: EngineEvent[]) => events.reduce(applyEvent, initialReplyState());
 
 describe('reply state', () => {
+  it('says the agent is reconnecting while the engine is away, until the engine speaks again', () => {
+    const away = fold([{ type: 'text', text: 'Half' }, { type: 'status', phase: 'reconnecting' }]);
+    expect(away.reconnecting).toBe(true);
+    expect(toBlocks(away)).toEqual([{ type: 'markdown', text: 'Half' }]); // the panel says it in its status bar
+    expect(toPlainText(away)).toBe('Half\n\n🔌 Reconnecting to the agent… · 正在重新连接智能体…');
+    for (const back of [{ type: 'status', phase: 'reconnected' }, { type: 'text', text: 'Half more' }, { type: 'error', kind: 'unavailable', message: 'x' }] as EngineEvent[]) {
+      expect(applyEvent(away, back).reconnecting).toBeUndefined();
+    }
+  });
   it('renders from the latest snapshot, honouring replace', () => {
     const s = fold([
       { type: 'text', text: 'Hel' },

@@ -36,7 +36,12 @@ const BY_KIND: Record<string, FailureCause> = {
   interrupted: 'interrupted',
 };
 
-/** The cause of a reply that ended with an error of this kind (undefined or unknown: `other`). */
-export function causeOfErrorKind(kind: string | undefined): FailureCause {
+/**
+ * The cause of a reply that ended with an error of this kind (undefined or unknown: `other`). The
+ * engine's own cause refines it: a run the gateway lost after it had used tools was interrupted
+ * (not repeated, so nothing ran twice), not an engine that is down.
+ */
+export function causeOfErrorKind(kind: string | undefined, engineCause?: string): FailureCause {
+  if (engineCause === 'interrupted-after-tools') return 'interrupted';
   return (kind !== undefined && Object.hasOwn(BY_KIND, kind) ? BY_KIND[kind] : undefined) ?? 'other';
 }

@@ -148,6 +148,7 @@ export async function executeRun(
 
   let state = initialReplyState();
   let failKind: string | undefined;
+  let failCause: ErrorCause | undefined;
   const startedAt = performance.now();
   runMetrics.started(job.engineId);
   const fail = (kind: keyof typeof USER_ERROR_TEXT, detail: string, cause?: ErrorCause): EngineEvent => ({
@@ -157,6 +158,7 @@ export async function executeRun(
     ...(cause ? { cause } : {}),
   });
   const failWith = (kind: string, detail: string, cause?: ErrorCause) => {
+    if (failKind === undefined) failCause = cause;
     failKind ??= kind;
     return fail(kind, detail, cause);
   };
@@ -260,7 +262,7 @@ export async function executeRun(
   await keeper?.settled();
   const message = await publisher.finish(state);
   deps.logger.info('run finished', { ...log, status: state.status, liveUpdates: publisher.liveUpdates, messageId: message?._id });
-  if (state.status === 'error') noteFailure(job, deps, causeOfErrorKind(failKind), message);
+  if (state.status === 'error') noteFailure(job, deps, causeOfErrorKind(failKind, failCause), message);
   return { status: state.status, message, liveUpdates: publisher.liveUpdates };
 }
 

@@ -47,16 +47,6 @@ const MESSAGES = {
   },
   'run.crashed': { 'en-US': 'The AI panel failed to render.', 'zh-CN': 'AI 面板渲染失败。' },
 
-  // regenerate (message/AttemptBar.tsx)
-  'attempt.regenerate': { 'en-US': 'Regenerate', 'zh-CN': '重新生成' },
-  'attempt.regenerating': { 'en-US': 'Regenerating…', 'zh-CN': '正在重新生成…' },
-  // Retry on a failed reply (panels/ErrorPanel.tsx): the same action as Regenerate
-  'attempt.retry': { 'en-US': 'Retry', 'zh-CN': '重试' },
-  'attempt.retrying': { 'en-US': 'Retrying…', 'zh-CN': '正在重试…' },
-  'attempt.position': { 'en-US': '{n} of {total}', 'zh-CN': '第 {n}/{total} 个' },
-  'attempt.prev': { 'en-US': 'Previous answer', 'zh-CN': '上一个回答' },
-  'attempt.next': { 'en-US': 'Next answer', 'zh-CN': '下一个回答' },
-  'attempt.superseded': { 'en-US': 'Regenerated — see the newer reply', 'zh-CN': '已重新生成 — 请看下方较新的回复' },
 
   // code
   'code.copy': { 'en-US': 'Copy', 'zh-CN': '复制' },

@@ -1,5 +1,5 @@
 import React from 'react';
-import { t } from '../i18n';
+import { ta } from './attempt-i18n';
 import { attemptStore } from './attempts';
 import type { AttemptGroup } from './attempts';
 import { RegenerateButton, useMayRegenerate } from './RegenerateButton';
@@ -13,13 +13,13 @@ function Pager(props: { groupKey: string; group: AttemptGroup }): React.ReactEle
   const go = (n: number | undefined) => () => n !== undefined && attemptStore.select(props.groupKey, n);
   return (
     <span className="tcai-pager" data-testid="tcai-attempt-pager">
-      <button type="button" className="tcai-btn tcai-btn-small" data-testid="tcai-attempt-prev" aria-label={t('attempt.prev')} title={t('attempt.prev')} disabled={prev === undefined} onClick={go(prev)}>
+      <button type="button" className="tcai-btn tcai-btn-small" data-testid="tcai-attempt-prev" aria-label={ta('prev')} title={ta('prev')} disabled={prev === undefined} onClick={go(prev)}>
         ‹
       </button>
       <span className="tcai-muted" data-testid="tcai-attempt-position">
-        {t('attempt.position', { n: group.selected, total: group.newest })}
+        {ta('position', { n: group.selected, total: group.newest })}
       </span>
-      <button type="button" className="tcai-btn tcai-btn-small" data-testid="tcai-attempt-next" aria-label={t('attempt.next')} title={t('attempt.next')} disabled={next === undefined} onClick={go(next)}>
+      <button type="button" className="tcai-btn tcai-btn-small" data-testid="tcai-attempt-next" aria-label={ta('next')} title={ta('next')} disabled={next === undefined} onClick={go(next)}>
         ›
       </button>
     </span>

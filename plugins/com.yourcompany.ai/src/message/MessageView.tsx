@@ -7,6 +7,7 @@ import type { AgentUsers } from '../agent-users';
 import { isAgentReply } from '../meta';
 import { AI_META_KEY } from '../constants';
 import { t } from '../i18n';
+import { ta } from './attempt-i18n';
 import { usePanelRegistryVersion } from '../registry';
 import type { PanelContext } from '../registry';
 import { AttemptBar } from './AttemptBar';
@@ -117,7 +118,7 @@ function AgentPanel(props: { message: ChatMessagePayload; agents: AgentUsers }):
       <span data-testid="tcai-superseded-part" data-tcai-rich="" data-tcai-hide-row="" data-run-id={meta.runId} />
     ) : (
       <div className="tcai-muted tcai-superseded" data-testid="tcai-superseded" data-tcai-rich="" data-run-id={meta.runId}>
-        {t('attempt.superseded')}
+        {ta('superseded')}
       </div>
     );
   }

@@ -1,7 +1,7 @@
 import React, { useEffect, useState } from 'react';
 import { showToasts } from '@capital/common';
 import { errorMessage, getRegenerateAccess, regenerate } from '../api';
-import { t } from '../i18n';
+import { ta } from './attempt-i18n';
 
 /**
  * Whether to offer Regenerate / Retry on this run: only to those the server would let (it asks
@@ -33,7 +33,7 @@ export function RegenerateButton(props: { runId: string; kind: 'regenerate' | 'r
       .catch((err: unknown) => showToasts(errorMessage(err), 'error'))
       .finally(() => setPending(false));
   };
-  const label = retry ? (pending ? t('attempt.retrying') : `↻ ${t('attempt.retry')}`) : pending ? t('attempt.regenerating') : `↻ ${t('attempt.regenerate')}`;
+  const label = retry ? (pending ? ta('retrying') : `↻ ${ta('retry')}`) : pending ? ta('regenerating') : `↻ ${ta('regenerate')}`;
   return (
     <button type="button" className="tcai-btn tcai-btn-small" data-testid={retry ? 'tcai-retry' : 'tcai-regenerate'} disabled={pending} onClick={onClick}>
       {label}

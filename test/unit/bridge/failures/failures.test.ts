@@ -67,6 +67,9 @@ describe('the cause of a failed reply', () => {
 
   it('an engine that says its run was interrupted is "interrupted"; anything else (or nothing) is "other"', () => {
     expect(causeOfErrorKind('interrupted')).toBe('interrupted');
+    // The engine's cause refines the kind: a gateway that lost a run after tools interrupted it.
+    expect(causeOfErrorKind('unavailable', 'interrupted-after-tools')).toBe('interrupted');
+    expect(causeOfErrorKind('unavailable', 'engine-unreachable')).toBe('engine-down');
     expect(causeOfErrorKind(undefined)).toBe('other');
     expect(causeOfErrorKind('a-kind-an-engine-made-up')).toBe('other');
     expect(causeOfErrorKind('toString')).toBe('other'); // not read off Object.prototype

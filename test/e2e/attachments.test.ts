@@ -23,6 +23,7 @@ import { aiMeta, BOT_NICKNAME, type Conversation } from '../support/conversation
 import { noisePng, solidPng } from '../support/png.js';
 import { fileCardTag, imageTag, type ChatMessage } from '../tailchat/api.js';
 import { startStack, type Stack } from '../support/stack.js';
+import { uploadsSettled } from '../tailchat/object-store.js';
 import { CHAT_SERVICE } from '../../services/names.js';
 const MAX_BYTES = 256 * 1024;
 
@@ -60,7 +61,9 @@ async function askWith(text: string, tags: string): Promise<ChatMessage> {
 }
 
 async function uploadAs(name: string, bytes: Uint8Array, type?: string) {
-  return conv.api.upload(conv.alice.token, { name, bytes, ...(type ? { type } : {}) });
+  const uploaded = await conv.api.upload(conv.alice.token, { name, bytes, ...(type ? { type } : {}) });
+  await uploadsSettled(stack.tc); // the next upload must not race Tailchat's clean-up (object-store.ts)
+  return uploaded;
 }
 
 beforeAll(async () => {

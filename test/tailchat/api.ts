@@ -196,7 +196,8 @@ export class TailchatApi {
    * moleculer-web → `file.save` → object storage). Returns Tailchat's link as the client stores it
    * in messages (`{BACKEND}/static/files/<userId>/<etag>.<ext>` unless STATIC_URL is set).
    * Tailchat refuses files over its FILE_LIMIT (1 MB by default). Upload one at a time: Tailchat
-   * names its temporary object after Date.now(), so uploads in the same millisecond collide.
+   * names its temporary object after Date.now(), so uploads in the same millisecond collide; and
+   * wait for `uploadsSettled` (object-store.ts) before the next one.
    */
   async upload(token: string, file: { name: string; bytes: Uint8Array; type?: string }, usage = 'chat'): Promise<UploadedFile> {
     const form = new FormData();

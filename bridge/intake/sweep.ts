@@ -96,7 +96,9 @@ export function createIntakeSweep(deps: SweepDeps): IntakeSweep {
   let cursor: number | undefined;
   let purgedAt = 0;
 
+  /** Takes the message and handles it; the entry it is left with when that did not settle it. */
   const takeAndHandle = async (event: AddedMessage, report: SweepReport): Promise<IntakeEntry | undefined> => {
+    const t = now();
     const took = await deps.journal.take(event.messageId, deps.node, leaseMs);
     if (!took.taken) return took.entry;
     report.taken++;
@@ -104,8 +106,15 @@ export function createIntakeSweep(deps: SweepDeps): IntakeSweep {
       messageId: event.messageId,
       converseId: event.converseId,
     });
-    await deps.handle(event, 'unstarted');
-    return undefined;
+    try {
+      await deps.handle(event, 'unstarted');
+      return undefined;
+    } catch (err) {
+      // Held under our lease: taken over again (by us or another instance) once it lapses. One
+      // message that keeps failing must not hold up the sweep of the others.
+      deps.logger.warn('intake: a swept prompt could not be handled; trying again after the lease', { messageId: event.messageId, error: err instanceof Error ? err.message : String(err) });
+      return { state: 'taking', node: deps.node, leaseUntil: t + leaseMs, at: t };
+    }
   };
 
   const follow = (m: { event: AddedMessage; at: number }, entry: IntakeEntry, t: number) => {
@@ -181,7 +190,9 @@ export function createIntakeSweep(deps: SweepDeps): IntakeSweep {
         }
         if (entry.state === 'handed' && entry.at + recheckMs <= t) {
           report.rechecked++;
-          await deps.handle(w.event, 'started');
+          await deps.handle(w.event, 'started').catch((err) =>
+            deps.logger.warn('intake: could not ask the runners about a handed prompt; asking again later', { messageId: id, error: err instanceof Error ? err.message : String(err) }),
+          );
           watching.set(id, { ...w, nextCheck: t + recheckMs });
           continue;
         }

@@ -8,9 +8,9 @@
  * Both sides reconnect by themselves: Tailchat through Moleculer's NATS 1.x path ("NATS client
  * is reconnected." in its log), the bundle through the NATS 2.x client and
  * services/node/nats-reconnect.ts. A message posted while Tailchat itself is disconnected is
- * not delivered to anyone: Tailchat drops the event ("Unable to send
- * 'chat.message.updateMessage' event … BrokerDisconnectedError" in its log). That is Tailchat's
- * limit, so the "after the restart" mention is sent once both sides say they are back.
+ * stored, but its event is dropped ("Unable to send 'chat.message.updateMessage' event …
+ * BrokerDisconnectedError" in Tailchat's log): the intake sweep of stored messages answers it
+ * once NATS is back (bridge/intake/).
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -59,7 +59,16 @@ describe('NATS restarts (real Tailchat, bundle in its own process)', () => {
       transporter: 'nats',
       // ~140 chunks of a "slow" reply, 60 ms apart: a run streams for ~8 s.
       bundle: {
-        env: { AI_ENGINE: 'scripted', AI_SCRIPTED_CHUNK_DELAY_MS: '60', AI_STREAM_INTERVAL_MS: '100', AI_METRICS_PORT: String(metricsPort) },
+        env: {
+          AI_ENGINE: 'scripted',
+          AI_SCRIPTED_CHUNK_DELAY_MS: '60',
+          AI_STREAM_INTERVAL_MS: '100',
+          AI_METRICS_PORT: String(metricsPort),
+          // The sweep that answers what Tailchat stored but never announced, sooner than by default.
+          AI_INTAKE_SWEEP_MS: '500',
+          AI_INTAKE_GRACE_MS: '2000',
+          AI_INTAKE_LEASE_MS: '5000',
+        },
         label: 'bundle-nats-restart',
       },
       conversation: true,
@@ -111,6 +120,8 @@ describe('NATS restarts (real Tailchat, bundle in its own process)', () => {
     expect(await readyStatus()).toBe(200);
     const outage = restartNats(20_000);
     await expect.poll(readyStatus, { timeout: 15_000, interval: 250 }).toBe(503);
+    // Tailchat stores this one but cannot announce it (its event is dropped while it is cut off).
+    const unannounced = await conv.ask('posted while Tailchat is cut off');
     await outage;
     await expect.poll(readyStatus, { timeout: 15_000, interval: 250 }).toBe(200);
 
@@ -120,8 +131,12 @@ describe('NATS restarts (real Tailchat, bundle in its own process)', () => {
     await bundle.waitForOutput(/run finished/, 30_000, finalsBefore + 1);
     await new Promise((r) => setTimeout(r, 1_000));
     expect(await storedRepliesTo(prompt)).toHaveLength(1);
+    // The message Tailchat never announced is answered anyway, once.
+    expect((await conv.finalReplyTo(unannounced, 60_000)).content).toContain('You said: "posted while Tailchat is cut off"');
+    await new Promise((r) => setTimeout(r, 3_000));
+    expect(await storedRepliesTo(unannounced)).toHaveLength(1);
     // And the deployment goes on answering.
     const next = await conv.ask('hello after the long outage');
     expect((await conv.finalReplyTo(next, 30_000)).content).toContain('You said: "hello after the long outage"');
-  }, 180_000);
+  }, 240_000);
 });

@@ -20,8 +20,12 @@ export function createPermissionChecker(host: TailchatHost, policy: PermissionPo
     let permissions: string[];
     try {
       permissions = await host.getUserPermissions(groupId, userId);
-    } catch {
-      return { allowed: false, reason: 'not-member' };
+    } catch (err) {
+      // Tailchat's answer for someone outside the group. Any other failure (Tailchat unreachable,
+      // a timeout) is no verdict: it is thrown, so nothing runs and nobody is told "no permission"
+      // for an outage (the intake sweep handles the message again later).
+      if (isNotAMember(err)) return { allowed: false, reason: 'not-member' };
+      throw err;
     }
     if (permissions.includes(PERMISSIONS[capability])) return { allowed: true };
     if (capability === 'invoke' && policy.invokeByDefault) return { allowed: true };
@@ -32,3 +36,8 @@ export function createPermissionChecker(host: TailchatHost, policy: PermissionPo
 }
 
 export type PermissionChecker = ReturnType<typeof createPermissionChecker>;
+
+/** `group.getUserAllPermissions` throws these for a user outside the group (or no such group). */
+function isNotAMember(err: unknown): boolean {
+  return err instanceof Error && /^Not Found (Member|Group)$/.test(err.message);
+}

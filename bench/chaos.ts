@@ -16,6 +16,8 @@
  * only where the gateway stayed down longer than the window. Exit code 1 on a lost or doubled one.
  */
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { MongoClient, ObjectId } from 'mongodb';
 import { startBundleProcess, type BundleProcess } from '../test/support/bundle-process.js';
 import { restartKitNats } from '../test/support/nats-server.js';
@@ -84,7 +86,7 @@ const CHAOS_ENV = {
   AI_INTAKE_RECHECK_MS: '10000',
   AI_RATE_USER_PER_MIN: '0',
   AI_RATE_GROUP_PER_MIN: '0',
-  LOG_LEVEL: 'warn',
+  LOG_LEVEL: 'info',
 };
 
 async function main(): Promise<void> {
@@ -129,8 +131,17 @@ async function main(): Promise<void> {
     };
     let nth = 0;
     const live = new Set<BundleProcess>();
+    const all: { label: string; bundle: BundleProcess }[] = [];
+    // Every instance's output is kept for the post-mortem of a lost or doubled prompt.
+    const logDir = path.resolve('test-results/chaos');
+    undo.push(async () => {
+      fs.mkdirSync(logDir, { recursive: true });
+      for (const { label, bundle } of all) fs.writeFileSync(path.join(logDir, `${label}.log`), bundle.output());
+      console.log(`instance logs: ${logDir}/`);
+    });
     const startInstance = () => {
       const b = startBundleProcess({ ...bundleEnv, AI_NODE_ID: `chaos-${++nth}-${process.pid}` }, `chaos-${nth}`);
+      all.push({ label: `chaos-${nth}`, bundle: b });
       live.add(b);
       void b.exited.then(() => live.delete(b));
       undo.push(() => b.stop());

@@ -199,6 +199,9 @@ export function createAiService(config: BundleConfig): ServiceSchema {
           try {
             const outcome = await handleMessageEvent(ctx.params, deps);
             if (outcome.kind === 'started' || outcome.kind === 'refused' || outcome.kind === 'command') logger.info('message handled', outcome);
+            else if (outcome.kind === 'ignored' && outcome.reason === 'taken-elsewhere') {
+              logger.info('message left alone: another instance took it (intake journal)', { messageId: (ctx.params as { messageId?: string }).messageId });
+            }
           } catch (err) {
             logger.error('message handling failed', { error: err instanceof Error ? err.message : String(err) });
           }

@@ -201,8 +201,11 @@ describe('runs shared through Redis by two instances', () => {
     expect(replies).toHaveLength(1);
     expect(replies[0]!.content).toContain('dup40');
     expect(model.requests.filter((r) => r.userText.includes('[[dup]]'))).toHaveLength(1);
-    // The redelivered event reached both chat sides; the other instance's runner refused the job.
-    for (const b of bundles.values()) expect(b.count(new RegExp(`message handled .*${runId}`))).toBeGreaterThanOrEqual(1);
+    // The redelivered event reached both chat sides: the intake journal let neither handle it
+    // again (it was handled once, by the instance its first event went to); the other instance's
+    // runner refused the job.
+    for (const b of bundles.values()) expect(b.count(new RegExp(`message left alone: another instance took it .*${prompt._id}`))).toBeGreaterThanOrEqual(1);
+    expect([...bundles.values()].reduce((n, b) => n + b.count(new RegExp(`message handled .*${runId}`)), 0)).toBe(1);
     expect(bundles.get(other)!.count(new RegExp(`not started again .*${runId}`))).toBe(1);
     expect(await redis.smembers('tcai:runs')).toEqual([]);
   }, 120_000);

@@ -6,7 +6,7 @@
 export interface EnvOverride {
   env: string;
   path: string[];
-  type: 'string' | 'number' | 'boolean' | 'list';
+  type: 'string' | 'number' | 'boolean' | 'list' | 'json';
   secret?: boolean;
   doc: string;
 }
@@ -18,6 +18,7 @@ export const ENV_OVERRIDES: EnvOverride[] = [
   { env: 'AI_NODE_ID', path: ['nodeId'], type: 'string', doc: 'Moleculer node id (default: host-pid)' },
   { env: 'AI_BOT_ID', path: ['bot', 'id'], type: 'string', doc: 'plugin-bot id' },
   { env: 'AI_BOT_NICKNAME', path: ['bot', 'nickname'], type: 'string', doc: "the agent's display name" },
+  { env: 'AI_AGENTS', path: ['agents'], type: 'json', doc: 'the agents as a JSON array (README "Agents"); the first is the default' },
   { env: 'TAILCHAT_BOT_URL', path: ['botMode', 'url'], type: 'string', doc: "bot mode: Tailchat's base URL (HTTP API and socket.io)" },
   { env: 'TAILCHAT_BOT_APP_ID', path: ['botMode', 'appId'], type: 'string', doc: 'bot mode: the open-platform app id (tc_…)' },
   { env: 'TAILCHAT_BOT_APP_SECRET', path: ['botMode', 'appSecret'], type: 'string', secret: true, doc: 'bot mode: the app secret (or TAILCHAT_BOT_APP_SECRET_FILE)' },

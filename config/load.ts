@@ -46,6 +46,12 @@ function parseEnvValue(o: EnvOverride, raw: string): { value?: unknown; error?: 
       return { error: `"${raw}" is not a boolean (use true/false)` };
     case 'list':
       return { value: raw.split(',').map((s) => s.trim()).filter(Boolean) };
+    case 'json':
+      try {
+        return { value: JSON.parse(raw) as unknown };
+      } catch (err) {
+        return { error: `is not valid JSON (${err instanceof Error ? err.message : String(err)})` };
+      }
   }
 }
 

@@ -4,8 +4,9 @@
  * with one message naming every bad key.
  */
 import { z } from 'zod';
-import { groupSettings } from '../protocol/actions.js';
+import { agentSlug, groupSettings } from '../protocol/actions.js';
 import { DEFAULT_ALLOWED_TYPES } from '../bridge/attachments/policy.js';
+import { duplicateBotIds } from '../bridge/agents/roster.js';
 
 const transporterUrl = z
   .string()
@@ -71,6 +72,35 @@ export const mbeEngineConfig = z.object({
 
 export const engineId = z.enum(['scripted', 'openclaw', 'mbe']);
 
+/**
+ * One named agent: a Tailchat bot user of its own that groups add as a member, with its engine,
+ * the engine's agent and its starter prompts. Absent `agents`: one agent made of `bot` (today's
+ * "AI Assistant", id `assistant`), which takes its engine and engine agent from the group settings.
+ */
+export const agentConfig = z
+  .object({
+    id: agentSlug,
+    /** Plugin-bot id (user `<botId>@tailchat-plugin.com`); default: `bot.id` for the first agent, `<bot.id>.<id>` for the others. */
+    botId: z.string().regex(/^[a-z0-9._-]+$/i).optional(),
+    nickname: z.string().min(1).max(64),
+    avatar: z.string().optional(),
+    /** The engine this agent runs on; absent = the group's engine setting (else engines.default). */
+    engine: engineId.optional(),
+    /** The engine's own agent (an OpenClaw agent id, an MBE profile); absent = the group's agentId setting. */
+    engineAgentId: z.string().min(1).max(64).optional(),
+    /** Instructions for engines that take them from the bundle (scripted, MBE); an OpenClaw agent keeps its own in the gateway. */
+    instructions: z.string().min(1).max(8_000).optional(),
+    /** Offered where a conversation with the agent begins (a DM with it, the chat input's menu). */
+    starterPrompts: z.array(z.string().min(1).max(200)).max(4).default([]),
+    /** Joins every group where the assistant is enabled by default (groupDefaults.enabled), new ones too; default: only the first agent. */
+    joinGroups: z.boolean().optional(),
+  })
+  .refine((a) => !(a.engine === 'openclaw' && a.instructions), {
+    message: "an OpenClaw agent keeps its instructions in the gateway's agent config (set engineAgentId instead)",
+    path: ['instructions'],
+  });
+export type AgentConfig = z.infer<typeof agentConfig>;
+
 export const configSchema = z.object({
   transporter: z
     .object({
@@ -90,6 +120,13 @@ export const configSchema = z.object({
       avatar: z.string().optional(),
     })
     .prefault({}),
+  /** The agents (README "Agents"); the first is the default. Absent: one agent made of `bot`. */
+  agents: z
+    .array(agentConfig)
+    .min(1)
+    .max(16)
+    .refine((list) => new Set(list.map((a) => a.id)).size === list.length, { message: 'agent ids must be unique' })
+    .optional(),
   engines: z
     .object({
       default: engineId.default('scripted'),
@@ -280,6 +317,8 @@ export const configSchema = z.object({
       agents: z.array(z.string().min(1).max(64)).max(100).default([]),
     })
     .prefault({}),
+}).superRefine((c, ctx) => {
+  for (const botId of duplicateBotIds(c)) ctx.addIssue({ code: 'custom', path: ['agents'], message: `two agents share the bot id ${botId}: each agent needs a bot user of its own` });
 });
 
 export type BundleConfig = z.infer<typeof configSchema>;

@@ -49,6 +49,8 @@ export const groupSettings = z.object({
   monthlyTokenBudget: z.number().int().positive().max(1e12).nullable().optional(),
   /** 'private' (the default): tool arguments and results only for the requester and approvers. */
   toolOutput: toolOutputVisibility.optional(),
+  /** The agent (`agents[].id`) that answers the prefix command and "every message" panels; absent = the first agent. */
+  defaultAgent: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/).optional(),
 });
 export type GroupSettings = z.infer<typeof groupSettings>;
 export const getGroupSettingsParams = z.object({ groupId: z.string().min(1) });
@@ -84,8 +86,36 @@ export interface ToolOutputView {
  * every group they are in).
  */
 export const getAgentUsersParams = z.object({});
-export const agentUsersView = z.object({ userIds: z.array(z.string().min(1)).min(1) });
+/** An agent's id in the bundle's config (`agents[].id`): also a segment of its session keys. */
+export const agentSlug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be 1-32 characters: a-z, 0-9, _ or -, starting with a letter or digit');
+/** One configured agent as every signed-in user may see it (its bot user is public in its groups anyway). */
+export const agentView = z.object({
+  agentId: agentSlug,
+  /** The agent's Tailchat bot user: its messages are the agent's replies. */
+  userId: z.string().min(1),
+  nickname: z.string().min(1),
+  avatar: z.string().optional(),
+  /** Up to four prompts offered where a conversation with the agent begins. */
+  starterPrompts: z.array(z.string().min(1)).max(4),
+  /** The first configured agent: the default of every group that names none. */
+  isDefault: z.boolean(),
+});
+export type AgentView = z.infer<typeof agentView>;
+export const agentUsersView = z.object({ userIds: z.array(z.string().min(1)).min(1), agents: z.array(agentView).min(1) });
 export type AgentUsersView = z.infer<typeof agentUsersView>;
+
+/** The agents of one group: which are members (and so answer there), and the group's default agent. */
+export const getGroupAgentsParams = z.object({ groupId: z.string().min(1) });
+export const groupAgentsView = z.object({
+  agents: z.array(agentView.extend({ member: z.boolean() })),
+  /** Answers the prefix command and "every message" panels (group setting `defaultAgent`, else the first agent). */
+  defaultAgentId: agentSlug,
+  /** The caller holds `configure` here (the settings show the add/remove switches). */
+  canConfigure: z.boolean(),
+});
+export type GroupAgentsView = z.infer<typeof groupAgentsView>;
+/** Add an agent to a group (its bot user becomes a member) or remove it (the bot leaves the group). */
+export const setGroupAgentParams = z.object({ groupId: z.string().min(1), agentId: agentSlug, member: z.boolean() });
 
 export const ACTIONS = {
   stopRun: 'stopRun',
@@ -100,4 +130,6 @@ export const ACTIONS = {
   getToolOutput: 'getToolOutput',
   getToolOutputAccess: 'getToolOutputAccess',
   getAgentUsers: 'getAgentUsers',
+  getGroupAgents: 'getGroupAgents',
+  setGroupAgent: 'setGroupAgent',
 } as const;

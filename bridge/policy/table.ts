@@ -20,6 +20,8 @@ export const POLICY_ACTIONS = [
   'getAuditLog',
   'getFailedReplies',
   'getAgentUsers',
+  'getGroupAgents',
+  'setGroupAgent',
   'chat.prompt',
   'chat.stop',
   'chat.new',
@@ -96,6 +98,10 @@ export const POLICY: Record<PolicyAction, Policy> = {
   getUsage: { on: 'group', group: configure, dm: nowhere },
   // The bot users whose messages render as agent panels (bridge/message/agent-reply.ts): public to users.
   getAgentUsers: { on: 'nothing', group: { kind: 'signed-in' }, dm: { kind: 'signed-in' } },
+  // Which agents are members of a group: what its member list shows anyway.
+  getGroupAgents: { on: 'group', group: { kind: 'member' }, dm: nowhere },
+  // Adds or removes an agent (its bot joins or leaves the group): it then answers there, or stops.
+  setGroupAgent: { on: 'group', group: configure, dm: nowhere },
   getAuditLog: { on: 'group', group: configure, dm: nowhere },
   // The group's failed replies (causes, engines, who asked): for those who configure the agent there.
   getFailedReplies: { on: 'group', group: configure, dm: nowhere },

@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POLICY, POLICY_ACTIONS, type PolicyAction } from '../../bridge/policy/table.js';
 import { PERMISSIONS } from '../../protocol/actions.js';
+import { LEGACY_AGENT_ID as DEFAULT_AGENT_ID } from '../../bridge/agents/roster.js';
 import { PLUGIN } from '../support/agent-stack.js';
 import type { BundleProcess } from '../support/bundle-process.js';
 import { startStack, type Stack } from '../support/stack.js';
@@ -146,6 +147,9 @@ describe('permission matrix on the real Tailchat', () => {
     switch (action) {
       case 'saveGroupSettings':
         return { groupId: object.groupId, settings: {} };
+      case 'setGroupAgent':
+        // The default agent is already a member: an allowed call changes nothing.
+        return { groupId: object.groupId, agentId: DEFAULT_AGENT_ID, member: true };
       case 'getToolOutput':
         return { runId: object.runId, toolCallId: `${object.runId}-t1` };
       case 'resolveApproval':

@@ -46,6 +46,8 @@ export const GROUP_MATRIX: Record<PolicyAction, Record<GroupRole, Cell>> = {
   getAuditLog:         row('yes   no    no      yes       no        no    no       no'),
   getFailedReplies:    row('yes   no    no      yes       no        no    no       no'),
   getAgentUsers:       row('yes   yes   yes     yes       yes       yes   yes      no'),
+  getGroupAgents:      row('yes   yes   yes     yes       yes       yes   no       no'),
+  setGroupAgent:       row('yes   no    no      yes       no        no    no       no'),
   'chat.prompt':       row('yes   no    no      no        yes       no    no       no'),
   'chat.stop':         row('yes   yes   yes     own       own       own   no       no'),
   'chat.new':          row('yes   no    no      no        yes       no    no       no'),

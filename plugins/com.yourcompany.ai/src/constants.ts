@@ -29,6 +29,8 @@ export const ACTIONS: typeof Actions.ACTIONS = {
   getToolOutput: 'getToolOutput',
   getToolOutputAccess: 'getToolOutputAccess',
   getAgentUsers: 'getAgentUsers',
+  getGroupAgents: 'getGroupAgents',
+  setGroupAgent: 'setGroupAgent',
 };
 
 /** Engines the backend knows (config/schema.ts `engineId`); the settings select also keeps any other stored value. */

@@ -127,6 +127,13 @@ export const configSchema = z.object({
     .max(16)
     .refine((list) => new Set(list.map((a) => a.id)).size === list.length, { message: 'agent ids must be unique' })
     .optional(),
+  /** How the agents configured with `joinGroups` come into groups (bridge/agents/default-joins.ts). */
+  agentJoins: z
+    .object({
+      /** How often Tailchat's groups are scanned for new ones (needs state.mongoUrl; 0 = only at start-up). */
+      scanMs: z.number().int().min(0).default(30_000),
+    })
+    .prefault({}),
   engines: z
     .object({
       default: engineId.default('scripted'),

@@ -42,7 +42,7 @@ export function startIntakeSweep(o: IntakeSweepStart): () => Promise<void> {
       // Refused only when the place's settings are unreadable: in doubt, take it.
       return decision.kind !== 'ignored';
     },
-    answers: (event) => (event.author === botId ? event.meta.reply?._id : undefined),
+    answers: (event) => (agentUsers?.has(event.author) ? event.meta.reply?._id : undefined),
     async handle(event, recovery) {
       const deps = await o.chatDeps(ctx(), recovery);
       const outcome = await handleMessageEvent(event, deps);
@@ -53,13 +53,14 @@ export function startIntakeSweep(o: IntakeSweepStart): () => Promise<void> {
   });
   const untrack = trackSizes(() => sweep.sizes());
 
-  let botId: string | undefined;
+  /** The agents' bot users: their messages answer prompts. */
+  let agentUsers: ReadonlySet<string> | undefined;
   let stopped = false;
   let running: Promise<void> | undefined;
   const tick = async () => {
     try {
       await o.ready();
-      botId ??= (await o.chatDeps(ctx(), 'unstarted')).botUserId;
+      agentUsers ??= new Set((await o.chatDeps(ctx(), 'unstarted')).agents.userIds);
       const report = await sweep.sweep();
       if (report.taken || report.rechecked) logger.info('intake: sweep', { ...report });
     } catch (err) {

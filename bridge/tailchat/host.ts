@@ -74,6 +74,21 @@ export function createTailchatHost(call: Call, opts: HostOptions = {}) {
       const info = await call('group.getGroupInfo', { groupId });
       return info ? groupInfo.parse(info) : null;
     },
+    /** Adds a user (an agent's bot) to a group; true when it joined now, false when it was a member already. */
+    async addGroupMember(groupId: string, userId: string): Promise<boolean> {
+      try {
+        await call('group.addMember', { groupId, userId });
+        return true;
+      } catch (err) {
+        // Tailchat's own check ("已加入该群组": already in this group): nothing to do.
+        if (err instanceof Error && err.message.includes('已加入该群组')) return false;
+        throw err;
+      }
+    },
+    /** The user (an agent's bot) leaves the group, as Tailchat's own "quit group" does it. */
+    async leaveGroup(groupId: string, userId: string): Promise<void> {
+      await call('group.quitGroup', { groupId }, { meta: { userId } });
+    },
     async getGroupData(groupId: string, name: string): Promise<string | null> {
       const res = z.object({ data: z.string().nullable() }).parse(await call('group.extra.getGroupData', { groupId, name }));
       return res.data;

@@ -1,4 +1,5 @@
 /** The monthly token budget on the chat side: prompts and /summarize are refused once used up; commands are not. */
+import { oneAgent } from '../../fakes/agents.js';
 import { describe, expect, it } from 'vitest';
 import { handleMessageEvent, type ChatDeps, type RunnerClient } from '../../../../bridge/chat/handle-message.js';
 import { createPermissionChecker } from '../../../../bridge/permission/check.js';
@@ -23,7 +24,7 @@ async function setup(budget: number | null, usedTokens: number) {
   const runner: RunnerClient = { start: async (j) => void jobs.push(j), abortSession: async () => false, reset: async () => {}, stats: async () => 'stats' };
   const { lines, logger } = recordingLogger();
   const deps: ChatDeps = {
-    host: fake.host, botUserId: BOT, botNickname: 'AI Assistant', settings,
+    host: fake.host, botUserId: BOT, ...oneAgent(BOT), settings,
     can: createPermissionChecker(fake.host, { invokeByDefault: true }),
     runner, isBot: async () => false, access: DEFAULT_ACCESS, maxPromptChars: 1000, defaultEngine: 'scripted', dmAgentId: 'main', logger,
     budget: createBudgetCheck(usage, async (g) => (await settings.get(g)).monthlyTokenBudget, logger, () => MAY),

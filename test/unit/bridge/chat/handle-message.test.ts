@@ -1,3 +1,4 @@
+import { oneAgent } from '../../fakes/agents.js';
 import { describe, expect, it } from 'vitest';
 import { handleMessageEvent, type ChatDeps, type RunnerClient } from '../../../../bridge/chat/handle-message.js';
 import { createPermissionChecker } from '../../../../bridge/permission/check.js';
@@ -22,7 +23,7 @@ function setup(opts: FakeHostOptions & { invokeByDefault?: boolean } = {}) {
   };
   const { lines, logger } = recordingLogger();
   const deps: ChatDeps = {
-    host: fake.host, botUserId: BOT, botNickname: 'AI Assistant',
+    host: fake.host, botUserId: BOT, ...oneAgent(BOT),
     settings: createGroupSettingsStore(fake.host, defaults),
     can: createPermissionChecker(fake.host, { invokeByDefault: opts.invokeByDefault ?? true }),
     runner, isBot: async (u) => opts.users?.[u]?.type === 'pluginBot', access: DEFAULT_ACCESS, maxPromptChars: 100,

@@ -145,15 +145,17 @@ export const configSchema = z.object({
   /** Per-group settings before an admin changes them. */
   groupDefaults: groupSettings
     .omit({ engine: true })
-    .extend({ engine: engineId.optional() })
-    .prefault({
-      enabled: true,
-      agentId: 'main',
-      trigger: 'mention',
-      prefix: '/ai',
-      allMessagesPanels: [],
-      sessionScope: 'group',
-    }),
+    .extend({
+      engine: engineId.optional(),
+      // Each key has its default, so a config may set only some (e.g. `{ enabled: false }`).
+      enabled: groupSettings.shape.enabled.default(true),
+      agentId: groupSettings.shape.agentId.default('main'),
+      trigger: groupSettings.shape.trigger.default('mention'),
+      prefix: groupSettings.shape.prefix.default('/ai'),
+      allMessagesPanels: groupSettings.shape.allMessagesPanels.default([]),
+      sessionScope: groupSettings.shape.sessionScope.default('group'),
+    })
+    .prefault({}),
   permissions: z
     .object({
       /** true: every group member may talk to the agent unless... false: only holders of the invoke key. */

@@ -81,6 +81,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
   let state: ChatState;
   let broker: ServiceBroker;
   let untrackSizes: (() => void) | undefined;
+  let untrackAgentSizes: (() => void) | undefined;
 
   const defaults: GroupSettings = { ...config.groupDefaults, engine: config.groupDefaults.engine ?? config.engines.default };
   const access = accessConfigFrom(config);
@@ -105,10 +106,16 @@ export function createAiService(config: BundleConfig): ServiceSchema {
     ready: () => state.moved,
   });
   const agents = (): Promise<ChatAgents> => {
-    state.agents ??= resolveChatAgents(agentsOptions()).catch((err) => {
-      state.agents = undefined; // retry on the next message
-      throw err;
-    });
+    state.agents ??= resolveChatAgents(agentsOptions()).then(
+      (resolved) => {
+        untrackAgentSizes ??= trackSizes(() => ({ agent_group_members: resolved.groupAgents.size(), agent_joined_groups: resolved.defaultJoins.size() }));
+        return resolved;
+      },
+      (err: unknown) => {
+        state.agents = undefined; // retry on the next message
+        throw err;
+      },
+    );
     return state.agents;
   };
   /** The chat core's deps for one piece of work: the agents, and the default agent speaking until one is chosen. */
@@ -363,7 +370,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
             throw err;
           }
           if (changed) {
-            broker.getLogger(CHAT_SERVICE).info(`audit: agent ${p.member ? 'added to' : 'removed from'} a group`, { groupId: p.groupId, agentId: agent.id, by: userId });
+            broker.getLogger(CHAT_SERVICE).info('audit: group agents changed', { groupId: p.groupId, agentId: agent.id, member: p.member, by: userId });
             await admin.audit(p.groupId, userId, p.member ? 'agent.added' : 'agent.removed', { agentId: agent.id });
           }
           return groupAgentsViewOf(p.groupId, userId);
@@ -455,6 +462,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
       await state.stopSweep?.();
       await state.stopGroupScan?.();
       untrackSizes?.();
+      untrackAgentSizes?.();
       await state.closeStore?.();
       await state.moved;
       await state.pluginStore?.release();

@@ -377,10 +377,11 @@ async function rateLimited(deps: ChatDeps, event: AddedMessage, actorId = event.
 
 async function startRun(deps: ChatDeps, event: AddedMessage, spec: RunSpec): Promise<HandleOutcome> {
   const runId = runIdFor(event.messageId, spec.attempt);
-  const overBudget = event.groupId && deps.budget ? await deps.budget(event.groupId) : undefined;
+  const overBudget = event.groupId && deps.budget ? await deps.budget(event.groupId, spec.agent) : undefined;
   if (overBudget && !overBudget.allowed) {
-    deps.logger.info('refused: monthly token budget used up', { groupId: event.groupId, userId: event.author, month: overBudget.month, used: overBudget.used, budget: overBudget.budget });
-    await say(deps, event, TEXT.budgetExceeded(overBudget.month, overBudget.used, overBudget.budget, overBudget.renewsOn));
+    deps.logger.info('refused: monthly token budget used up', { groupId: event.groupId, agentId: overBudget.agentId, userId: event.author, month: overBudget.month, used: overBudget.used, budget: overBudget.budget });
+    const agentName = overBudget.agentId ? deps.agents.byId(overBudget.agentId)?.nickname : undefined;
+    await say(deps, event, TEXT.budgetExceeded(overBudget.month, overBudget.used, overBudget.budget, overBudget.renewsOn, agentName));
     return { kind: 'refused', reason: 'budget' };
   }
   const job: RunJob = {

@@ -54,7 +54,8 @@ export function createGroupAgents(o: GroupAgentsOptions): GroupAgents {
     async set(groupId, agent, member) {
       const group = await o.host.getGroupInfo(groupId);
       if (!group) throw new AgentMembershipError('That group does not exist.');
-      const isMember = (group.members ?? []).some((m) => m.userId === agent.userId);
+      const users = new Set((group.members ?? []).map((m) => m.userId).filter((id) => agentUsers.has(id)));
+      const isMember = users.has(agent.userId);
       let changed = false;
       if (member && !isMember) changed = await o.host.addGroupMember(groupId, agent.userId);
       if (!member && isMember) {
@@ -63,7 +64,11 @@ export function createGroupAgents(o: GroupAgentsOptions): GroupAgents {
         await o.host.leaveGroup(groupId, agent.userId);
         changed = true;
       }
-      cache.delete(groupId);
+      // What we just did is the truth: Tailchat's own cache of the group (a Redis cacher clears it
+      // asynchronously) may still answer the old member list for a moment.
+      if (member) users.add(agent.userId);
+      else users.delete(agent.userId);
+      cache.set(groupId, Promise.resolve(users));
       return changed;
     },
     size: () => cache.size,

@@ -21,10 +21,13 @@ export interface OutgoingMessage {
 }
 
 const userInfo = z.looseObject({ _id: z.string(), nickname: z.string().optional(), type: z.string().optional() });
+/** ObjectIds arrive as objects in Tailchat's own process and as strings over a transporter. */
+const idText = z.preprocess((v) => (v !== null && typeof v === 'object' ? String(v) : v), z.string());
 const groupInfo = z.looseObject({
-  _id: z.string(),
-  owner: z.string(),
-  members: z.array(z.looseObject({ userId: z.string() })).optional(),
+  _id: idText,
+  owner: idText,
+  // Right after a change (a member added), Tailchat's own process answers with raw ObjectIds.
+  members: z.array(z.looseObject({ userId: idText })).optional(),
   /** A group text panel's id is its converseId (bridge/permission/reads.ts). */
   panels: z.array(z.looseObject({ id: z.string() })).optional(),
 });
@@ -39,8 +42,6 @@ const historyMessage = z.looseObject({
   meta: z.record(z.string(), z.unknown()).optional(),
 });
 export type HistoryMessage = z.infer<typeof historyMessage>;
-/** ObjectIds arrive as objects in Tailchat's own process and as strings over a transporter. */
-const idText = z.preprocess((v) => (v !== null && typeof v === 'object' ? String(v) : v), z.string());
 const storedMessage = z.looseObject({ _id: idText, converseId: idText, author: idText.optional(), content: z.string().optional().default('') });
 export type StoredMessage = z.infer<typeof storedMessage>;
 export type SentMessage = z.infer<typeof sentMessage>;

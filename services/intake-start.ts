@@ -43,8 +43,8 @@ export function startIntakeSweep(o: IntakeSweepStart): () => Promise<void> {
       return decision.kind !== 'ignored';
     },
     answers: (event) => (agentUsers?.has(event.author) ? event.meta.reply?._id : undefined),
-    async handle(event, recovery) {
-      const deps = await o.chatDeps(ctx(), recovery);
+    async handle(event, recovery, uncounted) {
+      const deps = { ...(await o.chatDeps(ctx(), recovery)), ...(uncounted ? { countRateLimit: true as const } : {}) };
       const outcome = await handleMessageEvent(event, deps);
       logger.info('intake: swept message handled', { messageId: event.messageId, recovery, outcome: outcome.kind, ...('reason' in outcome ? { reason: outcome.reason } : {}) });
       // Not for the agent after all (its settings changed): nothing more will happen.

@@ -84,6 +84,11 @@ export interface ChatDeps {
   intake?: IntakeHooks;
   /** Set by the intake sweep: this prompt may have been handled before (bridge/run/job.ts). */
   recovery?: Recovery;
+  /**
+   * Set by the sweep for a prompt no instance took (the live path was slower than the sweep's
+   * grace, or lost the event): nobody counted it against the rate limit yet.
+   */
+  countRateLimit?: true;
 }
 
 export interface IntakeHooks {
@@ -366,8 +371,9 @@ interface RunSpec {
 }
 
 async function rateLimited(deps: ChatDeps, event: AddedMessage, actorId = event.author): Promise<HandleOutcome | undefined> {
-  // A recovered prompt was counted when it was first taken (or its instance died before that).
-  if (!deps.rateLimit || deps.recovery) return undefined;
+  // A prompt taken over from a dead instance was counted when it was first taken (or that
+  // instance died before that); one nobody took was not.
+  if (!deps.rateLimit || (deps.recovery && !deps.countRateLimit)) return undefined;
   const rate = await deps.rateLimit(actorId, event.groupId);
   if (rate.allowed) return undefined;
   deps.logger.info('refused: rate limit', { scope: rate.scope, userId: actorId, groupId: event.groupId });

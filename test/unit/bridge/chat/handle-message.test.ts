@@ -245,6 +245,16 @@ describe('handleMessageEvent with the intake journal', () => {
     expect(counted).toBe(0);
     expect(s.jobs[0]?.recovery).toBe('started');
   });
+
+  it('a swept prompt no instance took was never counted: the sweep counts it (and refuses it over the limit)', async () => {
+    const s = setup();
+    let counted = 0;
+    s.deps.rateLimit = async () => (counted++, { allowed: false, scope: 'user', retryAfterMs: 1000 });
+    s.deps.recovery = 'unstarted';
+    s.deps.countRateLimit = true;
+    expect(await handleMessageEvent(add(`[at=${BOT}]AI[/at] hello`), s.deps)).toEqual({ kind: 'refused', reason: 'rate-limit-user' });
+    expect(counted).toBe(1);
+  });
 });
 
 describe('handleMessageEvent with several agents', () => {

@@ -46,6 +46,9 @@ export function startIntakeSweep(o: IntakeSweepStart): () => Promise<void> {
     async handle(event, recovery, uncounted) {
       const deps = { ...(await o.chatDeps(ctx(), recovery)), ...(uncounted ? { countRateLimit: true as const } : {}) };
       const outcome = await handleMessageEvent(event, deps);
+      // The place could not be read (Tailchat or the plugin's database away): not handled at all.
+      // Thrown, so the entry stays taken and is tried again after its lease, never dropped.
+      if (outcome.kind === 'refused' && outcome.reason === 'settings-unavailable') throw new Error('the place of the message could not be read');
       logger.info('intake: swept message handled', { messageId: event.messageId, recovery, outcome: outcome.kind, ...('reason' in outcome ? { reason: outcome.reason } : {}) });
       // Not for the agent after all (its settings changed): nothing more will happen.
       if (recovery === 'unstarted' && (outcome.kind === 'ignored' || outcome.kind === 'invalid')) await o.journal.mark(event.messageId, 'settled');

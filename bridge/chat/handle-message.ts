@@ -148,7 +148,8 @@ export async function addressedDecision(event: AddedMessage, deps: ChatDeps): Pr
     deps.logger.error('group settings unreadable; message not handled', { groupId: event.groupId, error: err instanceof Error ? err.message : String(err) });
     const content = capIntake(event.content, deps.maxIntakeChars ?? DEFAULT_MAX_INTAKE_CHARS);
     const mentioned = deps.agents.agents.find((a) => mentionsUser(content, event.meta.mentions, a.userId));
-    if (mentioned) await say({ ...deps, botUserId: mentioned.userId }, event, TEXT.unavailable);
+    // Said once, by the live path; the sweep tries again silently until it can read the place.
+    if (mentioned && !deps.recovery) await say({ ...deps, botUserId: mentioned.userId }, event, TEXT.unavailable);
     return { kind: 'refused', reason: 'settings-unavailable' };
   }
   const { settings, place, agents } = placed;

@@ -41,4 +41,11 @@ describe('group settings unreadable', () => {
     expect(s.jobs).toEqual([]);
     expect(s.lines.find((l) => l.level === 'error')).toMatchObject({ msg: 'group settings unreadable; message not handled', fields: { groupId: 'G1' } });
   });
+
+  it('the sweep tries again silently (the live path said it once), and never takes it as handled', async () => {
+    const s = setup();
+    s.deps.recovery = 'unstarted';
+    expect(await handleMessageEvent(add(`[at=${BOT}]AI[/at] hello`, { mentions: [BOT] }), s.deps)).toEqual({ kind: 'refused', reason: 'settings-unavailable' });
+    expect(sent(s.fake)).toEqual([]);
+  });
 });

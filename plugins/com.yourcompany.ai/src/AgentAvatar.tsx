@@ -1,4 +1,5 @@
 import React, { useState } from 'react';
+import './agent-avatar.css';
 
 /** Only links a browser fetches without surprises: the agent's avatar is configured by an admin. */
 const LOADABLE = /^(https?:\/\/|\/(?!\/))/i;

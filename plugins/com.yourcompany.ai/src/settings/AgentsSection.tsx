@@ -5,6 +5,7 @@ import { AgentAvatar } from '../AgentAvatar';
 import { errorMessage, getGroupAgents, saveGroupSettings, setGroupAgent } from '../api';
 import { tg } from './agents-i18n';
 import { defaultAgentChoices } from './default-agent';
+import './agents.css';
 
 type Load = { phase: 'loading' } | { phase: 'failed'; message: string } | { phase: 'ready'; view: GroupAgentsView };
 

@@ -1,7 +1,8 @@
 /**
  * Named agents in the stand-in host (issue #21): the "AI-generated · <agent>" label under every
- * agent reply, from `getAgentUsers`' agents matched by the message's author, and the Agents
- * section of the group settings (`getGroupAgents`, `setGroupAgent`, the default agent).
+ * agent reply, from `getAgentUsers`' agents matched by the message's author; the Agents section
+ * of the group settings (`getGroupAgents`, `setGroupAgent`, the default agent); starter prompts
+ * (the "+" menu's picker in a group and a DM, the chips of a DM) and what they send.
  */
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -161,5 +162,92 @@ describe('the Agents section of the group settings', () => {
     expect(await section.locator('h3').innerText()).toBe('智能体');
     expect(await row(section, 'coder').locator('[data-testid="tcai-agent-membership"]').innerText()).toBe('不是成员');
     await host.page.evaluate(() => window.__host.setLang('en-US'));
+  });
+});
+
+describe('starter prompts', () => {
+  const GROUP_STATE = {
+    chat: { currentConverseId: 'p1', converses: { p1: { type: 'Group', members: [] } } },
+    group: { groups: { [GROUP_ID]: { _id: GROUP_ID, panels: [{ id: 'p1' }] } } },
+  };
+  const DM_STATE = { chat: { currentConverseId: 'dm1', converses: { dm1: { type: 'DM', members: ['u_alice', 'u_coder'] } } } };
+
+  beforeEach(async () => {
+    await host.page.evaluate(() => window.__host.clear());
+    host.requests.length = 0;
+    await host.page.evaluate(() => window.__host.showChatInput(true));
+  });
+  afterAll(async () => {
+    await host.page.evaluate(() => window.__host.showChatInput(false));
+    await host.page.evaluate(() => window.__host.setGlobalState(null));
+  });
+
+  async function openPicker() {
+    expect(await host.page.evaluate(() => window.__host.inputActionLabels())).toContain('Suggested prompts');
+    await host.page.evaluate(() => window.__host.runInputAction('Suggested prompts'));
+    const picker = host.page.locator('[data-testid="tcai-starter-picker"]');
+    await picker.locator('[data-testid="tcai-starter-agent"], [data-testid="tcai-starter-none"]').first().waitFor();
+    return picker;
+  }
+
+  it('"+" in a group offers the member agents\' prompts; a choice is sent as a mention of that agent', async () => {
+    host.respond(ACTIONS.getGroupAgents, () => ({
+      status: 200,
+      body: { code: 200, data: { agents: [{ ...ASSISTANT, starterPrompts: ['Hello'], member: false }, { ...CODER, member: true }], defaultAgentId: 'assistant', canConfigure: false } },
+    }));
+    await host.page.evaluate((snapshot) => window.__host.setGlobalState(snapshot), GROUP_STATE);
+    const picker = await openPicker();
+    expect(host.requests.find((r) => r.action === ACTIONS.getGroupAgents)?.body).toEqual({ groupId: GROUP_ID });
+    expect(await picker.locator('[data-testid="tcai-starter-agent"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-agent-id')))).toEqual(['coder']);
+    await host.shot('128-starter-picker');
+    await picker.locator('[data-testid="tcai-starter-prompt"]', { hasText: 'Review my diff' }).click();
+    await picker.waitFor({ state: 'detached' });
+    expect(await host.page.evaluate(() => window.__host.sent())).toEqual([{ content: '[at=u_coder]Coder[/at] Review my diff', meta: { mentions: ['u_coder'] } }]);
+  });
+
+  it('"+" in a group without a member agent that has prompts says so', async () => {
+    host.respond(ACTIONS.getGroupAgents, () => ({ status: 200, body: { code: 200, data: { agents: [{ ...CODER, member: false }], defaultAgentId: 'coder', canConfigure: false } } }));
+    await host.page.evaluate((snapshot) => window.__host.setGlobalState(snapshot), GROUP_STATE);
+    const picker = await openPicker();
+    expect(await picker.locator('[data-testid="tcai-starter-none"]').innerText()).toContain('No agent of this group offers suggested prompts');
+    expect(await picker.locator('[data-testid="tcai-starter-prompt"]').count()).toBe(0);
+  });
+
+  it("\"+\" in a DM offers the DM's agent; its prompt is sent as it reads", async () => {
+    await host.page.evaluate((snapshot) => window.__host.setGlobalState(snapshot), DM_STATE);
+    const picker = await openPicker();
+    expect(await picker.locator('[data-testid="tcai-starter-agent"]').evaluateAll((els) => els.map((e) => e.getAttribute('data-agent-id')))).toEqual(['coder']);
+    await picker.locator('[data-testid="tcai-starter-prompt"]', { hasText: 'Review my diff' }).click();
+    await picker.waitFor({ state: 'detached' });
+    expect(await host.page.evaluate(() => window.__host.sent())).toEqual([{ content: 'Review my diff' }]);
+    expect(host.requests.some((r) => r.action === ACTIONS.getGroupAgents)).toBe(false);
+  });
+
+  it('a DM with an agent shows its prompts as chips over the input until the user has written', async () => {
+    await host.page.evaluate((snapshot) => window.__host.setGlobalState(snapshot), DM_STATE);
+    const chips = host.page.locator('[data-testid="host-input"] [data-testid="tcai-starter-chips"]');
+    await chips.waitFor();
+    // A greeting of the agent does not end the start.
+    await host.page.evaluate((m) => window.__host.addMessage(m), { ...byAuthor('greeting', 'u_coder', 'Hi, I am Coder.'), converseId: 'dm1', groupId: undefined });
+    expect(await chips.locator('[data-testid="tcai-starter-chip"]').allInnerTexts()).toEqual(['Review my diff']);
+    // Placed over the input box, not in its row.
+    expect(await chips.evaluate((el) => getComputedStyle(el).position)).toBe('absolute');
+    await host.shot('129-dm-starter-chips');
+    await chips.locator('[data-testid="tcai-starter-chip"]').click();
+    await expect.poll(() => host.page.evaluate(() => window.__host.sent())).toEqual([{ content: 'Review my diff' }]);
+    await host.page.evaluate((m) => window.__host.addMessage(m), { _id: 'asked', content: 'Review my diff', author: 'u_alice', converseId: 'dm1' });
+    await chips.waitFor({ state: 'detached' });
+  });
+
+  it('no chips in a DM between people, nor in a group panel', async () => {
+    await host.page.evaluate(() => window.__host.setGlobalState({ chat: { currentConverseId: 'dm2', converses: { dm2: { type: 'DM', members: ['u_alice', 'u_bob'] } } } }));
+    await host.page.locator('[data-testid="host-input"]').waitFor();
+    // The chunk that decides is loaded for a DM: give it the time to (not) show anything.
+    await expect.poll(() => host.page.evaluate(() => performance.getEntriesByType('resource').some((e) => /\/Starters-\w+\.js$/.test(e.name)))).toBe(true);
+    await host.page.waitForTimeout(300);
+    expect(await host.page.locator('[data-testid="tcai-starter-chips"]').count()).toBe(0);
+    await host.page.evaluate((snapshot) => window.__host.setGlobalState(snapshot), GROUP_STATE);
+    await host.page.waitForTimeout(300);
+    expect(await host.page.locator('[data-testid="tcai-starter-chips"]').count()).toBe(0);
   });
 });

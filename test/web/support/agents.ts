@@ -38,12 +38,11 @@ export function agentRow(section: Locator, agentId: string): Locator {
   return section.locator(`[data-testid="tcai-agent"][data-agent-id="${agentId}"]`);
 }
 
-/** Closes the group detail modal (its mask; Tailchat's modal closes on a click outside). */
+/** Closes the group detail: its full-screen modal's close button (FullModal.tsx, "ESC"). */
 export async function closeGroupDetail(page: Page): Promise<void> {
-  await page.keyboard.press('Escape');
-  const mask = page.locator('[data-tc-role="modal-mask"]').last();
-  if (await mask.count()) await mask.click({ position: { x: 5, y: 5 } });
-  await mask.waitFor({ state: 'detached', timeout: 10_000 }).catch(() => undefined);
+  const close = page.locator('[data-testid="full-modal-close"]');
+  await close.click();
+  await close.waitFor({ state: 'detached', timeout: 10_000 });
 }
 
 /** "+" → "Suggested prompts": the plugin's picker, once it has listed its agents (or said there are none). */

@@ -81,6 +81,7 @@ function replyQuoting(p: Page, prompt: string): Locator {
     .locator('[data-testid="tcai-message"][data-run-status="done"]');
 }
 
+/** The converse's latest messages, newest first (Tailchat's fetchConverseMessage). */
 async function messagesIn(converseId: string): Promise<ChatMessage[]> {
   return api.fetchConverseMessage(alice.token, converseId);
 }
@@ -149,7 +150,7 @@ describe('starter prompts', () => {
 
     // The prompt as Tailchat's mention picker would have sent it: a chip of Coder, the mention in meta.
     await page.locator(`.plugin-bbcode-mention-tag[data-userid="${coder.userId}"]`).last().waitFor({ timeout: 15_000 });
-    const prompt = (await messagesIn(panelId)).filter((m) => m.author === alice.userId).at(-1)!;
+    const prompt = (await messagesIn(panelId)).find((m) => m.author === alice.userId)!; // newest first
     expect(prompt.content).toBe(`[at=${coder.userId}]Coder[/at] Review my diff`);
     expect((prompt.meta as { mentions?: string[] }).mentions).toEqual([coder.userId]);
 

@@ -25,13 +25,13 @@ function timeEach(n: number, fn: (i: number) => void): number {
 }
 
 // 1. Intake: validate an event and decide whether it is for the agent.
-const bot = { userId: 'bot0000000000000000000001', nickname: 'AI Assistant' };
+const bot = { agentId: 'assistant', userId: 'bot0000000000000000000001', nickname: 'AI Assistant' };
 const settings = { enabled: true, engine: 'scripted', agentId: 'main', trigger: 'mention' as const, prefix: '/ai', allMessagesPanels: [], sessionScope: 'group' as const };
 const event = { type: 'add', groupId: 'g'.repeat(24), converseId: 'c'.repeat(24), messageId: 'm'.repeat(24), author: 'u'.repeat(24), content: `[at=${bot.userId}]AI[/at] please explain this stack trace`, meta: { mentions: [bot.userId] } };
 const ignored = { ...event, content: 'just people chatting', meta: {} };
 const intake = (e: unknown) => {
   const r = parseUpdateMessageEvent(e);
-  if (r.ok && r.event.type === 'add') decide(r.event, { kind: 'group', settings }, bot);
+  if (r.ok && r.event.type === 'add') decide(r.event, { kind: 'group', settings, members: [bot] }, bot.agentId);
 };
 rows.push({ what: 'intake: addressed message (parse + decide)', value: `${timeEach(50_000, () => intake(event)).toFixed(2)} µs`, note: 'per Tailchat message' });
 rows.push({ what: 'intake: chatter (parse + decide → ignore)', value: `${timeEach(50_000, () => intake(ignored)).toFixed(2)} µs`, note: 'the common case' });

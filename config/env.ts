@@ -19,6 +19,7 @@ export const ENV_OVERRIDES: EnvOverride[] = [
   { env: 'AI_BOT_ID', path: ['bot', 'id'], type: 'string', doc: 'plugin-bot id' },
   { env: 'AI_BOT_NICKNAME', path: ['bot', 'nickname'], type: 'string', doc: "the agent's display name" },
   { env: 'AI_AGENTS', path: ['agents'], type: 'json', doc: 'the agents as a JSON array (README "Agents"); the first is the default' },
+  { env: 'AI_AGENT_SCAN_MS', path: ['agentJoins', 'scanMs'], type: 'number', doc: "how often Tailchat's groups are scanned so the default agents join new ones (default 30 s; 0 = only at start-up; needs AI_MONGO_URL)" },
   { env: 'TAILCHAT_BOT_URL', path: ['botMode', 'url'], type: 'string', doc: "bot mode: Tailchat's base URL (HTTP API and socket.io)" },
   { env: 'TAILCHAT_BOT_APP_ID', path: ['botMode', 'appId'], type: 'string', doc: 'bot mode: the open-platform app id (tc_…)' },
   { env: 'TAILCHAT_BOT_APP_SECRET', path: ['botMode', 'appSecret'], type: 'string', secret: true, doc: 'bot mode: the app secret (or TAILCHAT_BOT_APP_SECRET_FILE)' },

@@ -127,6 +127,13 @@ export const configSchema = z.object({
     .max(16)
     .refine((list) => new Set(list.map((a) => a.id)).size === list.length, { message: 'agent ids must be unique' })
     .optional(),
+  /** How the agents configured with `joinGroups` come into groups (bridge/agents/default-joins.ts). */
+  agentJoins: z
+    .object({
+      /** How often Tailchat's groups are scanned for new ones (needs state.mongoUrl; 0 = only at start-up). */
+      scanMs: z.number().int().min(0).default(30_000),
+    })
+    .prefault({}),
   engines: z
     .object({
       default: engineId.default('scripted'),
@@ -138,15 +145,17 @@ export const configSchema = z.object({
   /** Per-group settings before an admin changes them. */
   groupDefaults: groupSettings
     .omit({ engine: true })
-    .extend({ engine: engineId.optional() })
-    .prefault({
-      enabled: true,
-      agentId: 'main',
-      trigger: 'mention',
-      prefix: '/ai',
-      allMessagesPanels: [],
-      sessionScope: 'group',
-    }),
+    .extend({
+      engine: engineId.optional(),
+      // Each key has its default, so a config may set only some (e.g. `{ enabled: false }`).
+      enabled: groupSettings.shape.enabled.default(true),
+      agentId: groupSettings.shape.agentId.default('main'),
+      trigger: groupSettings.shape.trigger.default('mention'),
+      prefix: groupSettings.shape.prefix.default('/ai'),
+      allMessagesPanels: groupSettings.shape.allMessagesPanels.default([]),
+      sessionScope: groupSettings.shape.sessionScope.default('group'),
+    })
+    .prefault({}),
   permissions: z
     .object({
       /** true: every group member may talk to the agent unless... false: only holders of the invoke key. */

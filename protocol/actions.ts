@@ -47,6 +47,8 @@ export const groupSettings = z.object({
   approvers: z.array(z.string()).optional(),
   /** Tokens the group may use per UTC month; null/absent = no budget (bridge/usage/budget.ts). */
   monthlyTokenBudget: z.number().int().positive().max(1e12).nullable().optional(),
+  /** Tokens each agent (by `agents[].id`) may use in the group per UTC month, within the group's budget. */
+  agentTokenBudgets: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/), z.number().int().positive().max(1e12)).optional(),
   /** 'private' (the default): tool arguments and results only for the requester and approvers. */
   toolOutput: toolOutputVisibility.optional(),
   /** The agent (`agents[].id`) that answers the prefix command and "every message" panels; absent = the first agent. */

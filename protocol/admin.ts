@@ -32,7 +32,7 @@ export interface UsageReport {
   renewsOn: string;
 }
 
-export type AuditAction = 'approval.decided' | 'settings.changed' | 'tool-output.read';
+export type AuditAction = 'approval.decided' | 'settings.changed' | 'tool-output.read' | 'agent.added' | 'agent.removed';
 
 export interface AuditEntry {
   /** ISO timestamp. */
@@ -44,7 +44,8 @@ export interface AuditEntry {
   /**
    * approval.decided: `{runId, approvalId, decision}`;
    * settings.changed: `{changes: {<field>: {from, to}}}`;
-   * tool-output.read: `{runId, toolCallId}` (private tool details opened by an approver or the requester).
+   * tool-output.read: `{runId, toolCallId}` (private tool details opened by an approver or the requester);
+   * agent.added, agent.removed: `{agentId}` (an agent's bot joined or left the group through the settings).
    */
   details: Record<string, unknown>;
 }

@@ -26,6 +26,11 @@ import { REPO_ROOT, startTailchat, waitForHealthServices, type TailchatInstance 
 import { ensureWebDist } from '../test/tailchat/web-dist.js';
 
 const DEMO = { email: 'demo@tailchat-agent.local', password: 'demo-password', nickname: 'demo' };
+/** Two agents (README "Agents"): the first is today's assistant, the second a bot user of its own with its own conversations. */
+const STACK_AGENTS = [
+  { id: 'assistant', nickname: BOT_NICKNAME, starterPrompts: ['What can you do?', 'Show me some code', 'Show me a diff'] },
+  { id: 'reviewer', nickname: 'Code Reviewer', starterPrompts: ['Review this change', 'Explain this error'] },
+];
 const PLUGIN = 'plugin:com.yourcompany.ai';
 const transporter = process.env.STACK_TRANSPORTER === 'redis' ? 'redis' : 'nats';
 const STACK_DIR = path.resolve(REPO_ROOT, process.env.STACK_DIR || path.join('.cache', 'stack'));
@@ -261,7 +266,7 @@ async function main(): Promise<void> {
         }
       : { AI_ENGINE: engine };
   // AI_TAILCHAT_URL: images and files in prompts are fetched from this Tailchat's /static/ (README "Attachments").
-  bundle = startBundleProcess({ TRANSPORTER: tc!.transporter, TAILCHAT_NAMESPACE: tc!.namespace, AI_TAILCHAT_URL: tc!.url, ...engineEnv }, 'bundle');
+  bundle = startBundleProcess({ TRANSPORTER: tc!.transporter, TAILCHAT_NAMESPACE: tc!.namespace, AI_TAILCHAT_URL: tc!.url, AI_AGENTS: JSON.stringify(STACK_AGENTS), ...engineEnv }, 'bundle');
   writeState();
 
   await waitForHealthServices(tc!.url, [PLUGIN, `${PLUGIN}.runner`], 90_000);
@@ -271,6 +276,8 @@ async function main(): Promise<void> {
     throw err;
   });
   const { groupId, textPanelId } = await api.createGroup(demo.token, 'AI demo');
+  // Both agents are members of the demo group, so its `@` picker offers them (the owner may add agents).
+  for (const agent of STACK_AGENTS) await api.call(`${PLUGIN}.setGroupAgent`, { groupId, agentId: agent.id, member: true }, demo.token);
   const botUserId = await botUserIdOn(tc!);
   await api.sendMessage(demo.token, {
     converseId: textPanelId,
@@ -285,7 +292,7 @@ async function main(): Promise<void> {
 
     Open:      ${tc!.url}/main/group/${groupId}/${textPanelId}
     Log in:    ${DEMO.email}  /  ${DEMO.password}
-    Then:      type "@${BOT_NICKNAME} …" in the "AI demo" group (try: ${tryWords})
+    Then:      type "@" in the "AI demo" group and pick ${STACK_AGENTS.map((a) => a.nickname).join(' or ')} (try: ${tryWords})
 
     Engine:    ${engine === 'openclaw' ? `OpenClaw gateway ${gateway!.url} (exec approvals on; state ${gateway!.dir})` : engine}
     Model:     ${modelLine()}

@@ -64,7 +64,14 @@ export function createAdminActions(h: AdminHelpers) {
         usage,
         auditLog: store?.audit ?? createAuditLog(host, redis),
         settings,
-        budget: createBudgetCheck(usage, async (groupId) => (await settings.get(groupId)).monthlyTokenBudget, h.logger()),
+        budget: createBudgetCheck(
+          usage,
+          async (groupId) => {
+            const s = await settings.get(groupId);
+            return { group: s.monthlyTokenBudget ?? null, ...(s.agentTokenBudgets ? { agents: s.agentTokenBudgets } : {}) };
+          },
+          h.logger(),
+        ),
         ...(store ? { failures: store.failures } : {}),
       };
     },

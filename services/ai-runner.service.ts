@@ -20,7 +20,8 @@ import { createFailureRecorder } from '../bridge/failures/recorder.js';
 import { createUsageStore, type UsageStore } from '../bridge/usage/store.js';
 import { openPluginStore, type PluginStore } from '../bridge/store/plugin-store.js';
 import { acquireRedis, type SharedRedis } from '../bridge/state/shared-redis.js';
-import { resolveBotUserId } from '../bridge/tailchat/bot-user.js';
+import { resolveAgentDirectory } from '../bridge/agents/directory.js';
+import { createRoster } from '../bridge/agents/roster.js';
 import { createTailchatHost } from '../bridge/tailchat/host.js';
 import type { BundleConfig } from '../config/schema.js';
 import { adaptLogger } from './logger.js';
@@ -72,10 +73,11 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
     if (runner) return runner;
     await broker.waitForServices(['user', 'chat.message', 'gateway'], 60_000);
     const host = createTailchatHost((action, params, o) => broker.call(action, params, o));
-    const botUserId = await resolveBotUserId(host, config.bot);
+    const agents = await resolveAgentDirectory(host, createRoster(config));
     runner ??= createRunner(engines, {
       host,
-      botUserId,
+      botUserId: agents.defaultAgent.userId,
+      agentUserOf: (agentId) => agents.byId(agentId)?.userId,
       intervalMs: config.stream.intervalMs,
       maxReplyChars: config.limits.maxReplyChars,
       runTimeoutMs: config.limits.runTimeoutMs,
@@ -137,7 +139,7 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
       const leaseMs = config.state.runLeaseMs;
       const doneTtlMs = config.state.runDoneTtlMs;
       ledger = shared ? createRedisLedger(shared.redis, { owner, leaseMs, doneTtlMs, logger }) : createMemoryLedger({ owner, leaseMs, doneTtlMs });
-      allowMetricLabels({ engines: engines.ids(), agents: [config.groupDefaults.agentId, ...config.observability.agents] });
+      allowMetricLabels({ engines: engines.ids(), agents: [...createRoster(config).agents.map((a) => a.id), config.groupDefaults.agentId, ...config.observability.agents] });
       // Metrics: this instance's active and queued runs, read at scrape time.
       const untrackRuns = trackRunner({ activeCount: () => runner?.activeCount() ?? 0, queuedCount: () => runner?.queuedCount() ?? 0 });
       const untrackSizes = trackSizes(() => ({

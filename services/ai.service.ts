@@ -22,7 +22,10 @@ import { startIntakeSweep } from './intake-start.js';
 import { createMongoIntakeJournal } from '../bridge/store/intake.js';
 import type { IntakeJournal } from '../bridge/intake/journal.js';
 import type { IntakeHooks } from '../bridge/chat/handle-message.js';
-import { createBotUserDetector, resolveBotUserId } from '../bridge/tailchat/bot-user.js';
+import { createBotUserDetector } from '../bridge/tailchat/bot-user.js';
+import { createRoster } from '../bridge/agents/roster.js';
+import { AgentMembershipError } from '../bridge/agents/membership.js';
+import { resolveChatAgents, startGroupScan, type ChatAgents } from './agents-start.js';
 import { createTailchatHost, type TailchatHost } from '../bridge/tailchat/host.js';
 import { createFallbackCounterStore, createMemoryCounterStore, createRateLimiter, createRedisCounterStore } from '../bridge/limits/rate-limit.js';
 import { acquireRedis } from '../bridge/state/shared-redis.js';
@@ -34,7 +37,9 @@ import type { BundleConfig } from '../config/schema.js';
 import { ACTIONS, getGroupSettingsParams, regenerateParams, resolveApprovalParams, saveGroupSettingsParams, stopRunParams, type GroupSettings } from '../protocol/actions.js';
 import { getToolOutputAccessParams, getToolOutputParams, type ToolOutputView } from '../protocol/actions.js';
 import { getRegenerateAccessParams } from '../protocol/actions.js';
-import { agentUsersView, getAgentUsersParams, type AgentUsersView } from '../protocol/actions.js';
+import { agentUsersView, getAgentUsersParams, getGroupAgentsParams, groupAgentsView, setGroupAgentParams, type AgentUsersView, type AgentView, type GroupAgentsView } from '../protocol/actions.js';
+import type { ResolvedAgent } from '../bridge/agents/directory.js';
+import { defaultAgentOf } from '../bridge/chat/handle-message.js';
 import { callRunner, type ApprovalRefusal, type RunnerActionName, type RunnerParams, type RunnerReply } from '../protocol/runner.js';
 import { createAdminActions, type AdminState } from './admin-actions.js';
 import { adaptLogger } from './logger.js';
@@ -56,15 +61,18 @@ interface ChatState {
   can: PermissionChecker;
   /** 'approve' narrowed to the group's named approvers (bridge/permission/approver.ts). */
   isApprover: ApproverCheck;
-  botUserId?: Promise<string>;
-  /** Everything a message needs but the bot id and the runner (which rides the event's context). */
-  baseDeps: Omit<ChatDeps, 'botUserId' | 'runner'>;
+  /** The agents with their bot users, resolved once (bridge/agents/). */
+  agents?: Promise<ChatAgents>;
+  /** Everything a message needs but the agents and the runner (which rides the event's context). */
+  baseDeps: Omit<ChatDeps, 'botUserId' | 'runner' | 'agents' | 'groupAgents' | 'defaultJoins'>;
   /** Usage counters and the audit log (services/admin-actions.ts). */
   admin: AdminState;
   /** Which messages for the agent an instance has taken (bridge/intake/; needs the database). */
   intake?: IntakeJournal;
   /** Stops the sweep of stored messages. */
   stopSweep?: () => Promise<void>;
+  /** Stops the scan of groups for the default agents. */
+  stopGroupScan?: () => Promise<void>;
 }
 
 type AuthedContext<P> = Context<P, { userId?: string }>;
@@ -73,6 +81,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
   let state: ChatState;
   let broker: ServiceBroker;
   let untrackSizes: (() => void) | undefined;
+  let untrackAgentSizes: (() => void) | undefined;
 
   const defaults: GroupSettings = { ...config.groupDefaults, engine: config.groupDefaults.engine ?? config.engines.default };
   const access = accessConfigFrom(config);
@@ -85,16 +94,57 @@ export function createAiService(config: BundleConfig): ServiceSchema {
     fromStore: (work) => fromStore(work),
   });
 
-  const botUserId = () => {
-    state.botUserId ??= broker
-      .waitForServices(['user'], 60_000)
-      .then(() => resolveBotUserId(state.host, config.bot))
-      .catch((err) => {
-        state.botUserId = undefined; // retry on the next message
+  const roster = createRoster(config);
+  const agentsOptions = () => ({
+    broker,
+    host: state.host,
+    roster,
+    settings: state.settings,
+    ...(state.pluginStore ? { db: state.pluginStore.db } : {}),
+    scanMs: config.agentJoins.scanMs,
+    logger: adaptLogger(broker.getLogger(CHAT_SERVICE)),
+    ready: () => state.moved,
+  });
+  const agents = (): Promise<ChatAgents> => {
+    state.agents ??= resolveChatAgents(agentsOptions()).then(
+      (resolved) => {
+        untrackAgentSizes ??= trackSizes(() => ({ agent_group_members: resolved.groupAgents.size(), agent_joined_groups: resolved.defaultJoins.size() }));
+        return resolved;
+      },
+      (err: unknown) => {
+        state.agents = undefined; // retry on the next message
         throw err;
-      });
-    return state.botUserId;
+      },
+    );
+    return state.agents;
   };
+  /** The chat core's deps for one piece of work: the agents, and the default agent speaking until one is chosen. */
+  const chatDeps = async (runner: RunnerClient): Promise<ChatDeps> => {
+    const { directory, groupAgents, defaultJoins } = await agents();
+    return { ...state.baseDeps, botUserId: directory.defaultAgent.userId, agents: directory, groupAgents, defaultJoins, runner };
+  };
+  const groupAgentsViewOf = async (groupId: string, userId: string): Promise<GroupAgentsView> => {
+    const { directory, groupAgents } = await agents();
+    const [members, settings, canConfigure] = await Promise.all([
+      groupAgents.membersOf(groupId),
+      fromStore(state.settings.get(groupId)),
+      authorize('setGroupAgent', userId, { groupId }, { can: state.can, isApprover: state.isApprover, config: access }).then((v) => v.allowed),
+    ]);
+    const memberIds = new Set(members.map((a) => a.id));
+    return groupAgentsView.parse({
+      agents: directory.agents.map((a) => ({ ...viewOf(a), member: memberIds.has(a.id) })),
+      defaultAgentId: defaultAgentOf(settings, { agents: directory }).id,
+      canConfigure,
+    });
+  };
+  const viewOf = (a: ResolvedAgent): AgentView => ({
+    agentId: a.id,
+    userId: a.userId,
+    nickname: a.nickname,
+    ...(a.avatar ? { avatar: a.avatar } : {}),
+    starterPrompts: a.starterPrompts,
+    isDefault: a.isDefault,
+  });
 
   const runnerClient = (ctx: Context, receivedAt?: number): RunnerClient => ({
     async start(job: RunJob) {
@@ -188,14 +238,13 @@ export function createAiService(config: BundleConfig): ServiceSchema {
         async handler(this: unknown, ctx: Context) {
           const receivedAt = Date.now(); // metrics: event → engine
           const { logger } = state.baseDeps;
-          let bot: string;
+          let deps: ChatDeps;
           try {
-            bot = await botUserId();
+            deps = { ...(await chatDeps(runnerClient(ctx, receivedAt))), ...(state.intake ? { intake: intakeHooks(state.intake) } : {}) };
           } catch (err) {
-            logger.error('cannot resolve the plugin bot user; message not handled', { error: String(err) });
+            logger.error("cannot resolve the agents' bot users; message not handled", { error: String(err) });
             return;
           }
-          const deps: ChatDeps = { ...state.baseDeps, botUserId: bot, runner: runnerClient(ctx, receivedAt), ...(state.intake ? { intake: intakeHooks(state.intake) } : {}) };
           try {
             const outcome = await handleMessageEvent(ctx.params, deps);
             if (outcome.kind === 'started' || outcome.kind === 'refused' || outcome.kind === 'command') logger.info('message handled', outcome);
@@ -224,7 +273,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
           const userId = requireUser(ctx);
           const { runId } = parse(regenerateParams, ctx.params);
           await require('regenerate', userId, await runOrigin(ctx, runId, userId));
-          const chat: ChatDeps = { ...state.baseDeps, botUserId: await botUserId(), runner: runnerClient(ctx) };
+          const chat = await chatDeps(runnerClient(ctx));
           try {
             return await regenerate(runId, userId, {
               chat,
@@ -291,7 +340,40 @@ export function createAiService(config: BundleConfig): ServiceSchema {
         async handler(ctx: AuthedContext<unknown>): Promise<AgentUsersView> {
           await require('getAgentUsers', requireUser(ctx), {});
           parse(getAgentUsersParams, ctx.params ?? {});
-          return agentUsersView.parse({ userIds: [await botUserId()] });
+          const { directory } = await agents();
+          return agentUsersView.parse({ userIds: directory.userIds, agents: directory.agents.map(viewOf) });
+        },
+      },
+      [ACTIONS.getGroupAgents]: {
+        params: { groupId: 'string' },
+        async handler(ctx: AuthedContext<unknown>): Promise<GroupAgentsView> {
+          const userId = requireUser(ctx);
+          const { groupId } = parse(getGroupAgentsParams, ctx.params);
+          await require('getGroupAgents', userId, { groupId });
+          return groupAgentsViewOf(groupId, userId);
+        },
+      },
+      [ACTIONS.setGroupAgent]: {
+        params: { groupId: 'string', agentId: 'string', member: 'boolean' },
+        async handler(ctx: AuthedContext<unknown>): Promise<GroupAgentsView> {
+          const userId = requireUser(ctx);
+          const p = parse(setGroupAgentParams, ctx.params);
+          await require('setGroupAgent', userId, { groupId: p.groupId });
+          const { directory, groupAgents } = await agents();
+          const agent = directory.byId(p.agentId);
+          if (!agent) throw new MoleculerClientError(`There is no agent "${p.agentId}" on this server.`, 404, 'NOT_FOUND');
+          let changed: boolean;
+          try {
+            changed = await groupAgents.set(p.groupId, agent, p.member);
+          } catch (err) {
+            if (err instanceof AgentMembershipError) throw new MoleculerClientError(err.message, 409, 'CONFLICT');
+            throw err;
+          }
+          if (changed) {
+            broker.getLogger(CHAT_SERVICE).info('audit: group agents changed', { groupId: p.groupId, agentId: agent.id, member: p.member, by: userId });
+            await admin.audit(p.groupId, userId, p.member ? 'agent.added' : 'agent.removed', { agentId: agent.id });
+          }
+          return groupAgentsViewOf(p.groupId, userId);
         },
       },
       [ACTIONS.getGroupSettings]: {
@@ -361,7 +443,6 @@ export function createAiService(config: BundleConfig): ServiceSchema {
         isApprover: createApproverCheck({ can, settings, host }),
         baseDeps: {
           host,
-          botNickname: config.bot.nickname,
           settings,
           can,
           isBot,
@@ -379,7 +460,9 @@ export function createAiService(config: BundleConfig): ServiceSchema {
     },
     async stopped() {
       await state.stopSweep?.();
+      await state.stopGroupScan?.();
       untrackSizes?.();
+      untrackAgentSizes?.();
       await state.closeStore?.();
       await state.moved;
       await state.pluginStore?.release();
@@ -403,17 +486,16 @@ export function createAiService(config: BundleConfig): ServiceSchema {
           logger,
           ready: () => state.moved,
           chatDeps: async (ctx, recovery) => ({
-            ...state.baseDeps,
-            botUserId: await botUserId(),
-            runner: runnerClient(ctx),
+            ...(await chatDeps(runnerClient(ctx))),
             recovery,
             // The sweep took the message itself; only a handed prompt's second look leaves the journal be.
             ...(recovery === 'unstarted' ? { intake: { take: async () => true, mark: (id, to) => journal.mark(id, to) } } : {}),
           }),
         });
       }
-      // Resolve the bot early, but never block start-up on Tailchat being there yet.
-      botUserId().catch((err) => broker.getLogger(CHAT_SERVICE).warn('plugin bot not ready yet', { error: String(err) }));
+      // Resolve the agents early, but never block start-up on Tailchat being there yet.
+      agents().catch((err) => broker.getLogger(CHAT_SERVICE).warn("agents' bot users not ready yet", { error: String(err) }));
+      state.stopGroupScan = startGroupScan(agentsOptions(), agents);
     },
   } as ServiceSchema;
 }

@@ -42,9 +42,9 @@ export function startIntakeSweep(o: IntakeSweepStart): () => Promise<void> {
       // Refused only when the place's settings are unreadable: in doubt, take it.
       return decision.kind !== 'ignored';
     },
-    answers: (event) => (event.author === botId ? event.meta.reply?._id : undefined),
-    async handle(event, recovery) {
-      const deps = await o.chatDeps(ctx(), recovery);
+    answers: (event) => (agentUsers?.has(event.author) ? event.meta.reply?._id : undefined),
+    async handle(event, recovery, uncounted) {
+      const deps = { ...(await o.chatDeps(ctx(), recovery)), ...(uncounted ? { countRateLimit: true as const } : {}) };
       const outcome = await handleMessageEvent(event, deps);
       logger.info('intake: swept message handled', { messageId: event.messageId, recovery, outcome: outcome.kind, ...('reason' in outcome ? { reason: outcome.reason } : {}) });
       // Not for the agent after all (its settings changed): nothing more will happen.
@@ -53,13 +53,14 @@ export function startIntakeSweep(o: IntakeSweepStart): () => Promise<void> {
   });
   const untrack = trackSizes(() => sweep.sizes());
 
-  let botId: string | undefined;
+  /** The agents' bot users: their messages answer prompts. */
+  let agentUsers: ReadonlySet<string> | undefined;
   let stopped = false;
   let running: Promise<void> | undefined;
   const tick = async () => {
     try {
       await o.ready();
-      botId ??= (await o.chatDeps(ctx(), 'unstarted')).botUserId;
+      agentUsers ??= new Set((await o.chatDeps(ctx(), 'unstarted')).agents.userIds);
       const report = await sweep.sweep();
       if (report.taken || report.rechecked) logger.info('intake: sweep', { ...report });
     } catch (err) {

@@ -51,7 +51,7 @@ const auditEntry = z.object({
   at: z.string(),
   groupId: z.string(),
   actor: z.string(),
-  action: z.enum(['approval.decided', 'settings.changed', 'tool-output.read']),
+  action: z.enum(['approval.decided', 'settings.changed', 'tool-output.read', 'agent.added', 'agent.removed']),
   details: z.record(z.string(), z.unknown()),
 });
 /** Stored entries are read back through the schema: anything unreadable is skipped, not shown. */

@@ -14,6 +14,9 @@ import { createRunner, type Runner } from '../run/runner.js';
 import { createGroupSettingsStore, createSettingsStore } from '../settings/group-settings.js';
 import { openPluginStore, type PluginStore } from '../store/plugin-store.js';
 import { createBotUserDetector } from '../tailchat/bot-user.js';
+import { createRoster } from '../agents/roster.js';
+import { directoryOf } from '../agents/directory.js';
+import { botModeGroupAgents } from '../agents/membership.js';
 import type { BundleConfig } from '../../config/schema.js';
 import type { GroupSettings } from '../../protocol/actions.js';
 import { toUpdateMessageEvent } from './adapt.js';
@@ -102,11 +105,14 @@ export function createBotModeBridge(o: BotModeBridgeOptions): BotModeBridge {
           return (await local.stats(engineId, userId)) ?? TEXT.noStats;
         },
       };
+      // One app is one bot: the process serves one agent, the first configured, as the app's bot.
+      // The app's name is its display name: typed "@<app name> …" mentions count.
+      const agent = { ...createRoster(config).defaultAgent, userId: session.userId, nickname: session.nickname || config.bot.nickname };
       deps = {
         host,
         botUserId: session.userId,
-        // The app's name is the bot's display name: typed "@<app name> …" mentions count.
-        botNickname: session.nickname || config.bot.nickname,
+        agents: directoryOf([agent]),
+        groupAgents: botModeGroupAgents(agent),
         settings: pluginStore ? createSettingsStore(pluginStore.settings, defaults) : createGroupSettingsStore(host, defaults),
         can: createPermissionChecker(host, config.permissions),
         runner: runnerClient,

@@ -17,6 +17,9 @@ import type { RateLimiter } from '../limits/rate-limit.js';
 import type { BudgetCheck } from '../usage/budget.js';
 import type { TailchatHost } from '../tailchat/host.js';
 import { decide, DEFAULT_MAX_INTAKE_CHARS, type Decision, type Place } from '../trigger/decide.js';
+import type { AgentDirectory, ResolvedAgent } from '../agents/directory.js';
+import type { GroupAgents } from '../agents/membership.js';
+import type { DefaultJoins } from '../agents/default-joins.js';
 import { runIdFor } from '../../protocol/run-id.js';
 import { TEXT } from './texts.js';
 import { chunkLines, parseSummaryRequest, transcriptLines } from './summarize.js';
@@ -42,8 +45,14 @@ export interface RunnerClient {
 
 export interface ChatDeps {
   host: TailchatHost;
+  /** The agent's bot user that speaks for this message: the default agent's until one is chosen. */
   botUserId: string;
-  botNickname: string;
+  /** Every configured agent with its bot user (bridge/agents/). */
+  agents: AgentDirectory;
+  /** Which agents are members of a group: only they answer there. */
+  groupAgents: GroupAgents;
+  /** Brings the default agents into a group the first time it is seen; absent = never. */
+  defaultJoins?: DefaultJoins;
   settings: GroupSettingsStore;
   can: PermissionChecker;
   runner: RunnerClient;
@@ -60,6 +69,7 @@ export interface ChatDeps {
   /** The group's monthly token budget (bridge/usage/budget.ts); absent = no budgets. */
   budget?: BudgetCheck;
   defaultEngine: string;
+  /** The engine's agent where neither the agent nor a group names one (DMs). */
   dmAgentId: string;
   logger: Logger;
   /**
@@ -74,6 +84,11 @@ export interface ChatDeps {
   intake?: IntakeHooks;
   /** Set by the intake sweep: this prompt may have been handled before (bridge/run/job.ts). */
   recovery?: Recovery;
+  /**
+   * Set by the sweep for a prompt no instance took (the live path was slower than the sweep's
+   * grace, or lost the event): nobody counted it against the rate limit yet.
+   */
+  countRateLimit?: true;
 }
 
 export interface IntakeHooks {
@@ -111,7 +126,7 @@ export async function handleMessageEvent(payload: unknown, deps: ChatDeps): Prom
 }
 
 type Addressed =
-  | { kind: 'addressed'; decision: Exclude<Decision, { kind: 'ignore' }>; settings: GroupSettings | undefined }
+  | { kind: 'addressed'; decision: Exclude<Decision, { kind: 'ignore' }>; settings: GroupSettings | undefined; agents: readonly ResolvedAgent[] }
   | Extract<HandleOutcome, { kind: 'ignored' | 'refused' }>;
 
 /**
@@ -120,8 +135,8 @@ type Addressed =
  * the one refusal below (the place's settings could not be read).
  */
 export async function addressedDecision(event: AddedMessage, deps: ChatDeps): Promise<Addressed> {
-  // Never answer itself, the system user or any other bot: that is how loops start.
-  if (event.author === deps.botUserId || event.author === SYSTEM_USER_ID) return { kind: 'ignored', reason: 'own-or-system' };
+  // Never answer an agent, the system user or any other bot: that is how loops start.
+  if (deps.agents.byUserId(event.author) || event.author === SYSTEM_USER_ID) return { kind: 'ignored', reason: 'own-or-system' };
   if (await deps.isBot(event.author)) return { kind: 'ignored', reason: 'bot-author' };
 
   let placed: Awaited<ReturnType<typeof placeOf>>;
@@ -131,17 +146,19 @@ export async function addressedDecision(event: AddedMessage, deps: ChatDeps): Pr
     // The group's settings are unreadable (the plugin's database is away): nothing runs on
     // guessed settings (approvers, budget), and whoever mentioned the agent hears why.
     deps.logger.error('group settings unreadable; message not handled', { groupId: event.groupId, error: err instanceof Error ? err.message : String(err) });
-    if (mentionsUser(capIntake(event.content, deps.maxIntakeChars ?? DEFAULT_MAX_INTAKE_CHARS), event.meta.mentions, deps.botUserId)) await say(deps, event, TEXT.unavailable);
+    const content = capIntake(event.content, deps.maxIntakeChars ?? DEFAULT_MAX_INTAKE_CHARS);
+    const mentioned = deps.agents.agents.find((a) => mentionsUser(content, event.meta.mentions, a.userId));
+    if (mentioned) await say({ ...deps, botUserId: mentioned.userId }, event, TEXT.unavailable);
     return { kind: 'refused', reason: 'settings-unavailable' };
   }
-  const { settings, place } = placed;
-  const decision = decide(event, place, { userId: deps.botUserId, nickname: deps.botNickname }, deps.maxIntakeChars);
+  const { settings, place, agents } = placed;
+  const decision = decide(event, place, defaultAgentOf(settings, deps).id, deps.maxIntakeChars);
   if (decision.kind === 'ignore') return { kind: 'ignored', reason: decision.reason };
-  return { kind: 'addressed', decision, settings };
+  return { kind: 'addressed', decision, settings, agents };
 }
 
 async function handleAddressed(event: AddedMessage, addressed: Extract<Addressed, { kind: 'addressed' }>, deps: ChatDeps): Promise<HandleOutcome> {
-  const { decision, settings } = addressed;
+  const { decision, settings, agents } = addressed;
   const action: PolicyAction = decision.kind === 'prompt' ? 'chat.prompt' : `chat.${decision.command}`;
   const verdict = await authorize(action, event.author, { groupId: event.groupId }, { can: deps.can, config: deps.access });
   if (!verdict.allowed) {
@@ -157,7 +174,7 @@ async function handleAddressed(event: AddedMessage, addressed: Extract<Addressed
     deps.logger.warn('refused: the message names a place its author may not read', { reason: reads.reason, groupId: event.groupId, converseId: event.converseId, userId: event.author });
     return { kind: 'refused', reason: reads.reason };
   }
-  return runDecision(decision, event, settings, deps, reads.grant, undefined, verdict);
+  return runDecision(decision, event, settings, deps, reads.grant, undefined, verdict, agents);
 }
 
 /** The journal is unreachable: answer anyway (the sweep and the runner's checks keep it single). */
@@ -177,15 +194,56 @@ async function markIntake(event: AddedMessage, outcome: HandleOutcome, intake: I
   );
 }
 
-/** What the trigger needs to know about where a message was posted: the group's settings, or the DM's facts. */
-export async function placeOf(event: AddedMessage, deps: ChatDeps): Promise<{ settings?: GroupSettings; place: Place }> {
+/**
+ * What the trigger needs to know about where a message was posted: the group's settings and the
+ * agents that are members there, or the agents in the DM.
+ */
+export async function placeOf(event: AddedMessage, deps: ChatDeps): Promise<{ settings?: GroupSettings; place: Place; agents: readonly ResolvedAgent[] }> {
   if (event.groupId) {
-    const settings = await deps.settings.get(event.groupId);
-    return { settings, place: { kind: 'group', settings } };
+    const groupId = event.groupId;
+    const settings = await deps.settings.get(groupId);
+    // A group seen for the first time gets its default agents before anything is decided, so a
+    // prompt in a brand-new group is answered. Failing that, the message is decided as things are.
+    await deps.defaultJoins?.ensure(groupId).catch((err: unknown) =>
+      deps.logger.warn('could not bring the default agents into a group', { groupId, error: err instanceof Error ? err.message : String(err) }),
+    );
+    const agents = await deps.groupAgents.membersOf(groupId);
+    return { settings, place: { kind: 'group', settings, members: deps.agents.refs(agents) }, agents };
   }
-  const withBot = await deps.host.isConverseMember(event.converseId, deps.botUserId);
+  const members = await dmMembersOf(event, deps);
+  const agents = deps.agents.agents.filter((a) => members.includes(a.userId));
   // "nobody": DMs are off and stay silent; a user the "listed" setting leaves out is told (policy).
-  return { place: { kind: 'dm', withBot, enabled: deps.access.dm.access !== 'nobody' } };
+  return { place: { kind: 'dm', agents: deps.agents.refs(agents), enabled: deps.access.dm.access !== 'nobody' }, agents };
+}
+
+/**
+ * Who is in a DM, asked as its author (a member of the DM they wrote in); where acting as them is
+ * not possible (bot mode) or they are not a member (a hand-made call), as each agent in turn:
+ * Tailchat answers only members, so an agent that is not in it learns nothing.
+ */
+async function dmMembersOf(event: AddedMessage, deps: ChatDeps): Promise<string[]> {
+  for (const asUserId of [event.author, ...deps.agents.userIds]) {
+    try {
+      return await deps.host.getConverseMembers(event.converseId, asUserId);
+    } catch {
+      // not a member, or not allowed to ask as them: the next one
+    }
+  }
+  return [];
+}
+
+/** The group's default agent (setting `defaultAgent`, when it names a configured agent), else the first agent. */
+export function defaultAgentOf(settings: GroupSettings | undefined, deps: Pick<ChatDeps, 'agents'>): ResolvedAgent {
+  return (settings?.defaultAgent ? deps.agents.byId(settings.defaultAgent) : undefined) ?? deps.agents.defaultAgent;
+}
+
+/**
+ * The session-key channel of an agent: the first agent keeps `tailchat` (the sessions every install
+ * had before named agents), every other one has its own, so two agents never share a conversation
+ * even when they run on the same engine agent.
+ */
+export function sessionChannelOf(agent: Pick<ResolvedAgent, 'id' | 'isDefault'>): string {
+  return agent.isDefault ? 'tailchat' : `tailchat-${agent.id}`;
 }
 
 /** A prompt answered again (Regenerate): which attempt this is, and who asked for it. */
@@ -210,20 +268,35 @@ export async function runDecision(
   reader: ReadGrant,
   rerun?: Rerun,
   grant?: Grant,
+  /** The agents of the place: a bare "stop" stops any of theirs (absent = every agent). */
+  placeAgents: readonly ResolvedAgent[] = deps.agents.agents,
 ): Promise<HandleOutcome> {
-  const agentId = settings?.agentId ?? deps.dmAgentId;
-  const engine = settings?.engine ?? deps.defaultEngine;
-  const sessionKey = sessionKeyFor({
-    agentId,
-    scope: settings?.sessionScope ?? 'group',
-    ...(event.groupId ? { groupId: event.groupId } : {}),
-    converseId: event.converseId,
-    ...(event.meta.reply?._id ? { threadRootId: event.meta.reply._id } : {}),
-    userId: event.author,
-  });
+  const agent = (decision.agentId ? deps.agents.byId(decision.agentId) : undefined) ?? defaultAgentOf(settings, deps);
+  // From here on the chosen agent speaks: refusals and short answers come from its bot user.
+  deps = { ...deps, botUserId: agent.userId };
+  const engine = agent.engine ?? settings?.engine ?? deps.defaultEngine;
+  const keyOf = (a: ResolvedAgent) =>
+    sessionKeyFor({
+      agentId: engineAgentOf(a, settings, deps),
+      channel: sessionChannelOf(a),
+      scope: settings?.sessionScope ?? 'group',
+      ...(event.groupId ? { groupId: event.groupId } : {}),
+      converseId: event.converseId,
+      ...(event.meta.reply?._id ? { threadRootId: event.meta.reply._id } : {}),
+      userId: event.author,
+    });
+  const sessionKey = keyOf(agent);
 
   const toolOutput = toolOutputFor(event.groupId, settings?.toolOutput);
-  const where = { sessionKey, engine, agentId, toolOutput, ...(rerun ? { attempt: rerun.attempt, actorId: rerun.by } : {}) };
+  const where = {
+    sessionKey,
+    engine,
+    agentId: engineAgentOf(agent, settings, deps),
+    agent: agent.id,
+    ...(agent.instructions ? { instructions: agent.instructions } : {}),
+    toolOutput,
+    ...(rerun ? { attempt: rerun.attempt, actorId: rerun.by } : {}),
+  };
 
   // Only the start of the message was read (decide); whatever it asks, the rest would be lost.
   const maxIntake = deps.maxIntakeChars ?? DEFAULT_MAX_INTAKE_CHARS;
@@ -233,7 +306,10 @@ export async function runDecision(
     await say(deps, event, TEXT.promptTooLong(Math.min(maxIntake, deps.maxPromptChars), length));
     return { kind: 'refused', reason: 'prompt-too-long' };
   }
-  if (decision.kind === 'command') return runCommand(decision, event, where, settings, deps, reader, grant?.scope ?? 'own');
+  if (decision.kind === 'command') {
+    const stopKeys = decision.command === 'stop' && decision.unaddressed ? placeAgents.map(keyOf) : [sessionKey];
+    return runCommand(decision, event, { ...where, stopKeys }, settings, deps, reader, grant?.scope ?? 'own');
+  }
 
   const attachments = attachmentsOfPrompt(await withStoredReply(event, reader, deps));
   const tooMany = deps.attachments ? checkCount(attachments, deps.attachments) : undefined;
@@ -267,11 +343,21 @@ async function withStoredReply(event: AddedMessage, reader: ReadGrant, deps: Cha
   return { ...event, meta: { ...event.meta, reply: { ...event.meta.reply!, content: content ?? '' } } };
 }
 
+/** The engine's own agent for a bundle agent: its `engineAgentId`, else the group's setting, else the DM default. */
+function engineAgentOf(agent: ResolvedAgent, settings: GroupSettings | undefined, deps: Pick<ChatDeps, 'dmAgentId'>): string {
+  return agent.engineAgentId ?? settings?.agentId ?? deps.dmAgentId;
+}
+
 interface RunSpec {
   prompt: string;
   sessionKey: string;
   engine: string;
+  /** The engine's agent (an OpenClaw agent id, an MBE profile). */
   agentId: string;
+  /** The bundle's agent (config `agents[].id`): its bot user posts the reply. */
+  agent: string;
+  /** The agent's instructions, for engines that take them from the bundle. */
+  instructions?: string;
   /** Who sees the run's tool arguments and results (bridge/privacy/). */
   toolOutput: ToolOutputVisibility;
   /** Summaries of long transcripts: each chunk first, then `prompt` over the partial results. */
@@ -285,8 +371,9 @@ interface RunSpec {
 }
 
 async function rateLimited(deps: ChatDeps, event: AddedMessage, actorId = event.author): Promise<HandleOutcome | undefined> {
-  // A recovered prompt was counted when it was first taken (or its instance died before that).
-  if (!deps.rateLimit || deps.recovery) return undefined;
+  // A prompt taken over from a dead instance was counted when it was first taken (or that
+  // instance died before that); one nobody took was not.
+  if (!deps.rateLimit || (deps.recovery && !deps.countRateLimit)) return undefined;
   const rate = await deps.rateLimit(actorId, event.groupId);
   if (rate.allowed) return undefined;
   deps.logger.info('refused: rate limit', { scope: rate.scope, userId: actorId, groupId: event.groupId });
@@ -296,18 +383,21 @@ async function rateLimited(deps: ChatDeps, event: AddedMessage, actorId = event.
 
 async function startRun(deps: ChatDeps, event: AddedMessage, spec: RunSpec): Promise<HandleOutcome> {
   const runId = runIdFor(event.messageId, spec.attempt);
-  const overBudget = event.groupId && deps.budget ? await deps.budget(event.groupId) : undefined;
+  const overBudget = event.groupId && deps.budget ? await deps.budget(event.groupId, spec.agent) : undefined;
   if (overBudget && !overBudget.allowed) {
-    deps.logger.info('refused: monthly token budget used up', { groupId: event.groupId, userId: event.author, month: overBudget.month, used: overBudget.used, budget: overBudget.budget });
-    await say(deps, event, TEXT.budgetExceeded(overBudget.month, overBudget.used, overBudget.budget, overBudget.renewsOn));
+    deps.logger.info('refused: monthly token budget used up', { groupId: event.groupId, agentId: overBudget.agentId, userId: event.author, month: overBudget.month, used: overBudget.used, budget: overBudget.budget });
+    const agentName = overBudget.agentId ? deps.agents.byId(overBudget.agentId)?.nickname : undefined;
+    await say(deps, event, TEXT.budgetExceeded(overBudget.month, overBudget.used, overBudget.budget, overBudget.renewsOn, agentName));
     return { kind: 'refused', reason: 'budget' };
   }
   const job: RunJob = {
     engineId: spec.engine,
+    agent: spec.agent,
     request: {
       runId,
       sessionKey: spec.sessionKey,
       agentId: spec.agentId,
+      ...(spec.instructions ? { instructions: spec.instructions } : {}),
       prompt: spec.prompt,
       requester: { userId: event.author },
       origin: { converseId: event.converseId, messageId: event.messageId, ...(event.groupId ? { groupId: event.groupId } : {}) },
@@ -339,22 +429,23 @@ async function startRun(deps: ChatDeps, event: AddedMessage, spec: RunSpec): Pro
 async function runCommand(
   decision: Extract<Decision, { kind: 'command' }>,
   event: AddedMessage,
-  where: Omit<RunSpec, 'prompt' | 'mapChunks'>,
+  where: Omit<RunSpec, 'prompt' | 'mapChunks'> & { stopKeys: string[] },
   settings: GroupSettings | undefined,
   deps: ChatDeps,
   reader: ReadGrant,
   scope: Grant['scope'],
 ): Promise<HandleOutcome> {
-  const { sessionKey, engine } = where;
+  const { sessionKey, engine, stopKeys, ...spec } = where;
   switch (decision.command) {
     case 'summarize':
-      return summarize(decision.arg, event, where, deps, reader);
+      return summarize(decision.arg, event, { sessionKey, engine, ...spec }, deps, reader);
     case 'help':
       await say(deps, event, TEXT.help(settings?.prefix ?? '/ai'));
       break;
     case 'stop': {
       // The Stop button's rule (bridge/policy/): without `approve`, only your own runs stop.
-      const stopped = await deps.runner.abortSession(sessionKey, scope === 'own' ? event.author : undefined);
+      let stopped = false;
+      for (const key of stopKeys) if (await deps.runner.abortSession(key, scope === 'own' ? event.author : undefined)) stopped = true;
       // A stopped run posts its own "stopped" reply; only say something when nothing ran — and
       // not to a bare "stop" nobody addressed to the agent (people say it to each other too).
       if (!stopped && !decision.unaddressed) await say(deps, event, scope === 'own' ? TEXT.nothingOfYoursToStop : TEXT.nothingToStop);

@@ -12,7 +12,7 @@ import { addedMessageEvent, SYSTEM_USER_ID, type AddedMessage } from '../message
 import { checkRead, type ReadGrant } from '../permission/reads.js';
 import type { TailchatHost } from '../tailchat/host.js';
 import { decide } from '../trigger/decide.js';
-import { placeOf, runDecision, type ChatDeps } from './handle-message.js';
+import { defaultAgentOf, placeOf, runDecision, type ChatDeps } from './handle-message.js';
 import { isOlder, pageReader } from './history-pages.js';
 
 export type RegenerateRefusal = 'not-found' | 'forbidden' | 'running' | 'not-a-prompt' | 'rate-limited' | 'unavailable' | 'refused' | 'too-many-attempts';
@@ -101,7 +101,7 @@ export async function regenerate(runId: string, callerId: string, deps: Regenera
     chat.logger.warn('regenerate refused: the prompt names a place the caller may not read', { reason: reads.reason, runId, by: callerId });
     throw new RegenerateError('not-found', TEXT.notFound);
   }
-  if (prompt.author === chat.botUserId || prompt.author === SYSTEM_USER_ID || (await chat.isBot(prompt.author))) {
+  if (chat.agents.byUserId(prompt.author) || prompt.author === SYSTEM_USER_ID || (await chat.isBot(prompt.author))) {
     throw new RegenerateError('not-a-prompt', TEXT.notAPrompt);
   }
   // In groups the caller needs invoke, the prompt's author too: someone whose access to the agent
@@ -111,7 +111,7 @@ export async function regenerate(runId: string, callerId: string, deps: Regenera
     if (!permission.allowed) throw new RegenerateError('forbidden', TEXT.forbidden);
   }
 
-  const answered = await answeredAttempts(chat.host, prompt, reads.grant, chat.botUserId, deps.maxPages ?? 10);
+  const answered = await answeredAttempts(chat.host, prompt, reads.grant, chat.agents.userIds, deps.maxPages ?? 10);
   const attempt = Math.max(parsed.attempt, ...answered) + 1;
   if (attempt > maxAttempts) throw new RegenerateError('too-many-attempts', TEXT.tooManyAttempts(maxAttempts));
   // An attempt without a stored reply is running, queued, or lost; only a runner knows which.
@@ -122,15 +122,15 @@ export async function regenerate(runId: string, callerId: string, deps: Regenera
   });
   if (running.length > 0) throw new RegenerateError('running', TEXT.running);
 
-  const { settings, place } = await placeOf(prompt, chat);
-  const decision = decide(prompt, place, { userId: chat.botUserId, nickname: chat.botNickname }, chat.maxIntakeChars);
+  const { settings, place, agents } = await placeOf(prompt, chat);
+  const decision = decide(prompt, place, defaultAgentOf(settings, chat).id, chat.maxIntakeChars);
   // Only prompts and summaries have replies worth another attempt (other commands answer as text).
   if (decision.kind === 'ignore' || (decision.kind === 'command' && decision.command !== 'summarize')) {
     throw new RegenerateError('not-a-prompt', TEXT.notAPrompt);
   }
   let said: string | undefined;
   const respond = async (text: string) => void (said ??= text);
-  const outcome = await runDecision(decision, prompt, settings, { ...chat, respond }, reads.grant, { attempt, by: callerId });
+  const outcome = await runDecision(decision, prompt, settings, { ...chat, respond }, reads.grant, { attempt, by: callerId }, undefined, agents);
   const started = outcome.kind === 'started' || (outcome.kind === 'command' && said === undefined);
   if (started) {
     chat.logger.info('reply regenerated', { runId: runIdFor(prompt.messageId, attempt), attempt, by: callerId, groupId: prompt.groupId });
@@ -167,7 +167,7 @@ function promptEventOf(raw: unknown): AddedMessage | undefined {
  * Attempt numbers of the prompt that have a stored reply (any part), newest pages first, down to
  * the prompt itself or `maxPages` pages, through the caller's read grant.
  */
-async function answeredAttempts(host: TailchatHost, prompt: AddedMessage, grant: ReadGrant, botUserId: string, maxPages: number): Promise<Set<number>> {
+async function answeredAttempts(host: TailchatHost, prompt: AddedMessage, grant: ReadGrant, agentUsers: readonly string[], maxPages: number): Promise<Set<number>> {
   const read = pageReader(host, grant);
   const found = new Set<number>();
   let before: string | undefined;
@@ -175,7 +175,7 @@ async function answeredAttempts(host: TailchatHost, prompt: AddedMessage, grant:
     const messages = await read(before);
     for (const m of messages) {
       // A member's message carrying a forged meta is no attempt: it must not push the count on.
-      const replyRunId = agentReplyOf(m, [botUserId])?.runId;
+      const replyRunId = agentReplyOf(m, agentUsers)?.runId;
       const reply = replyRunId ? parseRunId(replyRunId) : undefined;
       if (reply?.messageId === prompt.messageId) found.add(reply.attempt);
     }

@@ -34,9 +34,16 @@ export const TEXT = {
   noStats: 'This engine keeps no statistics. · 当前引擎没有统计信息。',
   unavailable: 'The AI assistant is unavailable right now. Please try again in a moment. · AI 助手暂时不可用，请稍后再试。',
   /** `month` is `YYYY-MM`, `renewsOn` `YYYY-MM-DD` (UTC). */
-  budgetExceeded: (month: string, used: number, budget: number, renewsOn: string) => {
+  /** `agent`: the nickname of the agent whose own budget in the group is used up (absent: the group's). */
+  budgetExceeded: (month: string, used: number, budget: number, renewsOn: string, agent?: string) => {
     const [y, m] = month.split('-').map(Number) as [number, number];
     const name = `${MONTH_NAMES[m - 1]} ${y}`;
+    if (agent) {
+      return (
+        `${agent} has used its budget in this group for ${name} (${grouped(used)} of ${grouped(budget)} tokens). It renews on ${renewsOn}; an admin can raise it in the AI settings. · ` +
+        `${agent} 在本群 ${y} 年 ${m} 月的额度已用完（${grouped(used)} / ${grouped(budget)} tokens），将于 ${renewsOn} 重置；管理员可在 AI 设置中调高额度。`
+      );
+    }
     return (
       `This group has used its AI budget for ${name} (${grouped(used)} of ${grouped(budget)} tokens). It renews on ${renewsOn}; an admin can raise it in the AI settings. · ` +
       `本群 ${y} 年 ${m} 月的 AI 额度已用完（${grouped(used)} / ${grouped(budget)} tokens），将于 ${renewsOn} 重置；管理员可在 AI 设置中调高额度。`

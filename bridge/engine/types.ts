@@ -15,6 +15,8 @@ export interface RunRequest {
   /** Conversation memory key; see bridge/session. */
   sessionKey: string;
   agentId?: string;
+  /** The bundle agent's instructions, for engines that take them from the bundle (scripted, MBE). */
+  instructions?: string;
   prompt: string;
   requester: Requester;
   /** Where the request came from, for engines that keep per-place state (MBE stats). */

@@ -42,8 +42,10 @@ export interface SweepDeps {
   /**
    * Handles a taken message as the live path does ('unstarted': the journal entry is ours and
    * is marked by it), or asks the runner again about a handed one ('started': the journal stays).
+   * `uncounted`: no instance ever took it, so its rate limit was never counted (the live path
+   * counts after taking); a prompt taken over from a dead instance may have been counted.
    */
-  handle(event: AddedMessage, recovery: Recovery): Promise<void>;
+  handle(event: AddedMessage, recovery: Recovery, uncounted?: boolean): Promise<void>;
   timing: IntakeTiming;
   logger: EngineLogger;
   now?: () => number;
@@ -107,7 +109,7 @@ export function createIntakeSweep(deps: SweepDeps): IntakeSweep {
       converseId: event.converseId,
     });
     try {
-      await deps.handle(event, 'unstarted');
+      await deps.handle(event, 'unstarted', !took.over);
       return undefined;
     } catch (err) {
       // Held under our lease: taken over again (by us or another instance) once it lapses. One

@@ -25,6 +25,8 @@ export type Logger = EngineLogger;
 export interface RunJob {
   request: RunRequest;
   engineId: string;
+  /** The bundle's agent whose bot user posts the reply; absent = the first agent. */
+  agent?: string;
   target: ReplyTarget;
   /** Epoch ms when the chat side received the Tailchat event (metrics: event → engine). */
   receivedAt?: number;
@@ -50,7 +52,10 @@ export interface RunJob {
 
 export interface RunDeps {
   host: TailchatHost;
+  /** The first agent's bot user: it posts replies of jobs that name no agent (or one not configured here). */
   botUserId: string;
+  /** The bot user of a bundle agent (config `agents[].id`); absent = one agent only. */
+  agentUserOf?: (agentId: string) => string | undefined;
   intervalMs: number;
   maxReplyChars: number;
   runTimeoutMs: number;
@@ -101,6 +106,11 @@ export const USER_CAUSE_TEXT: Record<ErrorCause, string> = {
     'The agent was interrupted (its engine restarted) after it had already used tools. To make sure nothing runs twice it was not repeated by itself: please check what it did, then ask again.',
 };
 
+/** The bot user that posts a job's reply: its agent's. */
+export function authorOf(job: Pick<RunJob, 'agent'>, deps: Pick<RunDeps, 'botUserId' | 'agentUserOf'>): string {
+  return (job.agent ? deps.agentUserOf?.(job.agent) : undefined) ?? deps.botUserId;
+}
+
 /** The live draft + final message of one run (created early when the run has to wait in a queue). */
 export function createRunPublisher(job: RunJob, deps: RunDeps, draftId?: string): ReplyPublisher {
   const { request } = job;
@@ -109,7 +119,7 @@ export function createRunPublisher(job: RunJob, deps: RunDeps, draftId?: string)
   let draftFailuresSkipped = 0;
   return createReplyPublisher({
     host: deps.host,
-    botUserId: deps.botUserId,
+    botUserId: authorOf(job, deps),
     target: job.target,
     runId: request.runId,
     engineId: job.engineId,
@@ -256,7 +266,8 @@ export async function executeRun(
   }
   runMetrics.finished(job.engineId, state.status, performance.now() - startedAt, failKind);
   const usage = addUsage(priorUsage, state.usage);
-  void deps.recordUsage?.({ request, engineId: job.engineId, status: state.status, ...(usage ? { usage } : {}) });
+  // Counted per bundle agent (the engine's own agent id is the same for two agents on one engine agent).
+  void deps.recordUsage?.({ request: job.agent ? { ...request, agentId: job.agent } : request, engineId: job.engineId, status: state.status, ...(usage ? { usage } : {}) });
 
   // Kept before the reply is stored: a viewer who clicks at once finds the details.
   await keeper?.settled();

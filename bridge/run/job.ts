@@ -3,7 +3,7 @@
  * arrival: the two sides may run different versions during a rolling upgrade.
  */
 import { z } from 'zod';
-import { toolOutputVisibility } from '../../protocol/actions.js';
+import { agentSlug, toolOutputVisibility } from '../../protocol/actions.js';
 import type { RunJob } from './execute.js';
 
 const id = z.string().min(1).max(128);
@@ -18,10 +18,14 @@ const attachmentRef = z.object({
 
 export const runJobSchema = z.object({
   engineId: z.string().min(1),
+  /** The bundle's agent (config `agents[].id`) whose bot user posts the reply; absent (an older chat side) = the first agent. */
+  agent: agentSlug.optional(),
   request: z.object({
     runId: id,
     sessionKey: z.string().min(1).max(512),
     agentId: z.string().optional(),
+    /** The agent's instructions (engines that take them from the bundle: scripted, MBE). */
+    instructions: z.string().max(8_000).optional(),
     prompt: z.string(),
     requester: z.object({ userId: id, nickname: z.string().optional() }),
     origin: z.object({ groupId: id.optional(), converseId: id, messageId: id }),

@@ -13,7 +13,7 @@ import { draftMessageId } from '../notify/object-id.js';
 import type { ReplyPublisher } from '../notify/reply-publisher.js';
 import { applyEvent, initialReplyState, queuedReplyState } from '../stream/reply-state.js';
 import { agentReplyOf } from '../message/agent-reply.js';
-import { createRunPublisher, executeRun, noteFailure, type RunDeps, type RunJob, type RunOutcome } from './execute.js';
+import { authorOf, createRunPublisher, executeRun, noteFailure, type RunDeps, type RunJob, type RunOutcome } from './execute.js';
 import { parseRunJob } from './job.js';
 import type { LedgerRun, RunLedger } from './ledger.js';
 import { runMapStep } from './map-chunks.js';
@@ -124,8 +124,9 @@ export function createRunner(engines: EngineRegistry, baseDeps: RunDeps, limits:
 
   /** The dead owner may have stored the final just before it died: then there is nothing to do. */
   const storedFinal = async (job: RunJob): Promise<boolean> => {
-    const latest = await deps.host.fetchConverseMessages(job.target.converseId, undefined, deps.botUserId);
-    return latest.some((m) => agentReplyOf(m, [deps.botUserId])?.runId === job.request.runId);
+    const author = authorOf(job, deps);
+    const latest = await deps.host.fetchConverseMessages(job.target.converseId, undefined, author);
+    return latest.some((m) => agentReplyOf(m, [author])?.runId === job.request.runId);
   };
 
   const launch = (entry: Entry) => {

@@ -8,6 +8,8 @@ export type SessionScope = 'group' | 'panel' | 'thread';
 
 export interface SessionPlace {
   agentId: string;
+  /** The key's channel segment (default `tailchat`); each bundle agent but the first has its own. */
+  channel?: string;
   scope: SessionScope;
   groupId?: string;
   converseId: string;
@@ -22,8 +24,9 @@ const SAFE = /^[a-z0-9_-]+$/i;
 
 export function sessionKeyFor(p: SessionPlace): string {
   const agent = clean(p.agentId);
-  if (!p.groupId) return `agent:${agent}:${CHANNEL}:direct:${clean(p.userId)}`;
-  const base = `agent:${agent}:${CHANNEL}:group:${clean(p.groupId)}`;
+  const channel = p.channel === undefined ? CHANNEL : clean(p.channel);
+  if (!p.groupId) return `agent:${agent}:${channel}:direct:${clean(p.userId)}`;
+  const base = `agent:${agent}:${channel}:group:${clean(p.groupId)}`;
   switch (p.scope) {
     case 'group':
       return base;

@@ -15,6 +15,7 @@ export const COLLECTIONS = {
   usage: 'p_com_yourcompany_ai_usage',
   intake: 'p_com_yourcompany_ai_intake',
   failures: 'p_com_yourcompany_ai_failures',
+  agentJoins: 'p_com_yourcompany_ai_agent_joins',
 } as const;
 
 export function keyId(key: string): ObjectId {

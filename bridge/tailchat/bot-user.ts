@@ -8,7 +8,7 @@ import type { BotIdentity, TailchatHost } from './host.js';
 
 const resolved = new Map<string, Promise<string>>();
 
-export function resolveBotUserId(host: TailchatHost, bot: BotIdentity, retries = 3): Promise<string> {
+export function resolveBotUserId(host: Pick<TailchatHost, 'ensurePluginBot'>, bot: BotIdentity, retries = 3): Promise<string> {
   let pending = resolved.get(bot.id);
   if (!pending) {
     pending = (async () => {

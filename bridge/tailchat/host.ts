@@ -21,10 +21,13 @@ export interface OutgoingMessage {
 }
 
 const userInfo = z.looseObject({ _id: z.string(), nickname: z.string().optional(), type: z.string().optional() });
+/** ObjectIds arrive as objects in Tailchat's own process and as strings over a transporter. */
+const idText = z.preprocess((v) => (v !== null && typeof v === 'object' ? String(v) : v), z.string());
 const groupInfo = z.looseObject({
-  _id: z.string(),
-  owner: z.string(),
-  members: z.array(z.looseObject({ userId: z.string() })).optional(),
+  _id: idText,
+  owner: idText,
+  // Right after a change (a member added), Tailchat's own process answers with raw ObjectIds.
+  members: z.array(z.looseObject({ userId: idText })).optional(),
   /** A group text panel's id is its converseId (bridge/permission/reads.ts). */
   panels: z.array(z.looseObject({ id: z.string() })).optional(),
 });
@@ -39,8 +42,6 @@ const historyMessage = z.looseObject({
   meta: z.record(z.string(), z.unknown()).optional(),
 });
 export type HistoryMessage = z.infer<typeof historyMessage>;
-/** ObjectIds arrive as objects in Tailchat's own process and as strings over a transporter. */
-const idText = z.preprocess((v) => (v !== null && typeof v === 'object' ? String(v) : v), z.string());
 const storedMessage = z.looseObject({ _id: idText, converseId: idText, author: idText.optional(), content: z.string().optional().default('') });
 export type StoredMessage = z.infer<typeof storedMessage>;
 export type SentMessage = z.infer<typeof sentMessage>;
@@ -73,6 +74,21 @@ export function createTailchatHost(call: Call, opts: HostOptions = {}) {
     async getGroupInfo(groupId: string) {
       const info = await call('group.getGroupInfo', { groupId });
       return info ? groupInfo.parse(info) : null;
+    },
+    /** Adds a user (an agent's bot) to a group; true when it joined now, false when it was a member already. */
+    async addGroupMember(groupId: string, userId: string): Promise<boolean> {
+      try {
+        await call('group.addMember', { groupId, userId });
+        return true;
+      } catch (err) {
+        // Tailchat's own check ("已加入该群组": already in this group): nothing to do.
+        if (err instanceof Error && err.message.includes('已加入该群组')) return false;
+        throw err;
+      }
+    },
+    /** The user (an agent's bot) leaves the group, as Tailchat's own "quit group" does it. */
+    async leaveGroup(groupId: string, userId: string): Promise<void> {
+      await call('group.quitGroup', { groupId }, { meta: { userId } });
     },
     async getGroupData(groupId: string, name: string): Promise<string | null> {
       const res = z.object({ data: z.string().nullable() }).parse(await call('group.extra.getGroupData', { groupId, name }));

@@ -11,27 +11,42 @@ import type { UsageStore } from './store.js';
 
 export type BudgetVerdict =
   | { allowed: true }
-  | { allowed: false; month: string; used: number; budget: number; renewsOn: string };
+  /** `agentId`: the agent's own budget in the group is used up (else the group's). */
+  | { allowed: false; month: string; used: number; budget: number; renewsOn: string; agentId?: string };
 
-export type BudgetCheck = (groupId: string) => Promise<BudgetVerdict>;
+/** Checks the group's budget and, for a run of an agent, that agent's own budget in the group. */
+export type BudgetCheck = (groupId: string, agentId?: string) => Promise<BudgetVerdict>;
+
+/** A group's budgets: its own, and per agent (group settings `monthlyTokenBudget`, `agentTokenBudgets`). */
+export interface GroupBudgets {
+  group?: number | null;
+  agents?: Record<string, number>;
+}
 
 export function createBudgetCheck(
   store: UsageStore,
-  budgetOf: (groupId: string) => Promise<number | null | undefined>,
+  budgetsOf: (groupId: string) => Promise<GroupBudgets>,
   logger: Logger,
   now: () => number = Date.now,
 ): BudgetCheck {
-  return async (groupId) => {
-    const budget = await budgetOf(groupId);
-    if (!budget) return { allowed: true };
+  return async (groupId, agentId) => {
+    const budgets = await budgetsOf(groupId);
+    const agentBudget = agentId ? budgets.agents?.[agentId] : undefined;
+    if (!budgets.group && !agentBudget) return { allowed: true };
     const month = utcMonth(now());
-    let used: number;
+    let counters: Record<string, number>;
     try {
-      used = (await store.read({ groupId }, month)).total ?? 0;
+      counters = await store.read({ groupId }, month);
     } catch (err) {
       logger.warn('budget not checked (usage store unavailable); run allowed', { groupId, error: err instanceof Error ? err.message : String(err) });
       return { allowed: true };
     }
-    return used < budget ? { allowed: true } : { allowed: false, month, used, budget, renewsOn: renewalDate(month) };
+    const over = (used: number, budget: number) => ({ allowed: false as const, month, used, budget, renewsOn: renewalDate(month) });
+    const used = counters.total ?? 0;
+    if (budgets.group && used >= budgets.group) return over(used, budgets.group);
+    // The group's counters keep every agent's share (bridge/usage/counts.ts: `agent|<id>|total`).
+    const agentUsed = counters[`agent|${agentId}|total`] ?? 0;
+    if (agentId && agentBudget && agentUsed >= agentBudget) return { ...over(agentUsed, agentBudget), agentId };
+    return { allowed: true };
   };
 }

@@ -168,6 +168,15 @@ describe('the local stack (npm start)', () => {
     expect(index).toContain('"name":"com.yourcompany.ai"');
     expect((await fetch(`${run.banner.url}/plugins/com.yourcompany.ai/index.js`)).status).toBe(200);
 
+    // Two agents, both members of the demo group (its `@` picker offers them).
+    const api = new TailchatApi(run.banner.url);
+    const login = await api.login({ email: run.banner.email, password: run.banner.password });
+    const { agents } = await api.call<{ agents: { nickname: string; userId: string }[] }>('plugin:com.yourcompany.ai.getAgentUsers', {}, login.token);
+    expect(agents.map((a) => a.nickname)).toEqual(['AI Assistant', 'Code Reviewer']);
+    const demoGroup = (await api.getUserGroups(login.token)).find((g) => g._id === run.banner.groupId)!;
+    expect(demoGroup.members.map((m) => m.userId)).toEqual(expect.arrayContaining(agents.map((a) => a.userId)));
+    expect(run.output()).toContain('pick AI Assistant or Code Reviewer');
+
     await interruptAndExpectAllGone(run);
     console.log(`demo stack: ready after ${startedMs} ms, whole case ${Date.now() - t0} ms`);
   }, START_BUDGET_MS + 240_000);

@@ -70,8 +70,8 @@ describe('usage, budgets and the audit log on the real Tailchat', () => {
   });
 
   it('counts runs and tokens per group, member and agent, and in /metrics by engine and agent', async () => {
-    const tokensBefore = await metric(/^tcai_tokens_total\{engine="scripted",agent="main",kind="total"\} /);
-    const runsBefore = await metric(/^tcai_agent_runs_total\{engine="scripted",agent="main"\} /);
+    const tokensBefore = await metric(/^tcai_tokens_total\{engine="scripted",agent="assistant",kind="total"\} /);
+    const runsBefore = await metric(/^tcai_agent_runs_total\{engine="scripted",agent="assistant"\} /);
     expect((await usage()).totals).toEqual({ runs: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0 });
 
     for (const [text, who] of [['first question', conv.alice], ['a second, longer question with some code', conv.alice], ['question from bob', conv.bob]] as const) {
@@ -86,16 +86,16 @@ describe('usage, budgets and the audit log on the real Tailchat', () => {
       [conv.bob.userId, 1],
     ]);
     expect(report.users.reduce((n, u) => n + u.totalTokens, 0)).toBe(report.totals.totalTokens);
-    expect(report.agents).toEqual([{ id: 'main', ...report.totals }]);
+    expect(report.agents).toEqual([{ id: 'assistant', ...report.totals }]);
     expect(report.engines).toEqual([{ id: 'scripted', ...report.totals }]);
     expect(report.budget).toBeNull();
     const now = new Date();
     expect(report.month).toBe(now.toISOString().slice(0, 7));
     expect(report.renewsOn).toBe(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1)).toISOString().slice(0, 10));
 
-    expect(await metric(/^tcai_agent_runs_total\{engine="scripted",agent="main"\} /)).toBe(runsBefore + 3);
-    expect(await metric(/^tcai_tokens_total\{engine="scripted",agent="main",kind="total"\} /)).toBe(tokensBefore + report.totals.totalTokens);
-    expect(await metric(/^tcai_tokens_total\{engine="scripted",agent="main",kind="input"\} /)).toBeGreaterThan(0);
+    expect(await metric(/^tcai_agent_runs_total\{engine="scripted",agent="assistant"\} /)).toBe(runsBefore + 3);
+    expect(await metric(/^tcai_tokens_total\{engine="scripted",agent="assistant",kind="total"\} /)).toBe(tokensBefore + report.totals.totalTokens);
+    expect(await metric(/^tcai_tokens_total\{engine="scripted",agent="assistant",kind="input"\} /)).toBeGreaterThan(0);
   });
 
   it('members without the configure permission get 403 from getUsage and getAuditLog; strangers 401', async () => {

@@ -20,6 +20,7 @@ import { aiMeta, type Conversation, type WireMessage } from '../support/conversa
 import type { TailchatInstance } from '../tailchat/kit.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { CHAT_SERVICE } from '../../services/names.js';
+import { ACTIONS, type AgentUsersView } from '../../protocol/actions.js';
 
 const REPLY = 'A reply of a known length, so the model server reports a known number of tokens.';
 
@@ -53,6 +54,8 @@ beforeAll(async () => {
         OPENCLAW_APPROVALS: 'true',
         OPENCLAW_DEVICE_IDENTITY_PATH: join(dir, 'device.json'),
         AI_STREAM_INTERVAL_MS: '200',
+        // A second agent on the scripted engine beside the OpenClaw one (README "Agents").
+        AI_AGENTS: JSON.stringify([{ id: 'assistant', nickname: 'AI Assistant' }, { id: 'demo', nickname: 'Demo', engine: 'scripted', instructions: 'Be a demo.' }]),
       }),
       label: 'bundle-usage-openclaw',
     },
@@ -107,5 +110,26 @@ describe('usage and audit with OpenClaw and Redis', () => {
     // Two model calls (the tool call, then the answer): OpenClaw sums their output tokens.
     await expect.poll(async () => (await usage()).totals.runs, { timeout: 10_000 }).toBe(2);
     expect((await usage()).totals.outputTokens).toBeGreaterThan(Math.ceil(REPLY.length / 4));
+  });
+
+  it('an agent on the scripted engine beside the OpenClaw one: each answers as its own bot, on its own engine, counted apart', async () => {
+    const { agents } = await conv.api.call<AgentUsersView>(`${CHAT_SERVICE}.${ACTIONS.getAgentUsers}`, {}, conv.alice.token);
+    const demo = agents.find((a) => a.agentId === 'demo')!;
+    // Without the plugin's database: the admin adds it (nothing joins by itself but the first agent).
+    expect((await conv.api.request(`${CHAT_SERVICE}.${ACTIONS.setGroupAgent}`, { groupId: conv.groupId, agentId: 'demo', member: true }, conv.alice.token)).status).toBe(200);
+    const prompt = await conv.api.sendMessage(conv.alice.token, { converseId: conv.panelId, groupId: conv.groupId, content: `[at=${demo.userId}]Demo[/at] hi [[metered]]`, meta: { mentions: [demo.userId] } });
+    const reply = await conv.bobSocket.waitFor<WireMessage>('notify:chat.message.add', (m) => (m.meta?.reply as { _id?: string } | undefined)?._id === prompt._id && aiMeta(m)?.status === 'done', 30_000);
+    expect(reply.author).toBe(demo.userId);
+    expect(aiMeta(reply)?.engine).toBe('scripted');
+    expect(reply.content).toContain('(Following my instructions: "Be a demo.")');
+    const requestsBefore = model.requests.length;
+    const toClaw = await conv.ask('and you [[metered]]');
+    const clawReply = await conv.finalReplyTo(toClaw, 60_000);
+    expect([clawReply.author, clawReply.content]).toEqual([conv.botUserId, REPLY]);
+    // The OpenClaw agent's model never saw the demo agent's conversation.
+    const turns = model.requests.slice(requestsBefore).flatMap((r) => r.userTurns);
+    expect(turns.some((t) => t.includes('and you [[metered]]'))).toBe(true);
+    expect(turns.some((t) => t.includes('hi [[metered]]'))).toBe(false);
+    await expect.poll(async () => (await usage()).agents.map((a) => a.id).sort(), { timeout: 10_000 }).toEqual(['assistant', 'demo']);
   });
 });

@@ -92,6 +92,12 @@ describe('MBE engine over HTTP (reference server)', () => {
     expect(final.badges?.map((b) => b.kind)).toEqual(['novelty']);
   });
 
+  it("a named agent's instructions come first in the system prompt, the expert's after them", async () => {
+    const { server, engine } = await setup();
+    await ask(engine, 'tell me about python', { instructions: 'You review code. Be terse.' });
+    expect(bodyOf(server, 'generate').system_prompt).toMatch(/^You review code\. Be terse\.\n\n.*the coding expert/s);
+  });
+
   it('surprise down: still routes and generates; a warning is logged; no novelty badge', async () => {
     const { server, engine, logger } = await setup();
     server.setFault('surprise', { kind: 'status', status: 503 });

@@ -160,6 +160,7 @@ export function createMbeEngine(input: MbeSettingsInput, baseLogger: MbeLogger =
             ...(request.requester.nickname ? { userName: request.requester.nickname } : {}),
             sessionKey: request.sessionKey,
             prompt: request.prompt,
+            ...(request.instructions ? { instructions: request.instructions } : {}),
           },
           {
             backend,

@@ -21,6 +21,8 @@ export interface PipelineInput {
   /** Tailchat session key: stored with each memory so `/new` can clear the session. */
   sessionKey: string;
   prompt: string;
+  /** The bundle agent's instructions: put before the expert's system prompt. */
+  instructions?: string;
 }
 
 export type PipelineStep = 'surprise' | 'route' | 'generate' | 'memory';
@@ -101,7 +103,7 @@ export async function runPipeline(input: PipelineInput, deps: PipelineDeps): Pro
   checkStop('generate');
   let generated: GenerateResponse;
   try {
-    generated = await deps.generate({ prompt: input.prompt, system_prompt: systemPrompt(expertId), temperature: deps.temperature }, call);
+    generated = await deps.generate({ prompt: input.prompt, system_prompt: input.instructions ? `${input.instructions}\n\n${systemPrompt(expertId)}` : systemPrompt(expertId), temperature: deps.temperature }, call);
   } catch (raw) {
     const err = asMbeError(raw, 'generate');
     if (!isAborted(err)) deps.onFailure?.(err);

@@ -75,6 +75,8 @@ export function createScriptedEngine(opts: ScriptedEngineOptions): Engine {
     memory.set(request.sessionKey, { turns, lastPrompt: request.prompt });
     const p = request.prompt.toLowerCase();
     const lines = [
+      // The demo has no model to follow them: it shows which instructions it was given.
+      ...(request.instructions ? [`(Following my instructions: "${request.instructions}")`] : []),
       `You said: "${request.prompt}".`,
       `This is turn ${turns} of this conversation${previous ? `; before that you said: "${previous}"` : ''}.`,
     ];

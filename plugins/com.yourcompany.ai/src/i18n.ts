@@ -172,6 +172,8 @@ const MESSAGES = {
   'audit.approval.deny': { 'en-US': 'denied a command', 'zh-CN': '拒绝了一条命令' },
   'audit.toolOutput': { 'en-US': 'opened the private details of a tool call', 'zh-CN': '查看了工具调用的私密详情' },
   'audit.settings': { 'en-US': 'changed the settings:', 'zh-CN': '修改了设置：' },
+  'audit.agentAdded': { 'en-US': 'added the agent', 'zh-CN': '添加了智能体' },
+  'audit.agentRemoved': { 'en-US': 'removed the agent', 'zh-CN': '移除了智能体' },
   'audit.empty': { 'en-US': '(none)', 'zh-CN': '（无）' },
 
   // summaries (chat input "+" menu, thread action)

@@ -56,7 +56,10 @@ describe('a member cannot speak for the agent (server)', () => {
   });
 
   it('getAgentUsers names the bot to signed-in members and refuses anonymous callers', async () => {
-    expect(await conv.api.call(`${PLUGIN}.getAgentUsers`, {}, conv.bob.token)).toEqual({ userIds: [conv.botUserId] });
+    expect(await conv.api.call(`${PLUGIN}.getAgentUsers`, {}, conv.bob.token)).toEqual({
+      userIds: [conv.botUserId],
+      agents: [{ agentId: 'assistant', userId: conv.botUserId, nickname: 'AI Assistant', starterPrompts: [], isDefault: true }],
+    });
     expect((await conv.api.request(`${PLUGIN}.getAgentUsers`, {})).status).toBe(401);
   });
 });

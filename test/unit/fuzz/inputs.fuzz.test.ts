@@ -3,6 +3,7 @@
  * 10,000 fuzzed gateway frames through the OpenClaw event mapper and the reply state, with
  * arbitrary JSON and with near-valid shapes (the ones that get past a first check).
  */
+import { oneAgent } from '../fakes/agents.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { handleMessageEvent, type ChatDeps } from '../../../bridge/chat/handle-message.js';
@@ -36,7 +37,7 @@ describe('fuzzed input', () => {
     let started = 0;
     const defaults = { enabled: true, engine: 'scripted', agentId: 'main', trigger: 'all' as const, prefix: '/ai', allMessagesPanels: ['P1'], sessionScope: 'thread' as const };
     const deps: ChatDeps = {
-      host: fake.host, botUserId: BOT, botNickname: 'AI Assistant',
+      host: fake.host, botUserId: BOT, ...oneAgent(BOT),
       settings: createGroupSettingsStore(fake.host, defaults), can: createPermissionChecker(fake.host, { invokeByDefault: true }),
       runner: { start: async () => void started++, abortSession: async () => false, reset: async () => undefined, stats: async () => '' },
       isBot: async () => false, access: DEFAULT_ACCESS, maxPromptChars: 100, defaultEngine: 'scripted', dmAgentId: 'main', logger: silentLogger,

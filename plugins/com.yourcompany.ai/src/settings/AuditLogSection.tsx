@@ -20,6 +20,7 @@ function describe(entry: AuditEntry): string {
     return `${t(['allow-once', 'allow-always', 'deny'].includes(decision) ? key : 'audit.approval.deny')} (${String(entry.details.runId ?? '')})`;
   }
   if (entry.action === 'tool-output.read') return `${t('audit.toolOutput')} (${String(entry.details.runId ?? '')})`;
+  if (entry.action === 'agent.added' || entry.action === 'agent.removed') return `${t(entry.action === 'agent.added' ? 'audit.agentAdded' : 'audit.agentRemoved')} ${String(entry.details.agentId ?? '')}`;
   const changes = (entry.details.changes ?? {}) as Record<string, { from?: unknown; to?: unknown }>;
   const list = Object.entries(changes).map(([field, c]) => `${field}: ${shown(c.from)} → ${shown(c.to)}`);
   return `${t('audit.settings')} ${list.join('; ')}`;

@@ -1,4 +1,5 @@
 /** The chat side of attachments: links go into the run job, too many are refused at once, an image alone is a prompt. */
+import { oneAgent } from '../../fakes/agents.js';
 import { describe, expect, it } from 'vitest';
 import { handleMessageEvent, type ChatDeps, type RunnerClient } from '../../../../bridge/chat/handle-message.js';
 import { ATTACHMENT_TEXT } from '../../../../bridge/attachments/policy.js';
@@ -19,7 +20,7 @@ function setup(maxCount = 2) {
   const runner: RunnerClient = { start: async (j) => void jobs.push(j), abortSession: async () => false, reset: async () => undefined, stats: async () => '' };
   const { lines, logger } = recordingLogger();
   const deps: ChatDeps = {
-    host: fake.host, botUserId: BOT, botNickname: 'AI Assistant',
+    host: fake.host, botUserId: BOT, ...oneAgent(BOT),
     settings: createGroupSettingsStore(fake.host, defaults),
     can: createPermissionChecker(fake.host, { invokeByDefault: true }),
     runner, isBot: async () => false, access: DEFAULT_ACCESS, maxPromptChars: 1000,

@@ -1,3 +1,4 @@
+import { agent, oneAgent, someAgents } from '../../fakes/agents.js';
 import { describe, expect, it } from 'vitest';
 import { handleMessageEvent, type ChatDeps, type RunnerClient } from '../../../../bridge/chat/handle-message.js';
 import { createPermissionChecker } from '../../../../bridge/permission/check.js';
@@ -9,7 +10,7 @@ import { DEFAULT_ACCESS } from '../../../../bridge/policy/authorize.js';
 const BOT = 'bot0000000000000000000001';
 const defaults = { enabled: true, engine: 'scripted', agentId: 'main', trigger: 'mention' as const, prefix: '/ai', allMessagesPanels: [], sessionScope: 'group' as const };
 
-function setup(opts: FakeHostOptions & { invokeByDefault?: boolean } = {}) {
+function setup(opts: FakeHostOptions & { invokeByDefault?: boolean; agents?: ReturnType<typeof someAgents> } = {}) {
   const fake = createFakeHost(opts);
   const jobs: RunJob[] = [];
   const aborted: string[] = [];
@@ -22,7 +23,7 @@ function setup(opts: FakeHostOptions & { invokeByDefault?: boolean } = {}) {
   };
   const { lines, logger } = recordingLogger();
   const deps: ChatDeps = {
-    host: fake.host, botUserId: BOT, botNickname: 'AI Assistant',
+    host: fake.host, botUserId: BOT, ...(opts.agents ?? oneAgent(BOT)),
     settings: createGroupSettingsStore(fake.host, defaults),
     can: createPermissionChecker(fake.host, { invokeByDefault: opts.invokeByDefault ?? true }),
     runner, isBot: async (u) => opts.users?.[u]?.type === 'pluginBot', access: DEFAULT_ACCESS, maxPromptChars: 100,
@@ -243,5 +244,61 @@ describe('handleMessageEvent with the intake journal', () => {
     expect(await handleMessageEvent(add(`[at=${BOT}]AI[/at] hello`), s.deps)).toMatchObject({ kind: 'started' });
     expect(counted).toBe(0);
     expect(s.jobs[0]?.recovery).toBe('started');
+  });
+
+  it('a swept prompt no instance took was never counted: the sweep counts it (and refuses it over the limit)', async () => {
+    const s = setup();
+    let counted = 0;
+    s.deps.rateLimit = async () => (counted++, { allowed: false, scope: 'user', retryAfterMs: 1000 });
+    s.deps.recovery = 'unstarted';
+    s.deps.countRateLimit = true;
+    expect(await handleMessageEvent(add(`[at=${BOT}]AI[/at] hello`), s.deps)).toEqual({ kind: 'refused', reason: 'rate-limit-user' });
+    expect(counted).toBe(1);
+  });
+});
+
+describe('handleMessageEvent with several agents', () => {
+  const REVIEWER = 'bot0000000000000000000002';
+  const agents = () =>
+    someAgents([agent('assistant', BOT, 'AI Assistant'), agent('reviewer', REVIEWER, 'Reviewer', { engine: 'mbe', engineAgentId: 'review', instructions: 'Review code.' })], { G2: ['assistant'] });
+  const mention = (userId: string, text: string, extra: Record<string, unknown> = {}) => ({
+    type: 'add', groupId: 'G1', converseId: 'P1', messageId: 'M1', author: 'U1', content: `[at=${userId}]x[/at] ${text}`, meta: { mentions: [userId] }, ...extra,
+  });
+
+  it('a mention starts a run of that agent: its engine, its engine agent, its instructions, its own session', async () => {
+    const s = setup({ agents: agents() });
+    await handleMessageEvent(mention(BOT, 'hi'), s.deps);
+    await handleMessageEvent(mention(REVIEWER, 'check this', { messageId: 'M2' }), s.deps);
+    expect(s.jobs.map((j) => [j.agent, j.engineId, j.request.agentId, j.request.sessionKey, j.request.instructions])).toEqual([
+      ['assistant', 'scripted', 'main', 'agent:main:tailchat:group:g1', undefined],
+      ['reviewer', 'mbe', 'review', 'agent:review:tailchat-reviewer:group:g1', 'Review code.'],
+    ]);
+  });
+
+  it('two agents on the same engine agent still keep separate sessions', async () => {
+    const s = setup({ agents: someAgents([agent('assistant', BOT, 'AI Assistant'), agent('helper', REVIEWER, 'Helper')]) });
+    await handleMessageEvent(mention(BOT, 'hi'), s.deps);
+    await handleMessageEvent(mention(REVIEWER, 'hi', { messageId: 'M2' }), s.deps);
+    expect(new Set(s.jobs.map((j) => j.request.sessionKey)).size).toBe(2);
+  });
+
+  it('an agent that is not a member of the group does not answer there, not even a refusal', async () => {
+    const s = setup({ agents: agents(), permissions: { U1: [] }, invokeByDefault: false });
+    expect(await handleMessageEvent({ ...mention(REVIEWER, 'hi'), groupId: 'G2' }, s.deps)).toEqual({ kind: 'ignored', reason: 'not-addressed' });
+    expect(s.jobs).toEqual([]);
+    expect(s.fake.byAction('chat.message.sendMessage')).toEqual([]);
+  });
+
+  it("refusals and short answers come from the agent addressed; a bare stop stops every agent's run there", async () => {
+    const s = setup({ agents: agents() });
+    await handleMessageEvent(mention(REVIEWER, '/help'), s.deps);
+    expect(s.fake.byAction('chat.message.sendMessage').map((c) => c.meta?.userId)).toEqual([REVIEWER]);
+    await handleMessageEvent({ type: 'add', groupId: 'G1', converseId: 'P1', messageId: 'M3', author: 'U1', content: 'stop', meta: {} }, s.deps);
+    expect(s.aborted).toEqual(['agent:main:tailchat:group:g1 (runs of U1)', 'agent:review:tailchat-reviewer:group:g1 (runs of U1)']);
+  });
+
+  it('never answers another agent (no loops between agents)', async () => {
+    const s = setup({ agents: agents() });
+    expect(await handleMessageEvent({ ...mention(BOT, 'hi'), author: REVIEWER }, s.deps)).toEqual({ kind: 'ignored', reason: 'own-or-system' });
   });
 });

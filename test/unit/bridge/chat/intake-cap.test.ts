@@ -1,4 +1,5 @@
 /** limits.maxIntakeChars (issue #18 item 5): only the start of a message is read at all. */
+import { oneAgent } from '../../fakes/agents.js';
 import { DEFAULT_ACCESS } from '../../../../bridge/policy/authorize.js';
 import { describe, expect, it } from 'vitest';
 import { handleMessageEvent, type ChatDeps, type RunnerClient } from '../../../../bridge/chat/handle-message.js';
@@ -16,7 +17,7 @@ function setup() {
   const jobs: RunJob[] = [];
   const runner: RunnerClient = { start: async (j) => void jobs.push(j), abortSession: async () => false, reset: async () => {}, stats: async () => '' };
   const deps: ChatDeps = {
-    host: fake.host, botUserId: BOT, botNickname: 'AI Assistant',
+    host: fake.host, botUserId: BOT, ...oneAgent(BOT),
     settings: createGroupSettingsStore(fake.host, defaults),
     can: createPermissionChecker(fake.host, { invokeByDefault: true }),
     runner, isBot: async () => false, access: DEFAULT_ACCESS, maxPromptChars: 16_000, maxIntakeChars: CAP,

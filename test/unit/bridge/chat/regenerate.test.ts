@@ -1,3 +1,4 @@
+import { oneAgent } from '../../fakes/agents.js';
 import { describe, expect, it } from 'vitest';
 import { handleMessageEvent, type ChatDeps, type RunnerClient } from '../../../../bridge/chat/handle-message.js';
 import { regenerate, RegenerateError, runningAmong, type RegenerateDeps } from '../../../../bridge/chat/regenerate.js';
@@ -21,7 +22,7 @@ function setup(o: { permissions?: Record<string, string[] | 'not-member'>; activ
   const charged: string[] = [];
   const runner: RunnerClient = { start: async (j) => void jobs.push(j), abortSession: async () => false, reset: async () => undefined, stats: async () => '' };
   const chat: ChatDeps = {
-    host: fake.host, botUserId: BOT, botNickname: 'AI Assistant',
+    host: fake.host, botUserId: BOT, ...oneAgent(BOT),
     settings: createGroupSettingsStore(fake.host, defaults),
     can: createPermissionChecker(fake.host, { invokeByDefault: false }),
     runner, isBot: async () => false, access: DEFAULT_ACCESS, maxPromptChars: 100,

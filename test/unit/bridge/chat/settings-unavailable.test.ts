@@ -2,6 +2,7 @@
  * When a group's settings cannot be read (the plugin's database is away), nothing runs on
  * guessed settings, and a member who mentioned the agent is told it is unavailable.
  */
+import { oneAgent } from '../../fakes/agents.js';
 import { DEFAULT_ACCESS } from '../../../../bridge/policy/authorize.js';
 import { describe, expect, it } from 'vitest';
 import { handleMessageEvent, type ChatDeps } from '../../../../bridge/chat/handle-message.js';
@@ -20,7 +21,7 @@ function setup() {
   const { lines, logger } = recordingLogger();
   const unreadable = createSettingsStore({ kind: 'mongo', read: () => Promise.reject(new Error('Server selection timed out after 3000 ms')), write: async () => {} }, defaults);
   const deps: ChatDeps = {
-    host: fake.host, botUserId: BOT, botNickname: 'AI Assistant', settings: unreadable,
+    host: fake.host, botUserId: BOT, ...oneAgent(BOT), settings: unreadable,
     can: createPermissionChecker(fake.host, { invokeByDefault: true }),
     runner: { start: async (j) => void jobs.push(j), abortSession: async () => false, reset: async () => {}, stats: async () => '' },
     isBot: async () => false, access: DEFAULT_ACCESS, maxPromptChars: 100, defaultEngine: 'scripted', dmAgentId: 'main', logger,

@@ -30,6 +30,10 @@ describe('scripted engine', () => {
     expect(retried.at(-1)).toMatchObject({ type: 'final' });
     expect((retried.at(-1) as { text: string }).text).toContain('You said: "a flaky question"');
   });
+  it("shows a named agent's instructions (it has no model to follow them)", async () => {
+    const events = await collect(await engine().start({ ...req('r-i', 'hello'), instructions: 'Answer like a pirate.' }));
+    expect((events.at(-1) as { text: string }).text).toMatch(/^\(Following my instructions: "Answer like a pirate\."\)\nYou said: "hello"/);
+  });
   it('remembers per session, forgets on reset, and never mixes sessions', async () => {
     const e = engine();
     await collect(await e.start(req('a', 'first', 's1')));

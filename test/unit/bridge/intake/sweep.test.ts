@@ -17,7 +17,7 @@ function setup(o: { since?: number; start?: number } = {}) {
   let t = o.start ?? 10_000_000;
   const journal = createMemoryIntakeJournal(() => t, o.since ?? 0);
   const stored: StoredMessage[] = [];
-  const handled: { id: string; recovery: Recovery }[] = [];
+  const handled: { id: string; recovery: Recovery; uncounted?: boolean }[] = [];
   let seq = 0;
   const post = (content: string, extra: Partial<AddedMessage> = {}, ago = 0): AddedMessage => {
     const event: AddedMessage = { type: 'add', messageId: `m${++seq}`, converseId: 'P', groupId: 'G', author: 'U', content, meta: {}, ...extra };
@@ -39,9 +39,9 @@ function setup(o: { since?: number; start?: number } = {}) {
       },
       isAddressed: async (e) => e.content.startsWith('@AI'),
       answers: (e) => (e.author === BOT ? e.meta.reply?._id : undefined),
-      async handle(event, recovery) {
+      async handle(event, recovery, uncounted) {
         if (failHandle) throw new Error('Tailchat unreachable');
-        handled.push({ id: event.messageId, recovery });
+        handled.push({ id: event.messageId, recovery, ...(uncounted ? { uncounted } : {}) });
         if (recovery === 'unstarted') await journal.mark(event.messageId, 'handed');
       },
       timing,
@@ -62,7 +62,8 @@ describe('intake sweep', () => {
     expect(s.handled).toEqual([]); // the live path has the grace to take it
     s.pass(11_000);
     await sweep.sweep();
-    expect(s.handled).toEqual([{ id: lost.messageId, recovery: 'unstarted' }]);
+    // Nobody took it, so nobody counted it against the rate limit: the sweep's handling does.
+    expect(s.handled).toEqual([{ id: lost.messageId, recovery: 'unstarted', uncounted: true }]);
     s.pass(60_000);
     await sweep.sweep();
     expect(s.handled).toHaveLength(1);
@@ -139,7 +140,7 @@ describe('intake sweep', () => {
     const next = s.post('@AI and this one?');
     s.pass(11_000);
     await sweep.sweep();
-    expect(s.handled).toEqual([{ id: next.messageId, recovery: 'unstarted' }]); // not held up
+    expect(s.handled).toEqual([{ id: next.messageId, recovery: 'unstarted', uncounted: true }]); // not held up
     s.handled.length = 0;
     // The entry it took before failing is held under its lease, then taken over.
     s.pass(timing.leaseMs - 11_000);

@@ -50,6 +50,21 @@ describe('executeRun', () => {
     expect(order.indexOf('send')).toBeLessThan(order.lastIndexOf('notify:chat.message.delete'));
   });
 
+  it("posts the draft and the reply as the job's agent; a job naming no agent (or one not configured here) as the first agent", async () => {
+    const engine = createScriptedEngine({ chunkDelayMs: 1, chunkChars: 50, label: 'demo' });
+    const agentUserOf = (id: string) => ({ reviewer: 'BOT-R' })[id];
+    const authors = async (agent: string | undefined) => {
+      const fake = createFakeHost();
+      // A run id of its own each time: the engine answers a known one with that same run.
+      await executeRun(engine, { ...job('hello', `tc-m-${agent}`), ...(agent ? { agent } : {}) }, { ...deps(fake.host), agentUserOf });
+      const draft = fake.byAction('gateway.notify')[0]!.params.eventData as { author: string };
+      return [draft.author, fake.byAction('chat.message.sendMessage')[0]!.meta?.userId];
+    };
+    expect(await authors('reviewer')).toEqual(['BOT-R', 'BOT-R']);
+    expect(await authors(undefined)).toEqual(['BOT', 'BOT']);
+    expect(await authors('gone')).toEqual(['BOT', 'BOT']);
+  });
+
   it('coalesces a fast stream to a few live updates', async () => {
     const fake = createFakeHost();
     const engine = createScriptedEngine({ chunkDelayMs: 1, chunkChars: 1, label: 'demo' });

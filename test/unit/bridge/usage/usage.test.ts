@@ -144,20 +144,20 @@ describe('monthly budget', () => {
   const store = createGroupDataUsageStore(createFakeHost().host);
 
   it('allows runs while the month is under budget, refuses once it is used up, allows when none is set', async () => {
-    const check = (budget: number | null) => createBudgetCheck(store, async () => budget, silentLogger, () => MAY);
+    const check = (budget: number | null) => createBudgetCheck(store, async () => ({ group: budget }), silentLogger, () => MAY);
     await store.add({ groupId: 'g1' }, '2026-05', { runs: 2, total: 900 });
     expect(await check(1000)('g1')).toEqual({ allowed: true });
     await store.add({ groupId: 'g1' }, '2026-05', { runs: 1, total: 150 });
     expect(await check(1000)('g1')).toEqual({ allowed: false, month: '2026-05', used: 1050, budget: 1000, renewsOn: '2026-06-01' });
     expect(await check(null)('g1')).toEqual({ allowed: true });
     // A new month starts from zero.
-    expect(await createBudgetCheck(store, async () => 1000, silentLogger, () => Date.UTC(2026, 5, 1))('g1')).toEqual({ allowed: true });
+    expect(await createBudgetCheck(store, async () => ({ group: 1000 }), silentLogger, () => Date.UTC(2026, 5, 1))('g1')).toEqual({ allowed: true });
   });
 
   it('lets the run go when the usage cannot be read', async () => {
     const broken: UsageStore = { kind: 'redis', add: async () => {}, read: () => Promise.reject(new Error('down')) };
     const log = recordingLogger();
-    expect(await createBudgetCheck(broken, async () => 10, log.logger)('g1')).toEqual({ allowed: true });
+    expect(await createBudgetCheck(broken, async () => ({ group: 10 }), log.logger)('g1')).toEqual({ allowed: true });
     expect(log.lines[0]?.msg).toContain('budget not checked');
   });
 });

@@ -21,10 +21,13 @@ import { agentRow, closeGroupDetail, mentionSuggestions, openAgentsSection, open
 import { openRealClient, waitForChat, type RealClient } from './support/real-client.js';
 import { SHOTS } from './support/webhost.js';
 
-/** The agents of this file (config `agents`, README "Agents"). */
+/**
+ * The agents of this file (config `agents`, README "Agents"), on bot users of their own: the
+ * shared Tailchat keeps the default plugin bot of other files under its own nickname.
+ */
 const AGENTS = [
-  { id: 'helper', nickname: 'Helper', starterPrompts: ['Say hello to the team'], joinGroups: false },
-  { id: 'coder', nickname: 'Coder', starterPrompts: ['Review my diff', 'Explain the build error'], joinGroups: false },
+  { id: 'helper', botId: 'tcai-web-agents-helper', nickname: 'Helper', starterPrompts: ['Say hello to the team'], joinGroups: false },
+  { id: 'coder', botId: 'tcai-web-agents-coder', nickname: 'Coder', starterPrompts: ['Review my diff', 'Explain the build error'], joinGroups: false },
 ];
 
 let stack: Stack;

@@ -253,15 +253,16 @@ function App() {
         {state.messages.map((message) => (
           <MessageItem key={message._id} message={message} />
         ))}
+        {state.chatInput && (
+          // Below the messages, as in Tailchat, whose input row is `position: relative` (plugin
+          // buttons may place things over it); the margin leaves room above it on a short page.
+          <div className="host-input" data-testid="host-input" style={{ position: 'relative', marginTop: 96, display: 'flex', gap: 8 }}>
+            <textarea readOnly value="" style={{ flex: 1, height: 32, border: '1px solid #ccc' }} />
+            {state.inputButtons.map((button, i) => React.cloneElement(button.render(), { key: `btn${i}` }))}
+          </div>
+        )}
       </div>
       <GroupDetail />
-      {state.chatInput && (
-        // Tailchat's input row is `position: relative` (plugin buttons may place things over it).
-        <div className="host-input" data-testid="host-input" style={{ position: 'relative' }}>
-          <textarea readOnly value="" />
-          {state.inputButtons.map((button, i) => React.cloneElement(button.render(), { key: `btn${i}` }))}
-        </div>
-      )}
       {state.modal && (
         <div className="host-modal" data-testid="host-modal">
           {state.modal}

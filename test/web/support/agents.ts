@@ -11,7 +11,10 @@ import type { Locator, Page } from 'playwright-core';
 import { TailchatWebClient } from '../../tailchat/browser.js';
 import { openGroupSettings } from './real-client.js';
 
-/** The nicknames Tailchat's `@` picker offers for `query` (typed after "@" in the empty input); the input is left empty. */
+/**
+ * What Tailchat's `@` picker offers for `query` (typed after "@" in the empty input), one text per
+ * item (avatar letter, nickname and discriminator); the input is left empty.
+ */
 export async function mentionSuggestions(page: Page, query = ''): Promise<string[]> {
   const input = page.locator('textarea').last();
   await input.click();

@@ -123,7 +123,10 @@ describe('real agent in the real web client', () => {
       }
       return lengths;
     });
-    const runId = await askAndFollow('please use a tool and show some code');
+    // "slow": a long answer (seconds of stream). Drafts are coalesced (newest state wins, one push
+    // in flight), so on a loaded machine a short answer may show only one partial state before
+    // its final one; a long one grows on screen in many steps however slow the pushes are.
+    const runId = await askAndFollow('please use a tool and show some code, slow');
     await reply(runId, 'streaming').waitFor({ timeout: 30_000 });
     await page.screenshot({ path: `${SHOTS}/70-agent-streaming.png` });
     const done = reply(runId, 'done');
@@ -138,7 +141,7 @@ describe('real agent in the real web client', () => {
     // The fenced code of the reply is highlighted (as a markdown fence or a `code` block: the backend decides).
     await done.locator('[data-testid="tcai-code"] .token.keyword').first().waitFor();
     expect(await done.locator('[data-testid="tcai-badge"]').getAttribute('data-kind')).toBe('demo');
-    expect(await done.innerText()).toContain('You said: "please use a tool and show some code"');
+    expect(await done.innerText()).toContain('You said: "please use a tool and show some code, slow"');
     expect(await page.locator('[data-testid="tcai-message"][data-run-status="streaming"]').count()).toBe(0);
     expect(await reply(runId).count()).toBe(1); // the draft is gone
     await itemOf(done).screenshot({ path: `${SHOTS}/71-agent-done.png` });

@@ -35,8 +35,10 @@ const TARGETS = [
     id: 'com.yourcompany.ai',
     cwd: HERE,
     entryBudget: 12_000,
-    // 100_000 until Retry and the admin list of failed replies (issue #20) added ~2.6 KB.
-    totalBudget: 104_000,
+    // 100_000 until Retry and the admin list of failed replies (issue #20) added ~2.6 KB;
+    // 104_000 until named agents (issue #21: the AI label, the Agents section, starter prompts, the
+    // agents' schemas in the shared zod chunk) added ~5 KB.
+    totalBudget: 110_000,
     assets: { 'manifest.json': 'manifest.json', 'assets/icon.svg': 'icon.svg', 'README.md': 'README.md' },
   },
   ...(args.has('--example')

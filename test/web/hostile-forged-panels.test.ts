@@ -124,7 +124,11 @@ describe('a member cannot speak for the agent (real web client)', () => {
   });
 
   it('getAgentUsers names the bot to signed-in users only', async () => {
-    expect(await api.call(`${CHAT_SERVICE}.getAgentUsers`, {}, mallory.token)).toEqual({ userIds: [botUserId] });
+    // With named agents the answer also carries each agent's view (the one agent of this bundle, on the bot).
+    expect(await api.call(`${CHAT_SERVICE}.getAgentUsers`, {}, mallory.token)).toEqual({
+      userIds: [botUserId],
+      agents: [expect.objectContaining({ agentId: 'assistant', userId: botUserId, isDefault: true })],
+    });
     const anonymous = await api.request(`${CHAT_SERVICE}.getAgentUsers`, {});
     expect(anonymous.status).toBe(401);
   });

@@ -3,7 +3,7 @@
  * `createPluginRequest` (adds the user's token; errors reject with the server's message).
  */
 import { createPluginRequest } from '@capital/common';
-import type { GroupSettings, ToolOutputView } from '../../../protocol/actions';
+import type { GroupAgentsView, GroupSettings, ToolOutputView } from '../../../protocol/actions';
 import type { AuditEntry, AuditLogPage, FailedRepliesPage, UsageReport } from '../../../protocol/admin';
 import { ACTIONS, PLUGIN_ID } from './constants';
 import { t } from './i18n';
@@ -45,6 +45,20 @@ export async function getGroupSettings(groupId: string): Promise<LoadedSettings>
 export async function saveGroupSettings(groupId: string, settings: Partial<GroupSettings>): Promise<Partial<GroupSettings>> {
   const { data } = await request().post(ACTIONS.saveGroupSettings, { groupId, settings });
   return ((data ?? {}) as { settings?: Partial<GroupSettings> }).settings ?? settings;
+}
+
+/** The configured agents, which are members of the group, its default agent and whether the caller may change them. */
+export async function getGroupAgents(groupId: string): Promise<GroupAgentsView> {
+  const { data } = await request().post(ACTIONS.getGroupAgents, { groupId });
+  const view = (data ?? {}) as Partial<GroupAgentsView>;
+  // An older backend answers something else: say so instead of crashing the panel.
+  if (!Array.isArray(view.agents) || typeof view.defaultAgentId !== 'string') throw new Error(t('request.failed'));
+  return { agents: view.agents, defaultAgentId: view.defaultAgentId, canConfigure: view.canConfigure === true };
+}
+
+/** Adds an agent to the group (its bot joins) or removes it; rejects with the server's reason. */
+export async function setGroupAgent(groupId: string, agentId: string, member: boolean): Promise<void> {
+  await request().post(ACTIONS.setGroupAgent, { groupId, agentId, member });
 }
 
 export async function getUsage(groupId: string, month?: string): Promise<UsageReport> {

@@ -91,8 +91,14 @@ declare module '@capital/common' {
       currentConverseId?: string | null;
       /** converse id → the newest message id this client has marked read. */
       ack?: Record<string, string | undefined>;
-      converses?: Record<string, { messages?: ChatMessagePayload[] } | undefined>;
+      /**
+       * A DM's entry (type 'DM' or 'Multi') carries its members; a group panel's has type 'Group'
+       * and no members, or no type when a message created it (chat.ts setConverseInfo).
+       */
+      converses?: Record<string, { messages?: ChatMessagePayload[]; type?: string; members?: string[] } | undefined>;
     };
+    /** The signed-in user's groups (group.ts appendGroups). */
+    group?: { groups?: Record<string, { _id: string; panels?: Array<{ id: string }> } | undefined> };
     /** `reconnectNum` counts the socket's reconnects (the message box reloads after each). */
     global?: { reconnectNum?: number };
   }
@@ -108,7 +114,12 @@ declare module '@capital/common' {
 }
 
 declare module '@capital/component' {
-  import type { ComponentType } from 'react';
+  import type { ComponentType, ReactNode } from 'react';
+  import type { ChatInputActionContext } from '@capital/common';
   /** Nickname of a user, fetched and cached by the host. */
   export const UserName: ComponentType<{ userId: string; className?: string }>;
+  /** The chat input box around the caller (a `regChatInputButton` render is inside it). */
+  export function useChatInputActionContext(): ChatInputActionContext;
+  /** A modal over the app (Modal.tsx); returns its key. Inside, `useModalContext().closeModal` closes it. */
+  export function openModal(content: ReactNode, props?: { closable?: boolean; maskClosable?: boolean }): number;
 }

@@ -12,6 +12,7 @@ import { hasAiMeta } from './meta';
 import { AiMessage } from './message/AiMessage';
 import { registerBuiltinPanels } from './panels/builtin';
 import { SettingsEntry } from './settings/SettingsEntry';
+import { StarterSlot } from './starters/StarterSlot';
 import { summarizeLast, summarizeUnread } from './summarize/command';
 import { loadStartupReadPositions } from './summarize/read-marker';
 import { ReadMarkerProbe } from './summarize/ReadMarkerProbe';
@@ -35,6 +36,9 @@ loadStartupReadPositions();
 regChatInputButton({ render: () => <ReadMarkerProbe /> });
 regChatInputAction({ label: t('summarize.unread'), onClick: (ctx) => void summarizeUnread(ctx) });
 regChatInputAction({ label: t('summarize.last', { count: 50 }), onClick: (ctx) => void summarizeLast(ctx, 50) });
+// Starter prompts: chips over the input of a DM with an agent, and a picker in the "+" menu.
+regChatInputButton({ render: () => <StarterSlot /> });
+regChatInputAction({ label: t('starters.menu'), onClick: (ctx) => void import('./starters/Starters').then((m) => m.openStarterPicker(ctx)) });
 regMessageExtraParser({
   name: `${PLUGIN_ID}/thread-summary`,
   render: (message) => (isInThread(message) ? <ThreadSummaryAction message={message} /> : null),

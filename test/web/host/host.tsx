@@ -8,7 +8,10 @@
  *   below), memoised on the message object, with the store's shallow-merge update
  *   (`updateMessageInfo`), so live meta updates re-render exactly as in Tailchat;
  * - a "group detail" pane rendering `regCustomPanel({position: 'groupdetail'})` inside a group
- *   id context; toasts rendered as DOM.
+ *   id context; toasts rendered as DOM;
+ * - on demand, a chat input box (`position: relative`, like Tailchat's) with the plugin's
+ *   `regChatInputButton`s, its "+" actions run with an input context that records what it sends,
+ *   an `openModal` modal and a settable redux snapshot for `getGlobalState`.
  * Tests drive it through `window.__host` (see HostApi).
  */
 import * as ReactModule from 'react';
@@ -52,6 +55,22 @@ interface Group {
   name: string;
   panels: Array<{ id: string; name: string; type: number }>;
 }
+interface InputAction {
+  label: string;
+  onClick: (ctx: InputContext) => void;
+}
+/** What Tailchat's ChatInputBox hands to "+" actions and its buttons (ChatInputBox/context.tsx). */
+interface InputContext {
+  message: string;
+  setMessage(message: string): void;
+  sendMsg(message: string, meta?: Record<string, unknown>): Promise<void>;
+  appendMsg(message: string): void;
+}
+/** A message the chat input sent (`onSendMsg(msg, meta)` in Tailchat). */
+interface SentMessage {
+  content: string;
+  meta?: Record<string, unknown>;
+}
 
 // ---------- state with a tiny subscription (what redux does in Tailchat) ----------
 const state = {
@@ -66,6 +85,15 @@ const state = {
   groups: {} as Record<string, Group>,
   /** Where the plugin navigated (react-router's navigate in Tailchat). */
   navigations: [] as string[],
+  /** The chat input box (off unless a test shows it): its "+" actions, buttons and what it sent. */
+  chatInput: false,
+  inputActions: [] as InputAction[],
+  inputButtons: [] as Array<{ render: () => React.ReactElement }>,
+  sent: [] as SentMessage[],
+  /** The redux snapshot `getGlobalState` returns (Tailchat's store; null = none). */
+  globalState: null as unknown,
+  /** What `openModal` shows (Tailchat's Modal over the app). */
+  modal: null as ReactNode,
   version: 0,
 };
 const listeners = new Set<() => void>();
@@ -116,29 +144,51 @@ const common = {
     commit();
   },
   getLanguage: () => state.lang,
-  // The chat input and store hooks the summary actions register with; this host has no chat
-  // input or redux store (the real web client tests cover them: test/web/real-summarize.test.ts).
-  regChatInputAction(_action: { label: string }) {},
-  regChatInputButton(_button: { render: () => unknown }) {},
-  getGlobalState: () => null,
+  // The chat input: "+" actions and buttons render in a small input box once a test shows it
+  // (summaries are covered in the real web client: test/web/real-summarize.test.ts).
+  regChatInputAction(action: InputAction) {
+    state.inputActions = [...state.inputActions, action];
+  },
+  regChatInputButton(button: { render: () => React.ReactElement }) {
+    state.inputButtons = [...state.inputButtons, button];
+    commit();
+  },
+  getGlobalState: () => state.globalState,
   postRequest: () => Promise.reject(new Error('not in the stand-in host')),
   sendMessage: () => Promise.reject(new Error('not in the stand-in host')),
-  useConverseMessageContext: () => ({ messages: [] }),
+  /** The messages of the converse the store calls current (all of them when none is). */
+  useConverseMessageContext: () => {
+    useHostVersion();
+    const current = (state.globalState as { chat?: { currentConverseId?: string } } | null)?.chat?.currentConverseId;
+    return { messages: current ? state.messages.filter((m) => m.converseId === current) : state.messages };
+  },
   useGroupIdContext: () => useContext(GroupIdContext),
   useNavigate: () => (to: string) => {
     state.navigations = [...state.navigations, to];
     commit();
   },
-  // The group detail is this host's only modal: closing it is what Tailchat's closeModal does there.
+  // Closes the topmost: an `openModal` modal, else the group detail (Tailchat's ModalContext).
   useModalContext: () => ({
     closeModal() {
-      state.groupDetail = null;
+      if (state.modal) state.modal = null;
+      else state.groupDetail = null;
       commit();
     },
   }),
   useGroupInfo(groupId: string) {
     useHostVersion();
     return state.groups[groupId] ?? null;
+  },
+};
+
+// ---------- the chat input box's actions (ChatInputBox/index.tsx) ----------
+const inputContext: InputContext = {
+  message: '',
+  setMessage() {},
+  appendMsg() {},
+  async sendMsg(content, meta) {
+    state.sent = [...state.sent, { content, ...(meta ? { meta } : {}) }];
+    commit();
   },
 };
 
@@ -149,6 +199,12 @@ const component = {
       {state.users[props.userId] ?? props.userId}
     </span>
   ),
+  useChatInputActionContext: () => inputContext,
+  openModal(content: ReactNode) {
+    state.modal = content;
+    commit();
+    return 1;
+  },
 };
 
 // ---------- the message list (Tailchat's Item.tsx DOM) ----------
@@ -197,8 +253,21 @@ function App() {
         {state.messages.map((message) => (
           <MessageItem key={message._id} message={message} />
         ))}
+        {state.chatInput && (
+          // Below the messages, as in Tailchat, whose input row is `position: relative` (plugin
+          // buttons may place things over it); the margin leaves room above it on a short page.
+          <div className="host-input" data-testid="host-input" style={{ position: 'relative', marginTop: 96, display: 'flex', gap: 8 }}>
+            <textarea readOnly value="" style={{ flex: 1, height: 32, border: '1px solid #ccc' }} />
+            {state.inputButtons.map((button, i) => React.cloneElement(button.render(), { key: `btn${i}` }))}
+          </div>
+        )}
       </div>
       <GroupDetail />
+      {state.modal && (
+        <div className="host-modal" data-testid="host-modal">
+          {state.modal}
+        </div>
+      )}
       <div className="host-toasts">
         {state.toasts.map((toast, index) => (
           <div key={index} className={`host-toast host-toast-${toast.type}`} data-testid="host-toast" data-type={toast.type}>
@@ -235,6 +304,8 @@ const api = {
     state.messages = [];
     state.toasts = [];
     state.groupDetail = null;
+    state.modal = null;
+    state.sent = [];
     commit();
   },
   setLang(lang: string) {
@@ -257,6 +328,23 @@ const api = {
   parserNames: () => state.parsers.map((parser) => parser.name),
   toasts: () => state.toasts.map((toast) => ({ ...toast })),
   navigations: () => [...state.navigations],
+  showChatInput(shown: boolean) {
+    state.chatInput = shown;
+    commit();
+  },
+  setGlobalState(snapshot: unknown) {
+    state.globalState = snapshot;
+    commit();
+  },
+  /** The labels of the "+" menu's plugin entries. */
+  inputActionLabels: () => state.inputActions.map((a) => a.label),
+  /** Clicks the "+" menu's entry `label`. */
+  runInputAction(label: string) {
+    const action = state.inputActions.find((a) => a.label === label);
+    if (!action) throw new Error(`no chat input action "${label}"`);
+    action.onClick(inputContext);
+  },
+  sent: () => state.sent.map((m) => ({ ...m })),
 };
 export type HostApi = typeof api;
 declare global {

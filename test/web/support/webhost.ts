@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { AgentView } from '../../../protocol/actions.js';
 import { launchBrowser } from '../../tailchat/browser.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -121,6 +122,19 @@ export interface WebHostOptions {
    * only on their messages. Default the fixtures' bot, `u_bot` (fixtures.ts).
    */
   agentUserIds?: string[];
+  /** The agents `getAgentUsers` names with them; default one per agent user ("AI Assistant" for `u_bot`). */
+  agents?: AgentView[];
+}
+
+/** One agent view per agent user, as a server with one configured agent per bot answers. */
+export function defaultAgentViews(userIds: string[]): AgentView[] {
+  return userIds.map((userId, i) => ({
+    agentId: i === 0 ? 'assistant' : `agent-${i}`,
+    userId,
+    nickname: i === 0 ? 'AI Assistant' : `Agent ${i}`,
+    starterPrompts: [],
+    isDefault: i === 0,
+  }));
 }
 
 export async function startWebHost(options: WebHostOptions = {}): Promise<WebHost> {
@@ -128,7 +142,8 @@ export async function startWebHost(options: WebHostOptions = {}): Promise<WebHos
   const script = await bundleHost();
   const requests: RecordedRequest[] = [];
   const responders = new Map<string, Responder>();
-  const agentUsers = { code: 200, data: { userIds: options.agentUserIds ?? ['u_bot'] } };
+  const userIds = options.agentUserIds ?? ['u_bot'];
+  const agentUsers = { code: 200, data: { userIds, agents: options.agents ?? defaultAgentViews(userIds) } };
   responders.set('getAgentUsers', () => ({ status: 200, body: agentUsers }));
 
   const server = http.createServer((req, res) => {

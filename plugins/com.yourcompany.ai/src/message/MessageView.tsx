@@ -2,8 +2,9 @@ import React, { useLayoutEffect, useMemo, useSyncExternalStore } from 'react';
 import type { ChatMessagePayload } from '@capital/common';
 import { aiMeta } from '../../../../protocol/blocks';
 import type { AiMeta } from '../../../../protocol/blocks';
-import { useAgentUsers } from '../agent-users';
+import { useKnownAgents } from '../agent-users';
 import type { AgentUsers } from '../agent-users';
+import { agentOfAuthor } from '../agents';
 import { isAgentReply } from '../meta';
 import { AI_META_KEY } from '../constants';
 import { t } from '../i18n';
@@ -13,6 +14,7 @@ import type { PanelContext } from '../registry';
 import { AttemptBar } from './AttemptBar';
 import { FINISHED, attemptKeyOf, attemptNumberOf, attemptStore } from './attempts';
 import { BlockView } from './BlockView';
+import { AiLabel } from './AiLabel';
 import { useJumpTarget } from './scroll-to-reply';
 import { RunStatusBar } from './RunStatusBar';
 
@@ -54,11 +56,13 @@ function segments(blocks: Block[]): Segment[] {
 export default function MessageView(props: { message: ChatMessagePayload }): React.ReactElement | null {
   // Only the agent users speak for the agent: on anyone else's message (or before the server
   // has named them) our meta is ignored and the host shows the message's plain text.
-  const agents = useAgentUsers();
-  return agents && isAgentReply(props.message, agents) ? <AgentPanel message={props.message} agents={agents} /> : null;
+  const known = useKnownAgents();
+  return known && isAgentReply(props.message, known.userIds) ? (
+    <AgentPanel message={props.message} agents={known.userIds} agentName={agentOfAuthor(known, props.message.author)?.nickname} />
+  ) : null;
 }
 
-function AgentPanel(props: { message: ChatMessagePayload; agents: AgentUsers }): React.ReactElement {
+function AgentPanel(props: { message: ChatMessagePayload; agents: AgentUsers; agentName: string | undefined }): React.ReactElement {
   const { message, agents } = props;
   usePanelRegistryVersion();
   const raw = message.meta?.[AI_META_KEY];
@@ -162,6 +166,7 @@ function AgentPanel(props: { message: ChatMessagePayload; agents: AgentUsers }):
         finished={FINISHED.has(meta.status)}
         failed={shown.status === 'error' && shown.blocks.some((block) => block.type === 'error')}
       />
+      <AiLabel agentName={props.agentName} />
     </div>
   );
 }

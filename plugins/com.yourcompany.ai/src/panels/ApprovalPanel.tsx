@@ -4,7 +4,7 @@ import { UserName } from '@capital/component';
 import type { ApprovalBlock } from '../../../../protocol/blocks';
 import { errorMessage, resolveApproval } from '../api';
 import type { ApprovalDecision } from '../api';
-import { t } from '../i18n';
+import { t } from './basic-i18n';
 import type { PanelProps } from '../registry';
 
 /** Re-enable the buttons if the server accepted a decision but no update arrived (lost event). */

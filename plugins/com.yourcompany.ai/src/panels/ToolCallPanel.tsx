@@ -2,7 +2,7 @@ import React, { useEffect, useState } from 'react';
 import type { ToolOutputView } from '../../../../protocol/actions';
 import type { ToolBlock, ToolStatus } from '../../../../protocol/blocks';
 import { errorMessage, getToolOutput, getToolOutputAccess, isForbidden } from '../api';
-import { t } from '../i18n';
+import { t } from './basic-i18n';
 import type { PanelContext, PanelProps } from '../registry';
 
 /** Plain glyphs (no emoji: they depend on the reader's fonts); running gets the CSS spinner. */

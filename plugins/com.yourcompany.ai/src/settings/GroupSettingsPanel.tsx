@@ -5,6 +5,7 @@ import type { GroupSettings } from '../../../../protocol/actions';
 import { errorMessage, getGroupSettings, saveGroupSettings } from '../api';
 import { KNOWN_ENGINES } from '../constants';
 import { t } from '../i18n';
+import { AgentsSection } from './AgentsSection';
 import { AuditLogSection } from './AuditLogSection';
 import { FailuresSection } from './FailuresSection';
 import { Choice, Field, PanelPicker } from './fields';
@@ -99,7 +100,9 @@ export default function GroupSettingsPanel(): React.ReactElement {
       return;
     }
     setSaving(true);
-    saveGroupSettings(groupId, form).then(
+    // The Agents section saves the default agent at once: a form loaded before must not undo that.
+    const { defaultAgent: _savedByAgentsSection, ...fields } = form;
+    saveGroupSettings(groupId, fields).then(
       (saved) => {
         setForm({ ...EMPTY, ...saved });
         setSaving(false);
@@ -180,6 +183,7 @@ export default function GroupSettingsPanel(): React.ReactElement {
           )}
         </div>
       )}
+      <AgentsSection groupId={groupId} onChanged={() => setSaves((count) => count + 1)} />
       {load.canConfigure && <UsageSection groupId={groupId} refreshKey={saves} />}
       {load.canConfigure && <FailuresSection groupId={groupId} refreshKey={saves} />}
       {load.canConfigure && <AuditLogSection groupId={groupId} refreshKey={saves} />}

@@ -33,6 +33,9 @@ export const toolOutputVisibility = z.enum(['private', 'everyone']);
 export type ToolOutputVisibility = z.infer<typeof toolOutputVisibility>;
 
 /** What an admin sets per group (stored in Tailchat's own group data). */
+/** An agent's id in the bundle's config (`agents[].id`): also a segment of its session keys. */
+export const agentSlug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be 1-32 characters: a-z, 0-9, _ or -, starting with a letter or digit');
+
 export const groupSettings = z.object({
   enabled: z.boolean(),
   engine: z.string().min(1),
@@ -48,11 +51,11 @@ export const groupSettings = z.object({
   /** Tokens the group may use per UTC month; null/absent = no budget (bridge/usage/budget.ts). */
   monthlyTokenBudget: z.number().int().positive().max(1e12).nullable().optional(),
   /** Tokens each agent (by `agents[].id`) may use in the group per UTC month, within the group's budget. */
-  agentTokenBudgets: z.record(z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/), z.number().int().positive().max(1e12)).optional(),
+  agentTokenBudgets: z.record(agentSlug, z.number().int().positive().max(1e12)).optional(),
   /** 'private' (the default): tool arguments and results only for the requester and approvers. */
   toolOutput: toolOutputVisibility.optional(),
   /** The agent (`agents[].id`) that answers the prefix command and "every message" panels; absent = the first agent. */
-  defaultAgent: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/).optional(),
+  defaultAgent: agentSlug.optional(),
 });
 export type GroupSettings = z.infer<typeof groupSettings>;
 export const getGroupSettingsParams = z.object({ groupId: z.string().min(1) });
@@ -88,8 +91,6 @@ export interface ToolOutputView {
  * every group they are in).
  */
 export const getAgentUsersParams = z.object({});
-/** An agent's id in the bundle's config (`agents[].id`): also a segment of its session keys. */
-export const agentSlug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be 1-32 characters: a-z, 0-9, _ or -, starting with a letter or digit');
 /** One configured agent as every signed-in user may see it (its bot user is public in its groups anyway). */
 export const agentView = z.object({
   agentId: agentSlug,

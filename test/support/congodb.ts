@@ -4,6 +4,7 @@
  * official driver. Each test can take its own database name.
  */
 import { spawn } from 'node:child_process';
+import { MongoClient, type Db } from 'mongodb';
 import net from 'node:net';
 import path from 'node:path';
 import { ensureSetup, findKitDir, sharedHome } from '../tailchat/kit.js';
@@ -48,5 +49,24 @@ export async function startCongo(): Promise<CongoServer> {
         child.once('exit', () => resolve());
         child.kill('SIGTERM');
       }),
+  };
+}
+
+/**
+ * Throwaway databases for a test file: `fresh()` is a new database on the server through a client
+ * of its own (as one bundle instance has); `close()` closes every client made.
+ */
+export function throwawayDatabases(server: () => CongoServer, prefix: string): { fresh(): Db; close(): Promise<void> } {
+  const clients: MongoClient[] = [];
+  let n = 0;
+  return {
+    fresh() {
+      const client = new MongoClient(server().url(`${prefix}${++n}`), { serverSelectionTimeoutMS: 3000 });
+      clients.push(client);
+      return client.db();
+    },
+    async close() {
+      for (const c of clients.splice(0)) await c.close();
+    },
   };
 }

@@ -2,26 +2,21 @@
  * The default joins' records (bridge/store/agent-joins.ts) and the scan of Tailchat's groups
  * (bridge/agents/tailchat-groups.ts) on the kit's CongoDB through the official driver.
  */
-import { MongoClient, ObjectId, type Db } from 'mongodb';
+import { ObjectId, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMongoJoinRecords } from '../../../../bridge/store/agent-joins.js';
 import { createGroupIdReader, scanGroups, TAILCHAT_GROUPS } from '../../../../bridge/agents/tailchat-groups.js';
-import { startCongo, type CongoServer } from '../../../support/congodb.js';
+import { startCongo, throwawayDatabases, type CongoServer } from '../../../support/congodb.js';
 
 let server: CongoServer;
-const clients: MongoClient[] = [];
-let n = 0;
-const freshDb = (): Db => {
-  const client = new MongoClient(server.url(`joins${++n}`), { serverSelectionTimeoutMS: 3000 });
-  clients.push(client);
-  return client.db();
-};
+const databases = throwawayDatabases(() => server, 'joins');
+const freshDb = (): Db => databases.fresh();
 
 beforeAll(async () => {
   server = await startCongo();
 });
 afterAll(async () => {
-  for (const c of clients) await c.close();
+  await databases.close();
   await server?.stop();
 });
 

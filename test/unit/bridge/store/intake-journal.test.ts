@@ -3,27 +3,22 @@
  * one taker per message, a take-over only after the lease lapsed (and by one instance only),
  * states, the fixed start of journalling, and purging old entries.
  */
-import { MongoClient, ObjectId, type Db } from 'mongodb';
+import { ObjectId, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMongoIntakeJournal } from '../../../../bridge/store/intake.js';
 import { createStoredMessageReader, TAILCHAT_MESSAGES } from '../../../../bridge/intake/stored-messages.js';
-import { startCongo, type CongoServer } from '../../../support/congodb.js';
+import { startCongo, throwawayDatabases, type CongoServer } from '../../../support/congodb.js';
 
 let server: CongoServer;
-const clients: MongoClient[] = [];
-let n = 0;
-const freshDb = (): Db => {
-  const client = new MongoClient(server.url(`intake${++n}`), { serverSelectionTimeoutMS: 3000 });
-  clients.push(client);
-  return client.db();
-};
+const databases = throwawayDatabases(() => server, 'intake');
+const freshDb = (): Db => databases.fresh();
 const messageId = () => new ObjectId().toHexString();
 
 beforeAll(async () => {
   server = await startCongo();
 });
 afterAll(async () => {
-  for (const c of clients) await c.close();
+  await databases.close();
   await server?.stop();
 });
 

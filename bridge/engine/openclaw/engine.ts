@@ -48,6 +48,7 @@ import { chatHistorySchema, locateRun } from './history.js';
 import { createRedactor, redactingLogger, silentLogger, type EngineLogger } from './logger.js';
 import { agentIdOfSessionKey, canonicalSessionKey } from './session-key.js';
 import { toChatSendAttachments, type ChatSendAttachment } from './attachments.js';
+import { createCommandGuard } from './command-guard.js';
 
 export const OPENCLAW_ENGINE_ID = 'openclaw';
 
@@ -121,6 +122,8 @@ export function createOpenClawEngine(
     logger,
   };
   const conn = connect(connectionOptions);
+  // Members' text must never reach the gateway's command layer (command-guard.ts).
+  const commandGuard = createCommandGuard((method, params) => conn.request(method, params), logger);
 
   const runs = new Map<string, Run>(); // by our runId (live runs)
   const byGatewayId = new Map<string, Run>(); // by every gateway runId a live run uses
@@ -306,9 +309,10 @@ export function createOpenClawEngine(
 
   async function send(run: Run): Promise<void> {
     run.phase = 'sending';
+    const message = await commandGuard.inert(run.prompt);
     const res = await conn.request<{ runId?: string; status?: string }>('chat.send', {
       sessionKey: run.sessionKey,
-      message: run.prompt,
+      message,
       idempotencyKey: run.runId,
       queueMode: 'followup',
       ...(run.attachments.length ? { attachments: run.attachments } : {}),
@@ -470,6 +474,7 @@ export function createOpenClawEngine(
 
   conn.onEvent(onFrame);
   conn.onOpen((_hello: HelloOk, reconnect: boolean) => {
+    commandGuard.refresh();
     for (const run of [...runs.values()]) {
       if (run.outage) void resume(run);
       else if (reconnect) void reconcile(run, 'reconnect');

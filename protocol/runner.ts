@@ -5,7 +5,8 @@
  * run different versions during a rolling upgrade, so nothing crosses unchecked.
  */
 import { z } from 'zod';
-import { SERVICE_NAME } from './actions.js';
+import { agentSlug, SERVICE_NAME } from './actions.js';
+import { vote } from './feedback.js';
 
 export const RUNNER_SERVICE_NAME = `${SERVICE_NAME}.runner`;
 
@@ -36,6 +37,11 @@ export const RUNNER_ACTIONS = {
   },
   stats: { params: z.object({ engineId: z.string().min(1), userId: id }), reply: z.object({ text: z.string().nullable() }) },
   getToolOutput: { params: z.object({ runId: id, toolCallId: z.string().min(1).max(256) }), reply: z.object({ output: toolOutputView.nullable() }) },
+  /**
+   * Counts a vote on a reply in the runner's metrics (the bundle process serves /metrics; the chat
+   * side may run inside Tailchat's). One runner counts it: a call, not an event.
+   */
+  countFeedback: { params: z.object({ agent: agentSlug, engine: z.string().min(1).max(64), vote }), reply: z.literal(true) },
   health: {
     params: z.object({}),
     reply: z.object({ engines: z.record(z.string(), z.unknown()), activeRuns: z.number(), queuedRuns: z.number() }),

@@ -13,7 +13,7 @@ import { parseRunJob } from '../bridge/run/job.js';
 import { createRunner, type Runner } from '../bridge/run/runner.js';
 import { createMemoryLedger, type RunLedger } from '../bridge/run/ledger.js';
 import { createRedisLedger } from '../bridge/run/ledger-redis.js';
-import { allowMetricLabels, trackRunner, trackSizes } from '../bridge/observability/metrics.js';
+import { allowMetricLabels, feedbackMetrics, trackRunner, trackSizes } from '../bridge/observability/metrics.js';
 import { createMemoryToolOutputStore, createRedisToolOutputStore, type ToolOutputStore } from '../bridge/privacy/store.js';
 import { createUsageRecorder } from '../bridge/usage/recorder.js';
 import { createFailureRecorder } from '../bridge/failures/recorder.js';
@@ -114,6 +114,10 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
       stats: runnerAction('stats', async ({ engineId, userId }) => ({ text: (await (await getRunner()).stats(engineId, userId)) ?? null })),
       // The chat side checked the caller (requester or approver); this only reads the store.
       getToolOutput: runnerAction('getToolOutput', async ({ runId, toolCallId }) => ({ output: (await toolOutputs?.get(runId, toolCallId)) ?? null })),
+      countFeedback: runnerAction('countFeedback', async ({ agent, engine, vote }) => {
+        feedbackMetrics.voted(engine, agent, vote);
+        return true as const;
+      }),
       health: runnerAction('health', async () => {
           const out: Record<string, unknown> = {};
           for (const id of engines.ids()) {

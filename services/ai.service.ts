@@ -42,6 +42,7 @@ import type { ResolvedAgent } from '../bridge/agents/directory.js';
 import { defaultAgentOf } from '../bridge/chat/handle-message.js';
 import { callRunner, type ApprovalRefusal, type RunnerActionName, type RunnerParams, type RunnerReply } from '../protocol/runner.js';
 import { createAdminActions, type AdminState } from './admin-actions.js';
+import { createFeedbackActions } from './feedback-actions.js';
 import { adaptLogger } from './logger.js';
 import { CHAT_SERVICE } from './names.js';
 import { anyRunnerSaysTrue, askEveryRunner, startOnSessionRunner } from './runner-routing.js';
@@ -94,6 +95,18 @@ export function createAiService(config: BundleConfig): ServiceSchema {
     fromStore: (work) => fromStore(work),
   });
 
+  /** What the policy table's rules read (bridge/policy/authorize.ts). */
+  const policyDeps = () => ({ can: state.can, isApprover: state.isApprover, config: access, isConverseMember: state.host.isConverseMember.bind(state.host) });
+  const feedback = createFeedbackActions({
+    store: () => state.pluginStore?.feedback,
+    agents: () => agents(),
+    logger: () => adaptLogger(broker.getLogger(CHAT_SERVICE)),
+    requireUser: (ctx) => requireUser(ctx),
+    require: (action, userId, target) => require(action, userId, target),
+    parse: (schema, value) => parse(schema, value),
+    fromStore: (work) => fromStore(work),
+  });
+
   const roster = createRoster(config);
   const agentsOptions = () => ({
     broker,
@@ -128,7 +141,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
     const [members, settings, canConfigure] = await Promise.all([
       groupAgents.membersOf(groupId),
       fromStore(state.settings.get(groupId)),
-      authorize('setGroupAgent', userId, { groupId }, { can: state.can, isApprover: state.isApprover, config: access }).then((v) => v.allowed),
+      authorize('setGroupAgent', userId, { groupId }, policyDeps()).then((v) => v.allowed),
     ]);
     const memberIds = new Set(members.map((a) => a.id));
     return groupAgentsView.parse({
@@ -187,7 +200,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
   };
   /** The policy table's verdict (bridge/policy/), a refusal thrown as the client's error. */
   const require = async (action: PolicyAction, userId: string, target: PolicyTarget): Promise<Grant> => {
-    const verdict = await authorize(action, userId, target, { can: state.can, isApprover: state.isApprover, config: access });
+    const verdict = await authorize(action, userId, target, policyDeps());
     if (verdict.allowed) return verdict;
     throw new MoleculerClientError(verdict.message, verdict.status, verdict.status === 401 ? 'UNAUTHORIZED' : 'FORBIDDEN', {
       reason: verdict.reason,
@@ -294,7 +307,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
           const userId = requireUser(ctx);
           const { runId } = parse(getRegenerateAccessParams, ctx.params);
           const origin = await runOrigin(ctx, runId, userId);
-          return { allowed: (await authorize('getRegenerateAccess', userId, origin, { can: state.can, isApprover: state.isApprover, config: access })).allowed };
+          return { allowed: (await authorize('getRegenerateAccess', userId, origin, policyDeps())).allowed };
         },
       },
       [ACTIONS.resolveApproval]: {
@@ -318,7 +331,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
           const userId = requireUser(ctx);
           const { runId } = parse(getToolOutputAccessParams, ctx.params);
           const origin = await runOrigin(ctx, runId, userId);
-          return { allowed: (await authorize('getToolOutputAccess', userId, origin, { can: state.can, isApprover: state.isApprover, config: access })).allowed };
+          return { allowed: (await authorize('getToolOutputAccess', userId, origin, policyDeps())).allowed };
         },
       },
       [ACTIONS.getToolOutput]: {
@@ -382,7 +395,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
           const userId = requireUser(ctx);
           const { groupId } = parse(getGroupSettingsParams, ctx.params);
           await require('getGroupSettings', userId, { groupId });
-          const configurable = (await authorize('saveGroupSettings', userId, { groupId }, { can: state.can, isApprover: state.isApprover, config: access })).allowed;
+          const configurable = (await authorize('saveGroupSettings', userId, { groupId }, policyDeps())).allowed;
           return { settings: await fromStore(state.settings.get(groupId)), canConfigure: configurable };
         },
       },
@@ -400,6 +413,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
         },
       },
       ...admin.actions,
+      ...feedback,
     },
     created(this: { broker: ServiceBroker }) {
       broker = this.broker;

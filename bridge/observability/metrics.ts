@@ -73,6 +73,12 @@ const deltaToNotify = new Histogram({
 const notifyFailures = new Counter({ name: 'tcai_notify_failures_total', help: 'Live draft or final message pushes that Tailchat refused', labelNames: ['phase'] as const, registers: [registry] });
 const reconnects = new Counter({ name: 'tcai_engine_reconnects_total', help: 'Engine connections re-established after a drop', labelNames: ['engine'] as const, registers: [registry] });
 const agentRuns = new Counter({ name: 'tcai_agent_runs_total', help: 'Runs that ended, by engine and agent', labelNames: ['engine', 'agent'] as const, registers: [registry] });
+const feedbackVotes = new Counter({
+  name: 'tcai_feedback_total',
+  help: 'Votes cast on agent replies (👍 up, 👎 down; a changed vote counts again), by engine and agent',
+  labelNames: ['engine', 'agent', 'vote'] as const,
+  registers: [registry],
+});
 const tokens = new Counter({
   name: 'tcai_tokens_total',
   help: 'Tokens reported by the engines (kind: input, output, total)',
@@ -185,6 +191,13 @@ export const usageMetrics = {
 export const failureMetrics = {
   recorded(engineId: string, cause: FailureCause): void {
     failedReplies.inc({ engine: engineLabel(engineId), cause: (FAILURE_CAUSES as readonly string[]).includes(cause) ? cause : 'other' });
+  },
+};
+
+/** Votes on replies (bridge/feedback/, counted on a runner through `countFeedback`). */
+export const feedbackMetrics = {
+  voted(engineId: string, agentId: string, vote: 'up' | 'down'): void {
+    feedbackVotes.inc({ engine: engineLabel(engineId), agent: agentLabel(agentId), vote });
   },
 };
 

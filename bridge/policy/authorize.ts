@@ -21,12 +21,16 @@ export interface PolicyDeps {
   /** Only rules `approver` and `requester-or-approver` read it; chat commands need none. */
   isApprover?: ApproverCheck;
   config: AccessConfig;
+  /** Only rule `dm-member` reads it: whether the user is a member of that DM (Tailchat's converse). */
+  isConverseMember?: (converseId: string, userId: string) => Promise<boolean>;
 }
 
 /** Where the object lives: a group, or a DM (no group). `requester`: the run's, for run objects. */
 export interface PolicyTarget {
   groupId?: string | undefined;
   requester?: string | undefined;
+  /** The DM the object is in, for rule `dm-member`. */
+  converseId?: string | undefined;
 }
 
 /** `scope: 'own'`: allowed on the caller's own runs only (chat /stop without `approve`). */
@@ -34,7 +38,7 @@ export type Grant = { allowed: true; scope: 'all' | 'own' };
 export type Refusal = {
   allowed: false;
   status: 401 | 403;
-  reason: 'signed-out' | 'not-member' | 'missing-permission' | 'not-named' | 'not-requester' | 'dm-not-allowed' | 'not-global-approver' | 'not-here';
+  reason: 'signed-out' | 'not-member' | 'not-converse-member' | 'missing-permission' | 'not-named' | 'not-requester' | 'dm-not-allowed' | 'not-global-approver' | 'not-here';
   capability?: Capability;
   message: string;
 };
@@ -51,6 +55,7 @@ export const REFUSAL_TEXT = {
   dmNotAllowed: 'The AI assistant does not answer your direct messages on this server. Ask in a group instead. · 本服务器的 AI 助手不回复你的私聊，请在群组中提问。',
   notGlobalApprover: 'In a direct message only its requester can approve, and only if they are a global approver of this server.',
   notHere: 'This is not available in a direct message.',
+  notConverseMember: 'Not a member of this conversation.',
 };
 
 const grant = (scope: Grant['scope'] = 'all'): Grant => ({ allowed: true, scope });
@@ -65,7 +70,11 @@ const refuse = (status: 401 | 403, reason: Refusal['reason'], message: string, c
 export async function authorize(action: PolicyAction, userId: string | undefined, target: PolicyTarget, deps: PolicyDeps): Promise<Verdict> {
   if (!userId) return refuse(401, 'signed-out', REFUSAL_TEXT.signedOut);
   const policy = POLICY[action];
-  const verdict = target.groupId ? await evaluateInGroup(policy.group, userId, target.groupId, target.requester, deps) : evaluateInDm(policy.dm, userId, target.requester, deps.config);
+  const verdict = target.groupId
+    ? await evaluateInGroup(policy.group, userId, target.groupId, target.requester, deps)
+    : policy.dm.kind === 'dm-member'
+      ? await evaluateDmMember(userId, target.converseId, deps)
+      : evaluateInDm(policy.dm, userId, target.requester, deps.config);
   return !verdict.allowed && verdict.reason === 'missing-permission' && policy.refusal ? { ...verdict, message: policy.refusal } : verdict;
 }
 
@@ -129,6 +138,12 @@ function evaluateInDm(rule: Rule, userId: string, requester: string | undefined,
     default:
       return refuse(403, 'not-here', REFUSAL_TEXT.notHere);
   }
+}
+
+/** Fails closed: no DM named, or no way to ask Tailchat, is a refusal. */
+async function evaluateDmMember(userId: string, converseId: string | undefined, deps: PolicyDeps): Promise<Verdict> {
+  if (!converseId || !deps.isConverseMember) return refuse(403, 'not-converse-member', REFUSAL_TEXT.notConverseMember);
+  return (await deps.isConverseMember(converseId, userId)) ? grant() : refuse(403, 'not-converse-member', REFUSAL_TEXT.notConverseMember);
 }
 
 /** Whether the DM setting lets this user talk to the agent in a direct message. */

@@ -22,6 +22,9 @@ export const POLICY_ACTIONS = [
   'getAgentUsers',
   'getGroupAgents',
   'setGroupAgent',
+  'voteReply',
+  'getMyVotes',
+  'getFeedback',
   'chat.prompt',
   'chat.stop',
   'chat.new',
@@ -42,6 +45,7 @@ export type PolicyAction = (typeof POLICY_ACTIONS)[number];
  * - `dm-own`: such a user, limited to their own runs (chat /stop in a DM several people share).
  * - `dm-requester`: the run's requester (nobody else is in a DM with the agent to act on it).
  * - `dm-self-approver`: the run's requester, when they are a global approver (`approvals.globalApprovers`).
+ * - `dm-member`: a member of the DM the object is in (everyone who reads it there).
  * - `signed-in`: anyone signed in (the object is public to them, e.g. which user is the agent's bot).
  * - `nowhere`: the action has no meaning in this place (group-only objects).
  */
@@ -55,15 +59,17 @@ export type Rule =
   | { kind: 'dm-own' }
   | { kind: 'dm-requester' }
   | { kind: 'dm-self-approver' }
+  | { kind: 'dm-member' }
   | { kind: 'signed-in' }
   | { kind: 'nowhere' };
 
 export interface Policy {
   /**
    * What the caller names: a group id, a run id (its prompt message gives group and requester),
-   * their own chat message, or nothing (a fact every signed-in user may know).
+   * their own chat message, an agent's reply (its message id: the stored message gives group and
+   * DM), or nothing (a fact every signed-in user may know, or the caller's own records).
    */
-  on: 'group' | 'run' | 'message' | 'nothing';
+  on: 'group' | 'run' | 'message' | 'reply' | 'nothing';
   group: Rule;
   dm: Rule;
   /** What a member refused for a missing permission reads, when the rule's own wording is too general. */
@@ -105,6 +111,12 @@ export const POLICY: Record<PolicyAction, Policy> = {
   getAuditLog: { on: 'group', group: configure, dm: nowhere },
   // The group's failed replies (causes, engines, who asked): for those who configure the agent there.
   getFailedReplies: { on: 'group', group: configure, dm: nowhere },
+  // 👍/👎 on an agent's reply: whoever reads it where it was posted (bridge/feedback/).
+  voteReply: { on: 'reply', group: { kind: 'member' }, dm: { kind: 'dm-member' } },
+  // The caller's own votes, looked up by message id: nobody else's are ever returned.
+  getMyVotes: { on: 'nothing', group: { kind: 'signed-in' }, dm: { kind: 'signed-in' } },
+  // The group's votes per agent and the latest 👎 with comments (not who voted): for its admins.
+  getFeedback: { on: 'group', group: configure, dm: nowhere },
   'chat.prompt': { on: 'message', group: invoke, dm: dmUser },
   'chat.stop': { on: 'message', group: { kind: 'requester-or-capability', capability: 'approve' }, dm: { kind: 'dm-own' } },
   'chat.new': { on: 'message', group: invoke, dm: dmUser },

@@ -16,6 +16,7 @@ export const COLLECTIONS = {
   intake: 'p_com_yourcompany_ai_intake',
   failures: 'p_com_yourcompany_ai_failures',
   agentJoins: 'p_com_yourcompany_ai_agent_joins',
+  feedback: 'p_com_yourcompany_ai_feedback',
 } as const;
 
 export function keyId(key: string): ObjectId {

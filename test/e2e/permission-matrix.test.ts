@@ -63,6 +63,10 @@ describe('permission matrix on the real Tailchat', () => {
   let globalDmId: string;
   /** Objects: a group run by the requester (with a private tool call), the DM requester's run, the global approver's (waiting for approval). */
   const runs = { group: '', dm: '', globalDm: '' };
+  /** The finished replies of the group run and the DM run (the objects of voteReply). */
+  const replies = { group: '', dm: '' };
+  /** A run's finished reply; anything else names a message that does not exist. */
+  const replyIdOf = (runId: string | undefined) => (runId === runs.group ? replies.group : runId === runs.dm ? replies.dm : '000000000000000000000000');
   const sockets: TailchatSocket[] = [];
   let ownerSocket: TailchatSocket;
   let dmSocket: TailchatSocket;
@@ -131,8 +135,8 @@ describe('permission matrix on the real Tailchat', () => {
     runs.group = `tc-${groupPrompt._id}`;
     runs.dm = `tc-${dmPrompt._id}`;
     runs.globalDm = `tc-${globalPrompt._id}`;
-    await finalReply(ownerSocket, groupPrompt._id);
-    await finalReply(dmSocket, dmPrompt._id);
+    replies.group = (await finalReply(ownerSocket, groupPrompt._id))._id;
+    replies.dm = (await finalReply(dmSocket, dmPrompt._id))._id;
     // The global approver's own DM run waits on its approval card (the policy let it through).
     await globalSocket.waitFor<WireMessage>('notify:chat.message.update', (u) => aiMeta(u)?.runId === runs.globalDm && aiMeta(u)!.blocks.some((b) => b.type === 'approval' && (b as { status?: string }).status === 'pending'), 15_000);
   }, 240_000);
@@ -154,6 +158,10 @@ describe('permission matrix on the real Tailchat', () => {
         return { runId: object.runId, toolCallId: `${object.runId}-t1` };
       case 'resolveApproval':
         return { runId: object.runId, approvalId: `${object.runId}-approval`, decision: 'deny' };
+      case 'voteReply':
+        return { messageId: replyIdOf(object.runId), vote: 'up' };
+      case 'getMyVotes':
+        return { messageIds: [replies.group, replies.dm] };
       default:
         return POLICY[action].on === 'run' ? { runId: object.runId } : { groupId: object.groupId };
     }
@@ -174,13 +182,15 @@ describe('permission matrix on the real Tailchat', () => {
     expect(seen).toEqual(expected);
   });
 
-  it('every run action over HTTP, in a DM, per role', async () => {
+  it('every run and reply action over HTTP, in a DM, per role', async () => {
     const seen: string[] = [];
     const expected: string[] = [];
-    for (const action of HTTP_ACTIONS.filter((a) => POLICY[a].on === 'run')) {
+    for (const action of HTTP_ACTIONS.filter((a) => POLICY[a].on === 'run' || POLICY[a].on === 'reply')) {
       for (const role of DM_ROLES) {
         const user = role === 'signed-out' ? undefined : users.dm[role];
-        seen.push(`${action} ${role} ${await callAs(action, user, { runId: role === 'global' ? runs.globalDm : runs.dm })}`);
+        // A vote's object is the requester's DM reply for everyone: the global approver is not in that DM.
+        const runId = role === 'global' && action !== 'voteReply' ? runs.globalDm : runs.dm;
+        seen.push(`${action} ${role} ${await callAs(action, user, { runId })}`);
         expected.push(`${action} ${role} ${DM_MATRIX[action]![role]}`);
       }
     }

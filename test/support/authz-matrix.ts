@@ -9,7 +9,8 @@
  * named) · configure · requester (holds "invoke" and asked for the run acted on) · plain (a member
  * with no plugin permission) · outsider (not a member) · signed-out.
  * DM roles: requester (asked in a DM with the agent) · global (a requester who is a global
- * approver) · unlisted (a user `dm.access: listed` leaves out) · other (signed in, not the requester).
+ * approver, in a DM of their own) · unlisted (a user `dm.access: listed` leaves out) · other
+ * (signed in, not the requester); unlisted and other are members of the requester's DM.
  */
 import type { PolicyAction } from '../../bridge/policy/table.js';
 
@@ -48,6 +49,9 @@ export const GROUP_MATRIX: Record<PolicyAction, Record<GroupRole, Cell>> = {
   getAgentUsers:       row('yes   yes   yes     yes       yes       yes   yes      no'),
   getGroupAgents:      row('yes   yes   yes     yes       yes       yes   no       no'),
   setGroupAgent:       row('yes   no    no      yes       no        no    no       no'),
+  voteReply:           row('yes   yes   yes     yes       yes       yes   no       no'),
+  getMyVotes:          row('yes   yes   yes     yes       yes       yes   yes      no'),
+  getFeedback:         row('yes   no    no      yes       no        no    no       no'),
   'chat.prompt':       row('yes   no    no      no        yes       no    no       no'),
   'chat.stop':         row('yes   yes   yes     own       own       own   no       no'),
   'chat.new':          row('yes   no    no      no        yes       no    no       no'),
@@ -66,6 +70,9 @@ export const DM_MATRIX: Partial<Record<PolicyAction, Record<DmRole, Cell>>> = {
   getToolOutputAccess: dmRow('yes       yes    no       no    no'),
   getToolOutput:       dmRow('yes       yes    no       no    no'),
   getAgentUsers:       dmRow('yes       yes    yes      yes   no'),
+  // The requester's DM reply: its members vote (unlisted and other share that DM; global is not in it).
+  voteReply:           dmRow('yes       no     yes      yes   no'),
+  getMyVotes:          dmRow('yes       yes    yes      yes   no'),
   'chat.prompt':       dmRow('yes       yes    no       yes   no'),
   'chat.stop':         dmRow('own       own    no       own   no'),
   'chat.new':          dmRow('yes       yes    no       yes   no'),

@@ -1,9 +1,12 @@
 /**
  * Named agents in the real web client (issue #21), on the real Tailchat with the bundle's own
- * process and two agents on the scripted engine (env AI_AGENTS; neither joins groups by itself,
- * so the group starts without agents). alice owns the group, bob is a member without `configure`.
+ * process, two agents on the scripted engine and one on the real OpenClaw gateway (driven by the
+ * fake model server); env AI_AGENTS, none joins groups by itself, so the group starts without
+ * agents. alice owns the group, bob is a member without `configure`.
  * - Tailchat's own `@` picker lists an agent once alice added it in the group settings (Agents),
  *   and no longer once she removed it;
+ * - picking the OpenClaw agent in the `@` list sends its mention chip and only it answers, through
+ *   the gateway; a scripted agent asked next starts its own conversation (no shared context);
  * - bob sees the agents read-only, and the server refuses his setGroupAgent (403);
  * - "+" → "Suggested prompts" → a prompt of one agent: the message carries a mention chip of that
  *   agent, that agent answers (its reply labelled "AI-generated · <agent>"), the other does not;
@@ -16,6 +19,7 @@ import type { AgentUsersView, AgentView } from '../../protocol/actions.js';
 import { CHAT_SERVICE } from '../../services/names.js';
 import { startStack, type Stack } from '../support/stack.js';
 import type { ChatMessage, TailchatApi, TestUser } from '../tailchat/api.js';
+import type { Script } from '../model-server/server.js';
 import type { TailchatInstance } from '../tailchat/kit.js';
 import { agentRow, closeGroupDetail, mentionSuggestions, openAgentsSection, openStarterPicker, starterChips } from './support/agents.js';
 import { openRealClient, waitForChat, type RealClient } from './support/real-client.js';
@@ -26,9 +30,13 @@ import { SHOTS } from './support/webhost.js';
  * shared Tailchat keeps the default plugin bot of other files under its own nickname.
  */
 const AGENTS = [
-  { id: 'helper', botId: 'tcai-web-agents-helper', nickname: 'Helper', starterPrompts: ['Say hello to the team'], joinGroups: false },
-  { id: 'coder', botId: 'tcai-web-agents-coder', nickname: 'Coder', starterPrompts: ['Review my diff', 'Explain the build error'], joinGroups: false },
+  { id: 'helper', botId: 'tcai-web-agents-helper', nickname: 'Helper', engine: 'scripted', starterPrompts: ['Say hello to the team'], joinGroups: false },
+  { id: 'coder', botId: 'tcai-web-agents-coder', nickname: 'Coder', engine: 'scripted', starterPrompts: ['Review my diff', 'Explain the build error'], joinGroups: false },
+  // On the bundle's default engine: the stack's real OpenClaw gateway.
+  { id: 'claw', botId: 'tcai-web-agents-claw', nickname: 'Claw', joinGroups: false },
 ];
+const CLAW_ANSWER = 'Claw here: the gateway answered this one.';
+const script: Script = [{ match: '[[claw]]', reply: { kind: 'text', text: CLAW_ANSWER } }];
 
 let stack: Stack;
 let tc: TailchatInstance;
@@ -41,12 +49,15 @@ let groupId: string;
 let panelId: string;
 let helper: AgentView;
 let coder: AgentView;
+let claw: AgentView;
 
 beforeAll(async () => {
   stack = await startStack({
     label: 'web-agents',
+    model: { script },
+    gateway: {},
     bundle: {
-      env: { AI_ENGINE: 'scripted', AI_SCRIPTED_CHUNK_DELAY_MS: '5', AI_STREAM_INTERVAL_MS: '150', AI_AGENTS: JSON.stringify(AGENTS) },
+      env: { AI_SCRIPTED_CHUNK_DELAY_MS: '5', AI_STREAM_INTERVAL_MS: '150', AI_AGENTS: JSON.stringify(AGENTS) },
       label: 'bundle-web-agents',
     },
     users: ['alice', 'bob'],
@@ -61,7 +72,8 @@ beforeAll(async () => {
   const view = await api.call<AgentUsersView>(`${CHAT_SERVICE}.getAgentUsers`, {}, alice.token);
   helper = view.agents.find((a) => a.agentId === 'helper')!;
   coder = view.agents.find((a) => a.agentId === 'coder')!;
-  expect(helper && coder, JSON.stringify(view)).toBeTruthy();
+  claw = view.agents.find((a) => a.agentId === 'claw')!;
+  expect(helper && coder && claw, JSON.stringify(view)).toBeTruthy();
 }, 300_000);
 
 afterAll(() => stack?.stop());
@@ -90,20 +102,21 @@ async function messagesIn(converseId: string): Promise<ChatMessage[]> {
 }
 
 describe('agents as group members in the real web client', () => {
-  it("the admin adds both agents in the group settings, and Tailchat's @ picker lists them", async () => {
+  it("the admin adds the three agents in the group settings, and Tailchat's @ picker lists them", async () => {
     const before = await mentionSuggestions(page);
-    expect(before.some((name) => name.includes('Coder') || name.includes('Helper'))).toBe(false);
+    expect(before.some((name) => /Coder|Helper|Claw/.test(name))).toBe(false);
 
     const section = await openAgentsSection(page);
-    expect(await section.locator('[data-testid="tcai-agent-name"]').allInnerTexts()).toEqual(['Helper', 'Coder']);
+    expect(await section.locator('[data-testid="tcai-agent-name"]').allInnerTexts()).toEqual(['Helper', 'Coder', 'Claw']);
     expect(await section.locator('[data-testid="tcai-agents-readonly"]').count()).toBe(0);
     await setMember(section, 'helper', true);
     await setMember(section, 'coder', true);
+    await setMember(section, 'claw', true);
     await page.screenshot({ path: `${SHOTS}/122-agents-added.png` });
     await closeGroupDetail(page);
 
-    const offered = async () => (await mentionSuggestions(page)).filter((name) => /Helper|Coder/.test(name)).length;
-    await expect.poll(offered, { timeout: 30_000 }).toBe(2);
+    const offered = async () => (await mentionSuggestions(page)).filter((name) => /Helper|Coder|Claw/.test(name)).length;
+    await expect.poll(offered, { timeout: 30_000 }).toBe(3);
     await page.locator('textarea').last().pressSequentially('@Cod');
     await page.locator('.chatbox-mention-input__suggestions__item').first().waitFor();
     await page.screenshot({ path: `${SHOTS}/123-mention-list.png` });
@@ -130,7 +143,7 @@ describe('agents as group members in the real web client', () => {
     try {
       const section = await openAgentsSection(bobClient.page);
       await section.locator('[data-testid="tcai-agents-readonly"]').waitFor();
-      expect(await section.locator('[data-testid="tcai-agent"]').count()).toBe(2);
+      expect(await section.locator('[data-testid="tcai-agent"]').count()).toBe(3);
       expect(await section.locator('[data-testid="tcai-agent-switch"]').count()).toBe(0);
       expect(await section.locator('[data-testid="tcai-agent-default"]').count()).toBe(0);
     } finally {
@@ -150,6 +163,7 @@ describe('starter prompts', () => {
     await waitForChat(page);
     const picker = await openStarterPicker(page, tc.url);
     const offered = picker.locator('[data-testid="tcai-starter-agent"]');
+    // Claw has no starter prompts: nothing to offer for it.
     expect(await offered.evaluateAll((els) => els.map((e) => e.getAttribute('data-agent-id')))).toEqual(['helper', 'coder']);
     await page.screenshot({ path: `${SHOTS}/124-starter-picker.png` });
     await picker.locator('[data-testid="tcai-starter-agent"][data-agent-id="coder"] [data-testid="tcai-starter-prompt"]', { hasText: 'Review my diff' }).click();
@@ -172,6 +186,37 @@ describe('starter prompts', () => {
     await page.waitForTimeout(1_500);
     const later = (await messagesIn(panelId)).filter((m) => (m.meta as { reply?: { _id?: string } } | undefined)?.reply?._id === prompt._id);
     expect(later.some((m) => m.author === helper.userId)).toBe(false);
+  });
+
+  it('picking the OpenClaw agent in the @ list sends its chip and only it answers, through the gateway; a scripted agent asked next starts its own conversation', async () => {
+    await page.goto(`${tc.url}/main/group/${groupId}/${panelId}`);
+    await waitForChat(page);
+    const input = page.locator('textarea').last();
+    await input.pressSequentially('@Cla');
+    await page.locator('.chatbox-mention-input__suggestions__item', { hasText: 'Claw' }).first().click();
+    await input.pressSequentially(' what does the gateway say [[claw]]');
+    await input.press('Enter');
+
+    const reply = replyQuoting(page, 'what does the gateway say');
+    await reply.waitFor({ timeout: 60_000 });
+    expect(await reply.locator('[data-testid="ai-label"]').innerText()).toBe('AI-generated · Claw');
+    expect(await reply.innerText()).toContain(CLAW_ANSWER);
+    const prompt = (await messagesIn(panelId)).find((m) => m.author === alice.userId)!; // newest first
+    expect(prompt.content).toContain(`[at=${claw.userId}]`);
+    expect((prompt.meta as { mentions?: string[] }).mentions).toEqual([claw.userId]);
+    await page.screenshot({ path: `${SHOTS}/128-openclaw-agent-answered.png` });
+
+    // Helper has not spoken in this group yet: its conversation starts now, without Coder's or Claw's turns.
+    await input.pressSequentially('@Hel');
+    await page.locator('.chatbox-mention-input__suggestions__item', { hasText: 'Helper' }).first().click();
+    await input.pressSequentially(' your turn');
+    await input.press('Enter');
+    const helped = replyQuoting(page, 'your turn');
+    await helped.waitFor({ timeout: 30_000 });
+    expect(await helped.locator('[data-testid="ai-label"]').innerText()).toBe('AI-generated · Helper');
+    expect(await helped.innerText()).toContain('This is turn 1 of this conversation.');
+    const answered = (await messagesIn(panelId)).filter((m) => (m.meta as { reply?: { _id?: string } } | undefined)?.reply?._id === prompt._id);
+    expect(answered.map((m) => m.author)).toEqual([claw.userId]);
   });
 
   it('in a DM with an agent, its starter prompts are chips; one click sends it and the agent answers', async () => {

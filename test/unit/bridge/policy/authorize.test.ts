@@ -30,10 +30,12 @@ const deps: PolicyDeps = {
   can,
   isApprover: createApproverCheck({ can, settings: { get: async () => ({ approvers: ['named'] }) as never }, host: fake.host }),
   config,
+  // The requester's DM with the agent, shared with two users (the global approver has their own).
+  isConverseMember: async (converseId, userId) => converseId === 'DM1' && ['requester', 'unlisted', 'other'].includes(userId),
 };
 
 const userOf = (role: string) => (role === 'signed-out' ? undefined : role);
-const cellOf = async (action: PolicyAction, userId: string | undefined, target: { groupId?: string; requester?: string }): Promise<Cell> => {
+const cellOf = async (action: PolicyAction, userId: string | undefined, target: { groupId?: string; requester?: string; converseId?: string }): Promise<Cell> => {
   const v = await authorize(action, userId, target, deps);
   return v.allowed ? (v.scope === 'own' ? 'own' : 'yes') : 'no';
 };
@@ -55,7 +57,7 @@ describe('the policy table', () => {
   describe.each(POLICY_ACTIONS)('%s in a DM', (action) => {
     it.each(DM_ROLES)('as %s', async (role: DmRole) => {
       const requester = role === 'global' ? 'global' : 'requester';
-      const target = POLICY[action].on === 'run' ? { requester } : {};
+      const target = POLICY[action].on === 'run' ? { requester } : POLICY[action].on === 'reply' ? { converseId: 'DM1' } : {};
       const expected = DM_MATRIX[action]?.[role] ?? 'no';
       expect(await cellOf(action, userOf(role), target)).toBe(expected);
     });
@@ -70,6 +72,14 @@ describe('the policy table', () => {
     expect(await authorize('stopRun', 'configure', { groupId: G, requester: 'requester' }, deps)).toMatchObject({ status: 403, capability: 'approve', message: expect.stringContaining('Only the member who asked') });
     expect(await authorize('resolveApproval', 'requester', { requester: 'requester' }, deps)).toMatchObject({ reason: 'not-global-approver', message: expect.stringContaining('global approver') });
     expect(await authorize('chat.prompt', 'unlisted', {}, deps)).toMatchObject({ reason: 'dm-not-allowed', message: expect.stringContaining('direct messages') });
+  });
+
+  it('a vote on a reply in a DM: only its members, and fails closed when no DM or no membership check is given', async () => {
+    expect(await authorize('voteReply', 'other', { converseId: 'DM1' }, deps)).toMatchObject({ allowed: true });
+    expect(await authorize('voteReply', 'global', { converseId: 'DM1' }, deps)).toMatchObject({ status: 403, reason: 'not-converse-member', message: 'Not a member of this conversation.' });
+    expect(await authorize('voteReply', 'requester', {}, deps)).toMatchObject({ allowed: false, reason: 'not-converse-member' });
+    const { isConverseMember: _unused, ...withoutCheck } = deps;
+    expect(await authorize('voteReply', 'requester', { converseId: 'DM1' }, withoutCheck)).toMatchObject({ allowed: false, reason: 'not-converse-member' });
   });
 
   it('the failed replies of a group: only for those who configure the agent there', async () => {

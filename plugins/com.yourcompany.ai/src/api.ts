@@ -5,7 +5,9 @@
 import { createPluginRequest } from '@capital/common';
 import type { GroupAgentsView, GroupSettings, ToolOutputView } from '../../../protocol/actions';
 import type { AuditEntry, AuditLogPage, FailedRepliesPage, UsageReport } from '../../../protocol/admin';
+import type { FeedbackReport, MyVotesView, Vote } from '../../../protocol/feedback';
 import { ACTIONS, PLUGIN_ID } from './constants';
+import { FEEDBACK_ACTIONS } from './feedback-contract';
 import { t } from './i18n';
 
 let client: ReturnType<typeof createPluginRequest> | null = null;
@@ -81,6 +83,36 @@ export async function getFailedReplies(groupId: string): Promise<FailedRepliesPa
   // An older backend answers something else: say so instead of crashing the panel.
   if (!Array.isArray(page.failures)) throw new Error(t('request.failed'));
   return { groupId, failures: page.failures, kept: page.kept !== false };
+}
+
+const isVote = (value: unknown): value is Vote => value === 'up' || value === 'down';
+
+/** Records the caller's 👍 / 👎 on a reply (`none` takes it back); resolves with the vote the server kept. */
+export async function voteReply(messageId: string, vote: Vote | 'none', comment?: string): Promise<Vote | null> {
+  const { data } = await request().post(FEEDBACK_ACTIONS.voteReply, { messageId, vote, ...(comment ? { comment } : {}) });
+  const kept = (data as { vote?: unknown } | undefined)?.vote;
+  if (kept !== null && !isVote(kept)) throw new Error(t('request.failed'));
+  return kept;
+}
+
+/** The caller's own votes on these replies (at most 100 ids; rejects with the server's reason). */
+export async function getMyVotes(messageIds: string[]): Promise<MyVotesView> {
+  const { data } = await request().post(FEEDBACK_ACTIONS.getMyVotes, { messageIds });
+  const view = (data ?? {}) as { votes?: unknown; kept?: unknown };
+  // An older backend answers something else: say so instead of showing every reply unvoted.
+  if (typeof view.votes !== 'object' || view.votes === null || typeof view.kept !== 'boolean') throw new Error(t('request.failed'));
+  const votes: Record<string, Vote> = {};
+  for (const [messageId, vote] of Object.entries(view.votes)) if (isVote(vote)) votes[messageId] = vote;
+  return { votes, kept: view.kept };
+}
+
+/** The group's 👍 / 👎 per agent and week, and the latest 👎 (admins only; rejects with the server's reason). */
+export async function getFeedback(groupId: string, weeks: number): Promise<FeedbackReport> {
+  const { data } = await request().post(FEEDBACK_ACTIONS.getFeedback, { groupId, weeks });
+  const report = (data ?? {}) as Partial<FeedbackReport>;
+  // An older backend answers something else: say so instead of crashing the panel.
+  if (!Array.isArray(report.weeks) || !Array.isArray(report.latestDown)) throw new Error(t('request.failed'));
+  return { groupId, weeks: report.weeks, latestDown: report.latestDown, kept: report.kept !== false };
 }
 
 /**

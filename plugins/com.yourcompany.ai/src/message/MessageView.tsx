@@ -14,6 +14,7 @@ import type { PanelContext } from '../registry';
 import { AttemptBar } from './AttemptBar';
 import { FINISHED, attemptKeyOf, attemptNumberOf, attemptStore } from './attempts';
 import { BlockView } from './BlockView';
+import { FeedbackBar } from './FeedbackBar';
 import { AiLabel } from './AiLabel';
 import { useJumpTarget } from './scroll-to-reply';
 import { RunStatusBar } from './RunStatusBar';
@@ -166,6 +167,8 @@ function AgentPanel(props: { message: ChatMessagePayload; agents: AgentUsers; ag
         finished={FINISHED.has(meta.status)}
         failed={shown.status === 'error' && shown.blocks.some((block) => block.type === 'error')}
       />
+      {/* Only a stored reply can be voted on: a live draft (isLocal) is deleted once it is stored. */}
+      {shown.status === 'done' && (picked || !message.isLocal) && <FeedbackBar key={shownMessageId} messageId={shownMessageId} />}
       <AiLabel agentName={props.agentName} />
     </div>
   );

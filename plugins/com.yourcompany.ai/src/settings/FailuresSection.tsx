@@ -1,11 +1,11 @@
 import React, { useEffect, useState } from 'react';
-import { useModalContext, useNavigate } from '@capital/common';
 import { UserName } from '@capital/component';
-import type { FailedRepliesPage, FailedReply, FailureCause } from '../../../../protocol/admin';
+import type { FailedRepliesPage, FailureCause } from '../../../../protocol/admin';
 import { errorMessage, getFailedReplies } from '../api';
 import { t } from '../i18n';
 import { tf } from './failures-i18n';
 import type { FailuresMessageKey } from './failures-i18n';
+import { ShowReplyButton } from './ShowReplyButton';
 
 type Load = { phase: 'loading' } | { phase: 'failed'; message: string } | { phase: 'ready'; page: FailedRepliesPage };
 
@@ -28,25 +28,6 @@ const CAUSE_TEXT: Record<FailureCause, FailuresMessageKey> = {
 };
 // A cause a newer server sends that this client does not know reads as "other".
 const causeText = (cause: FailureCause): string => tf(CAUSE_TEXT[cause] ?? 'cause.other');
-
-/** Closes the group settings and opens the reply's panel; the reply scrolls into view once rendered. */
-function ShowButton(props: { failure: FailedReply }): React.ReactElement {
-  const navigate = useNavigate();
-  const { closeModal } = useModalContext();
-  const { groupId, converseId, runId } = props.failure;
-  const onClick = (): void => {
-    // Loaded on demand: a static import would put it into the chunk this panel shares with the
-    // message view (zod), for nothing; the reply's view reacts whenever the target arrives.
-    void import('../message/scroll-to-reply').then((m) => m.requestJump(runId));
-    closeModal();
-    navigate(`/main/group/${groupId}/${converseId}`);
-  };
-  return (
-    <button type="button" className="tcai-btn tcai-btn-small" data-testid="tcai-failure-show" title={tf('showTitle')} onClick={onClick}>
-      {tf('show')}
-    </button>
-  );
-}
 
 /** Admins only: the group's latest replies that ended in an error, with their cause. */
 export function FailuresSection(props: { groupId: string; refreshKey: number }): React.ReactElement {
@@ -89,7 +70,8 @@ export function FailuresSection(props: { groupId: string; refreshKey: number }):
                 </time>{' '}
                 <strong data-testid="tcai-failure-cause">{causeText(failure.cause)}</strong>{' '}
                 <span className="tcai-muted">{t('run.engine', { engine: failure.engine })}</span>{' '}
-                <UserName userId={failure.requester} className="tcai-user" /> <ShowButton failure={failure} />
+                <UserName userId={failure.requester} className="tcai-user" />{' '}
+                <ShowReplyButton groupId={failure.groupId} converseId={failure.converseId} runId={failure.runId} testId="tcai-failure-show" label={tf('show')} title={tf('showTitle')} />
               </li>
             ))}
           </ol>

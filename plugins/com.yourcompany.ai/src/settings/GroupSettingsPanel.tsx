@@ -8,6 +8,7 @@ import { t } from '../i18n';
 import { AgentsSection } from './AgentsSection';
 import { AuditLogSection } from './AuditLogSection';
 import { FailuresSection } from './FailuresSection';
+import { FeedbackSection } from './FeedbackSection';
 import { Choice, Field, PanelPicker } from './fields';
 import { UsageSection } from './UsageSection';
 
@@ -186,6 +187,7 @@ export default function GroupSettingsPanel(): React.ReactElement {
       <AgentsSection groupId={groupId} onChanged={() => setSaves((count) => count + 1)} />
       {load.canConfigure && <UsageSection groupId={groupId} refreshKey={saves} />}
       {load.canConfigure && <FailuresSection groupId={groupId} refreshKey={saves} />}
+      {load.canConfigure && <FeedbackSection groupId={groupId} refreshKey={saves} />}
       {load.canConfigure && <AuditLogSection groupId={groupId} refreshKey={saves} />}
     </form>
   );

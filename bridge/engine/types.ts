@@ -2,6 +2,7 @@
  * The one seam between chat and any engine (OpenClaw gateway, MBE, the scripted test engine).
  * Everything Tailchat-specific stays above it; everything engine-specific below it.
  */
+import type { AutomationEvent, AutomationSpec } from '../../protocol/automations.js';
 import type { ErrorKind } from '../../protocol/blocks.js';
 
 export interface Requester {
@@ -123,9 +124,28 @@ export interface EngineHealth {
   detail: string;
 }
 
+/**
+ * Jobs that make an agent speak first (issue #22): created only by the bundle on a requester's
+ * behalf, never by an agent's turn. An engine without it does not support schedules (MBE).
+ */
+export interface EngineAutomations {
+  /** Creates the job; the same `declarationKey` gives the same job (idempotent). */
+  create(spec: AutomationSpec): Promise<{ jobId: string; nextRunAt?: string }>;
+  setEnabled(jobId: string, enabled: boolean): Promise<void>;
+  remove(jobId: string): Promise<void>;
+  /** Results and failures of runs, live; returns the undo. */
+  onEvent(listener: (event: AutomationEvent) => void): () => void;
+  /** Keep reporting results committed to this session (after a restart too: call again on start). */
+  watch(sessionKey: string): Promise<void>;
+  /** The results already committed to a session (catch-up after this instance was down). */
+  committed(sessionKey: string): Promise<AutomationEvent[]>;
+}
+
 export interface Engine {
   readonly id: string;
   readonly capabilities?: EngineCapabilities;
+  /** Absent: this engine does not run schedules. */
+  readonly automations?: EngineAutomations;
   start(request: RunRequest): Promise<EngineRun>;
   /** Stops the session's current run (or the given one). Resolves true if something stopped. */
   abort(sessionKey: string, runId?: string): Promise<boolean>;

@@ -12,6 +12,7 @@
 import { parseRunId } from '../../../protocol/run-id.js';
 import { createExpiringMap } from '../../state/expiring-map.js';
 import { createEventQueue } from '../event-queue.js';
+import { createScriptedAutomations } from './automations.js';
 import { EngineError, type ApprovalDecision, type Engine, type EngineEvent, type EngineRun, type RunRequest } from '../types.js';
 
 export interface ScriptedEngineOptions {
@@ -88,8 +89,11 @@ export function createScriptedEngine(opts: ScriptedEngineOptions): Engine {
     return lines.join('\n');
   }
 
+  const automations = createScriptedAutomations();
+
   return {
     id: 'scripted',
+    automations,
     async start(request) {
       const existing = started.get(request.runId) ?? finished.get(request.runId);
       if (existing) return existing; // redelivery: the same run, never a second one
@@ -185,7 +189,8 @@ export function createScriptedEngine(opts: ScriptedEngineOptions): Engine {
     },
     async close() {
       for (const run of active.values()) run.stop('engine closed');
+      automations.close();
     },
-    sizes: () => ({ scripted_sessions: memory.size, scripted_runs: started.size, scripted_finished_runs: finished.size, scripted_approvals: approvals.size }),
+    sizes: () => ({ scripted_sessions: memory.size, scripted_runs: started.size, scripted_finished_runs: finished.size, scripted_approvals: approvals.size, scripted_jobs: automations.size() }),
   };
 }

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOpenClawEngine, type OpenClawEngine } from '../../bridge/engine/openclaw/engine.js';
 import { EngineError, type EngineEvent, type EngineRun, type RunRequest } from '../../bridge/engine/types.js';
+import type { AutomationEvent } from '../../protocol/automations.js';
 import { startModelServer, type ModelServer, type Script } from '../model-server/server.js';
 import { startTestGateway, type TestGateway } from './gateway.js';
 
@@ -32,6 +33,9 @@ const script: Script = [
   { match: '[[restart]]', reply: { kind: 'text', text: LONG, chunks: 80, delayMs: 75 } },
   { match: '[[hang]]', reply: { kind: 'hang' } },
   { match: '[[err]]', reply: { kind: 'error', status: 400, message: 'scripted failure' } },
+  // What a scheduled job's turn is asked (the gateway wraps the message in its own cron prompt).
+  { match: '[[tick]]', reply: { kind: 'text', text: 'Good morning team: stand-up in 5 minutes.' } },
+  { match: '[[tick-fails]]', reply: { kind: 'error', status: 400, message: 'scripted failure of a scheduled run' } },
 ];
 
 let model: ModelServer;
@@ -305,6 +309,77 @@ describe('OpenClaw engine on the real gateway', () => {
     }
     expect(logs.join('\n')).not.toContain(gateway.token);
     expect(logs.join('\n')).not.toContain(wrong);
+  });
+
+  describe('automations (issue #22)', () => {
+    const spec = (session: string, message: string, inMs: number, key = randomUUID()) => ({
+      declarationKey: `tailchat:${key}`,
+      name: 'Stand-up',
+      message,
+      schedule: { kind: 'at' as const, at: new Date(Date.now() + inMs).toISOString() },
+      sessionKey: `agent:main:tailchat:group:${session}`,
+      engineAgentId: 'main',
+    });
+    const eventsOf = () => {
+      const seen: AutomationEvent[] = [];
+      const undo = engine.automations!.onEvent((e) => seen.push(e));
+      return { seen, undo };
+    };
+    /** A job commits to an existing session: the group has talked to the agent before. */
+    const sessionWithHistory = async () => {
+      const session = `auto-${randomUUID().slice(0, 8)}`;
+      await collect(await engine.start(request('hello there', session)));
+      return session;
+    };
+
+    it('a job created on an admin connection fires once: its result is pushed to the watching client and committed to the session', async () => {
+      const session = await sessionWithHistory();
+      const { seen, undo } = eventsOf();
+      try {
+        await engine.automations!.watch(`agent:main:tailchat:group:${session}`);
+        const declared = spec(session, 'post the stand-up summary [[tick]]', 3_000);
+        const { jobId } = await engine.automations!.create(declared);
+        // The same declaration is the same job (a double click, two instances).
+        expect((await engine.automations!.create(declared)).jobId).toBe(jobId);
+        await expect.poll(() => seen.filter((e) => e.kind === 'result').length, { timeout: 45_000, interval: 250 }).toBe(1);
+        const result = seen.find((e) => e.kind === 'result')!;
+        expect(result).toMatchObject({ jobId, sessionKey: `agent:main:tailchat:group:${session}`, text: 'Good morning team: stand-up in 5 minutes.' });
+        const committed = await engine.automations!.committed(`agent:main:tailchat:group:${session}`);
+        expect(committed.filter((e) => e.kind === 'result' && e.runId === (result as { runId: string }).runId)).toHaveLength(1);
+        await new Promise((r) => setTimeout(r, 2_000));
+        expect(seen.filter((e) => e.kind === 'result')).toHaveLength(1);
+      } finally {
+        undo();
+      }
+    });
+
+    it('a failing run is reported as a failure of its job', async () => {
+      const session = await sessionWithHistory();
+      const { seen, undo } = eventsOf();
+      try {
+        const { jobId } = await engine.automations!.create(spec(session, 'this one [[tick-fails]]', 2_000));
+        await expect.poll(() => seen.some((e) => e.kind === 'failed' && e.jobId === jobId), { timeout: 45_000, interval: 250 }).toBe(true);
+        expect(seen.filter((e) => e.kind === 'result' && e.jobId === jobId)).toEqual([]);
+      } finally {
+        undo();
+      }
+    });
+
+    it('a paused job does not fire; a removed one is gone', async () => {
+      const session = await sessionWithHistory();
+      const { seen, undo } = eventsOf();
+      try {
+        await engine.automations!.watch(`agent:main:tailchat:group:${session}`);
+        const { jobId } = await engine.automations!.create(spec(session, 'paused one [[tick]]', 3_000));
+        await engine.automations!.setEnabled(jobId, false);
+        await new Promise((r) => setTimeout(r, 6_000));
+        expect(seen.filter((e) => e.kind === 'result' && e.jobId === jobId)).toEqual([]);
+        await engine.automations!.remove(jobId);
+        await expect(engine.automations!.setEnabled(jobId, true)).rejects.toThrow();
+      } finally {
+        undo();
+      }
+    });
   });
 
   it('health reports the connected gateway', async () => {

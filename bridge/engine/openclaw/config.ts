@@ -71,6 +71,11 @@ export const openClawSettingsSchema = z.object({
   reconnectWatchdogMs: z.number().int().min(500).default(4_000),
   /** How long an `abort` waits for the gateway's `aborted` event before ending the run itself. */
   abortGraceMs: z.number().int().min(0).default(5_000),
+  /**
+   * The tools a scheduled job's turn may use (`payload.toolsAllow`). Always sent: a job without
+   * the list would get every tool. Default none: a reminder needs only the model.
+   */
+  automationTools: z.array(z.string().min(1)).default([]),
 });
 
 export type OpenClawSettings = z.infer<typeof openClawSettingsSchema>;

@@ -49,6 +49,7 @@ import { createRedactor, redactingLogger, silentLogger, type EngineLogger } from
 import { agentIdOfSessionKey, canonicalSessionKey } from './session-key.js';
 import { toChatSendAttachments, type ChatSendAttachment } from './attachments.js';
 import { createCommandGuard } from './command-guard.js';
+import { createOpenClawAutomations } from './automations.js';
 
 export const OPENCLAW_ENGINE_ID = 'openclaw';
 
@@ -122,6 +123,26 @@ export function createOpenClawEngine(
     logger,
   };
   const conn = connect(connectionOptions);
+  /**
+   * Admin-only calls (sessions.reset, cron.*) run on a short-lived connection for that call alone:
+   * the long-lived one, which sends members' prompts, never holds operator.admin.
+   */
+  async function withAdmin<T>(purpose: string, work: (admin: GatewayConnection) => Promise<T>): Promise<T> {
+    const admin = connect({ ...connectionOptions, approvals: false, scopes: ['operator.admin'], caps: [], displayName: `tailchat-agent bridge (${purpose})`, reconnectWatchdogMs: 0 });
+    try {
+      await admin.ready(settings.connectTimeoutMs);
+      return await work(admin);
+    } finally {
+      await admin.close();
+    }
+  }
+  const automations = createOpenClawAutomations({
+    conn,
+    withAdmin: (work) => withAdmin('automations', work),
+    toolsAllow: settings.automationTools,
+    connectTimeoutMs: settings.connectTimeoutMs,
+    logger,
+  });
   // Members' text must never reach the gateway's command layer (command-guard.ts).
   const commandGuard = createCommandGuard((method, params) => conn.request(method, params), logger);
 
@@ -473,8 +494,10 @@ export function createOpenClawEngine(
   }
 
   conn.onEvent(onFrame);
+  conn.onEvent((frame) => automations.onFrame(frame));
   conn.onOpen((_hello: HelloOk, reconnect: boolean) => {
     commandGuard.refresh();
+    if (reconnect) automations.onOpen();
     for (const run of [...runs.values()]) {
       if (run.outage) void resume(run);
       else if (reconnect) void reconcile(run, 'reconnect');
@@ -633,16 +656,11 @@ export function createOpenClawEngine(
 
     async reset(sessionKey: string): Promise<void> {
       const key = canonicalSessionKey(sessionKey, settings.defaultAgentId);
-      // sessions.reset requires operator.admin: use a short-lived connection for it alone.
-      const admin = connect({ ...connectionOptions, approvals: false, scopes: ['operator.admin'], caps: [], displayName: 'tailchat-agent bridge (reset)', reconnectWatchdogMs: 0 });
-      try {
-        await admin.ready(settings.connectTimeoutMs);
-        await admin.request('sessions.reset', { key, reason: 'new' });
-        logger.info(`openclaw: session ${key} reset`);
-      } finally {
-        await admin.close();
-      }
+      await withAdmin('reset', (admin) => admin.request('sessions.reset', { key, reason: 'new' }));
+      logger.info(`openclaw: session ${key} reset`);
     },
+
+    automations,
 
     async resolveApproval(approvalId: string, decision: ApprovalDecision): Promise<void> {
       if (!settings.approvals) throw new OpenClawEngineError('denied', 'Exec approvals are disabled for the OpenClaw engine.', 'Set engines.openclaw.approvals to true.');

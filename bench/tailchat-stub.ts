@@ -23,7 +23,19 @@ export const DEFAULT_PANEL = 'd0000000000000000000d0d0';
 export function addTailchatStub(broker: moleculer.ServiceBroker, o: TailchatStubOptions): void {
   const { botUserId: BOT, ownerUserId: USER } = o;
   broker.createService({ name: 'user', actions: { ensurePluginBot: () => BOT, getUserInfo: (ctx: moleculer.Context<{ userId: string }>) => ({ _id: ctx.params.userId, type: ctx.params.userId === BOT ? 'pluginBot' : 'normalUser' }) } });
-  broker.createService({ name: 'group', actions: { getUserAllPermissions: () => [], getGroupInfo: (ctx: moleculer.Context<{ groupId: string }>) => ({ _id: ctx.params.groupId, owner: USER, panels: [{ id: o.panelOf?.(ctx.params.groupId) ?? DEFAULT_PANEL, type: 0 }] }) } });
+  broker.createService({ name: 'group', actions: { getUserAllPermissions: () => [], getGroupInfo: (ctx: moleculer.Context<{ groupId: string }>) => ({
+        _id: ctx.params.groupId,
+        owner: USER,
+        // The agent's bot is a member of every group, as after the default join (bridge/agents/).
+        members: [
+          { userId: USER, roles: [] },
+          { userId: BOT, roles: [] },
+        ],
+        panels: [{ id: o.panelOf?.(ctx.params.groupId) ?? DEFAULT_PANEL, type: 0 }],
+      }),
+      addMember: () => true,
+    },
+  });
   broker.createService({ name: 'group.extra', actions: { getGroupData: () => ({ data: null }), saveGroupData: () => true } });
   broker.createService({ name: 'chat.converse', actions: { findConverseInfo: () => ({ members: [USER, BOT] }) } });
   broker.createService({

@@ -13,6 +13,8 @@ export const PERMISSIONS = {
   invoke: 'plugin.com.yourcompany.ai.invoke',
   approve: 'plugin.com.yourcompany.ai.approve',
   configure: 'plugin.com.yourcompany.ai.configure',
+  /** Create, pause, resume and delete the group's scheduled tasks (issue #22). */
+  schedule: 'plugin.com.yourcompany.ai.schedule',
 } as const;
 
 export const stopRunParams = z.object({ runId: z.string().min(1) });
@@ -36,6 +38,16 @@ export type ToolOutputVisibility = z.infer<typeof toolOutputVisibility>;
 /** An agent's id in the bundle's config (`agents[].id`): also a segment of its session keys. */
 export const agentSlug = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'must be 1-32 characters: a-z, 0-9, _ or -, starting with a letter or digit');
 
+/** Whether this runtime knows the IANA time zone (Intl throws a RangeError for unknown ones). */
+function isTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const groupSettings = z.object({
   enabled: z.boolean(),
   engine: z.string().min(1),
@@ -56,6 +68,8 @@ export const groupSettings = z.object({
   toolOutput: toolOutputVisibility.optional(),
   /** The agent (`agents[].id`) that answers the prefix command and "every message" panels; absent = the first agent. */
   defaultAgent: agentSlug.optional(),
+  /** The group's time zone (IANA) for schedules; absent = the server's (`automations.defaultTimeZone`). */
+  timeZone: z.string().min(1).max(64).refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Vienna').optional(),
 });
 export type GroupSettings = z.infer<typeof groupSettings>;
 export const getGroupSettingsParams = z.object({ groupId: z.string().min(1) });

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { agentSlug, SERVICE_NAME } from './actions.js';
 import { vote } from './feedback.js';
+import { automationSpec, automationView } from './automations.js';
 
 export const RUNNER_SERVICE_NAME = `${SERVICE_NAME}.runner`;
 
@@ -42,6 +43,31 @@ export const RUNNER_ACTIONS = {
    * side may run inside Tailchat's). One runner counts it: a call, not an event.
    */
   countFeedback: { params: z.object({ agent: agentSlug, engine: z.string().min(1).max(64), vote }), reply: z.literal(true) },
+  /**
+   * Creates a job on the engine and keeps it (issue #22). The chat side checked the requester's
+   * `schedule` permission in `groupId`; the runner binds the job to that panel and agent.
+   */
+  createAutomation: {
+    params: z.object({
+      engineId: z.string().min(1),
+      spec: automationSpec,
+      groupId: id,
+      converseId: id,
+      agentId: agentSlug,
+      creatorId: id,
+      when: z.string().max(300),
+      human: z.string().max(300),
+      tz: z.string().min(1).max(64),
+    }),
+    reply: z.union([z.object({ jobId: z.string(), shortId: z.string(), nextRunAt: z.string().optional() }), z.object({ refusal: z.enum(['unsupported', 'too-many']) })]),
+  },
+  /** The group's jobs (its own only). */
+  listAutomations: { params: z.object({ groupId: id }), reply: z.object({ automations: z.array(automationView) }) },
+  /** Pause, resume or delete a job of `groupId`, named by its id or the first 8 characters of it (resolved only among the group's jobs). */
+  changeAutomation: {
+    params: z.object({ groupId: id, jobId: z.string().min(4).max(128), change: z.enum(['pause', 'resume', 'delete']) }),
+    reply: z.union([z.object({ automation: automationView }), z.object({ refusal: z.enum(['not-found', 'ambiguous']) })]),
+  },
   health: {
     params: z.object({}),
     reply: z.object({ engines: z.record(z.string(), z.unknown()), activeRuns: z.number(), queuedRuns: z.number() }),

@@ -29,7 +29,7 @@ import { attachmentsOfPrompt, promptWithAttachments } from '../attachments/parse
 import { checkCount, type AttachmentLimits } from '../attachments/policy.js';
 import type { AttachmentRef } from '../engine/types.js';
 import { authorize, maySelfApproveInDm, type AccessConfig, type Grant } from '../policy/authorize.js';
-import type { PolicyAction } from '../policy/table.js';
+import { POLICY, type PolicyAction } from '../policy/table.js';
 import type { Recovery } from '../intake/sweep.js';
 
 /** How the chat side reaches the engine side (over the broker, or directly in tests). */
@@ -165,7 +165,8 @@ async function handleAddressed(event: AddedMessage, addressed: Extract<Addressed
   if (!verdict.allowed) {
     deps.logger.info('refused by policy', { action, groupId: event.groupId, converseId: event.converseId, userId: event.author, reason: verdict.reason });
     if (decision.kind === 'command' && decision.unaddressed) return { kind: 'ignored', reason: 'stop-word-without-permission' };
-    await say(deps, event, event.groupId ? TEXT.noPermission : verdict.message);
+    // A rule with its own wording says what is missing (e.g. "schedule"); the others, the usual line.
+    await say(deps, event, event.groupId ? (POLICY[action].refusal && verdict.reason === 'missing-permission' ? verdict.message : TEXT.noPermission) : verdict.message);
     return { kind: 'refused', reason: verdict.reason };
   }
   const reads = await checkRead(deps.host, { userId: event.author, converseId: event.converseId, groupId: event.groupId });

@@ -31,6 +31,10 @@ export const POLICY_ACTIONS = [
   'chat.summarize',
   'chat.stats',
   'chat.help',
+  'chat.remind',
+  'chat.schedule',
+  'listAutomations',
+  'changeAutomation',
 ] as const;
 export type PolicyAction = (typeof POLICY_ACTIONS)[number];
 
@@ -80,6 +84,9 @@ const invoke: Rule = { kind: 'capability', capability: 'invoke' };
 const configure: Rule = { kind: 'capability', capability: 'configure' };
 const nowhere: Rule = { kind: 'nowhere' };
 const dmUser: Rule = { kind: 'dm-user' };
+const schedule: Rule = { kind: 'capability', capability: 'schedule' };
+const SCHEDULE_REFUSAL =
+  'You do not have permission to schedule tasks with the AI assistant in this group (the "Schedule tasks" permission). · 你没有在本群设置定时任务的权限（“定时任务”权限）。';
 
 export const POLICY: Record<PolicyAction, Policy> = {
   // The Stop button and the typed stop word share one rule: your own run, or `approve` for others'.
@@ -123,4 +130,11 @@ export const POLICY: Record<PolicyAction, Policy> = {
   'chat.summarize': { on: 'message', group: invoke, dm: dmUser },
   'chat.stats': { on: 'message', group: invoke, dm: dmUser },
   'chat.help': { on: 'message', group: invoke, dm: dmUser },
+  // Scheduled tasks (issue #22) make the agent speak in the panel later, at a cost, unasked:
+  // creating and changing them is the `schedule` permission's (owners hold it; members do not by default).
+  'chat.remind': { on: 'message', group: schedule, dm: nowhere, refusal: SCHEDULE_REFUSAL },
+  // `/schedule` lists the group's tasks for every member; its pause/resume/delete ask changeAutomation too.
+  'chat.schedule': { on: 'message', group: { kind: 'member' }, dm: nowhere },
+  listAutomations: { on: 'group', group: { kind: 'member' }, dm: nowhere },
+  changeAutomation: { on: 'group', group: schedule, dm: nowhere, refusal: SCHEDULE_REFUSAL },
 };

@@ -8,7 +8,7 @@ import { capIntake, mentionsUser, promptFromContent } from '../message/bbcode.js
 import { commandMetaOf } from '../../protocol/command-meta.js';
 import { carriesAgentMeta } from '../message/agent-reply.js';
 
-export type Command = 'stop' | 'new' | 'help' | 'stats' | 'summarize';
+export type Command = 'stop' | 'new' | 'help' | 'stats' | 'summarize' | 'remind' | 'schedule';
 
 export type Decision =
   | { kind: 'ignore'; reason: IgnoreReason }
@@ -37,6 +37,9 @@ const COMMANDS: Record<string, Command> = {
   '/stats': 'stats',
   '/summarize': 'summarize',
   '/summary': 'summarize',
+  '/remind': 'remind',
+  '/schedule': 'schedule',
+  '/schedules': 'schedule',
 };
 /** A message that is only one of these words stops the running reply, like /stop. */
 const STOP_WORDS = new Set(['stop', '停止', '停']);

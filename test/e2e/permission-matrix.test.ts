@@ -28,6 +28,9 @@ const COMMAND_TEXT: Record<(typeof CHAT_COMMANDS)[number], string> = {
   'chat.summarize': '/summarize 5',
   'chat.stats': '/stats',
   'chat.help': '/help',
+  // A one-shot far ahead: a granted one is created (and never fires during the test).
+  'chat.remind': '/remind in 300 days matrix check',
+  'chat.schedule': '/schedule list',
 };
 const replyTo = (m: WireMessage) => (m.meta?.reply as { _id?: string } | undefined)?._id;
 const isFinal = (m: WireMessage) => !['streaming', 'queued'].includes(aiMeta(m)?.status ?? '');
@@ -45,7 +48,7 @@ async function cellOfResponse(action: string, res: Response): Promise<Cell> {
 
 /** A chat reply read as a matrix cell: the policy's refusals, the stop scope, or an answer. */
 function cellOfReply(content: string): Cell {
-  if (content.includes('do not have permission') || content.includes('does not answer your direct messages')) return 'no';
+  if (content.includes('do not have permission') || content.includes('does not answer your direct messages') || content.includes('not available in a direct message')) return 'no';
   if (content.includes('None of your replies is running')) return 'own';
   return 'yes';
 }
@@ -111,15 +114,17 @@ describe('permission matrix on the real Tailchat', () => {
     botUserId = await botUserIdOn(tc);
 
     ({ groupId, textPanelId: panelId } = await api.createGroup(users.owner.token, 'matrix'));
-    for (const r of ['named', 'approve', 'configure', 'requester', 'plain'] as const) await api.joinGroup(users.owner.token, groupId, users[r].token);
+    for (const r of ['named', 'approve', 'configure', 'schedule', 'requester', 'plain'] as const) await api.joinGroup(users.owner.token, groupId, users[r].token);
     const roles = {
       approve: await api.createGroupRole(users.owner.token, groupId, 'AI approvers', [PERMISSIONS.approve]),
       configure: await api.createGroupRole(users.owner.token, groupId, 'AI admins', [PERMISSIONS.configure]),
       invoke: await api.createGroupRole(users.owner.token, groupId, 'AI users', [PERMISSIONS.invoke]),
+      schedule: await api.createGroupRole(users.owner.token, groupId, 'AI schedulers', [PERMISSIONS.schedule]),
     };
     await api.appendGroupMemberRoles(users.owner.token, groupId, [users.named.userId, users.approve.userId], [roles.approve]);
     await api.appendGroupMemberRoles(users.owner.token, groupId, [users.configure.userId], [roles.configure]);
     await api.appendGroupMemberRoles(users.owner.token, groupId, [users.requester.userId], [roles.invoke]);
+    await api.appendGroupMemberRoles(users.owner.token, groupId, [users.schedule.userId], [roles.schedule]);
     await api.call(`${PLUGIN}.saveGroupSettings`, { groupId, settings: { approvers: [users.named.userId] } }, users.owner.token);
 
     ownerSocket = await connectSocket(tc.url, users.owner.token);
@@ -162,6 +167,9 @@ describe('permission matrix on the real Tailchat', () => {
         return { messageId: replyIdOf(object.runId), vote: 'up' };
       case 'getMyVotes':
         return { messageIds: [replies.group, replies.dm] };
+      case 'changeAutomation':
+        // No such task: an allowed caller is told so (404), a refused one is refused first.
+        return { groupId: object.groupId, jobId: 'deadbeef', change: 'pause' };
       default:
         return POLICY[action].on === 'run' ? { runId: object.runId } : { groupId: object.groupId };
     }

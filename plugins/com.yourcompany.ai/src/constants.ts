@@ -14,6 +14,7 @@ export const PERMISSIONS: typeof Actions.PERMISSIONS = {
   invoke: 'plugin.com.yourcompany.ai.invoke',
   approve: 'plugin.com.yourcompany.ai.approve',
   configure: 'plugin.com.yourcompany.ai.configure',
+  schedule: 'plugin.com.yourcompany.ai.schedule',
 };
 
 export const ACTIONS: typeof Actions.ACTIONS = {

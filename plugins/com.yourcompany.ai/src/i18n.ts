@@ -27,6 +27,11 @@ const MESSAGES = {
     'en-US': 'Change the AI assistant settings of this group (engine, agent, trigger, session scope, token budget) and see its usage and audit log.',
     'zh-CN': '修改本群组的 AI 助手设置（引擎、智能体、触发方式、会话范围、token 额度），并查看用量与审计日志。',
   },
+  'perm.schedule.title': { 'en-US': 'Schedule tasks', 'zh-CN': '定时任务' },
+  'perm.schedule.desc': {
+    'en-US': 'Create, pause, resume and delete reminders and scheduled tasks the AI assistant runs in this group (/remind, /schedule).',
+    'zh-CN': '创建、暂停、恢复和删除 AI 助手在本群执行的提醒与定时任务（/remind、/schedule）。',
+  },
 
   // run status
   'run.queued': { 'en-US': 'Queued…', 'zh-CN': '排队中…' },

@@ -48,6 +48,7 @@ regMessageExtraParser({
 regPluginPermission({ key: PERMISSIONS.invoke, title: t('perm.invoke.title'), desc: t('perm.invoke.desc'), default: true });
 regPluginPermission({ key: PERMISSIONS.approve, title: t('perm.approve.title'), desc: t('perm.approve.desc'), default: false });
 regPluginPermission({ key: PERMISSIONS.configure, title: t('perm.configure.title'), desc: t('perm.configure.desc'), default: false });
+regPluginPermission({ key: PERMISSIONS.schedule, title: t('perm.schedule.title'), desc: t('perm.schedule.desc'), default: false });
 
 regCustomPanel({
   position: 'groupdetail',

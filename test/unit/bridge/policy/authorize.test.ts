@@ -19,6 +19,7 @@ const fake = createFakeHost({
     named: [PERMISSIONS.approve],
     approve: [PERMISSIONS.approve],
     configure: [PERMISSIONS.configure],
+    schedule: [PERMISSIONS.schedule],
     requester: [PERMISSIONS.invoke],
     plain: [],
     outsider: 'not-member',

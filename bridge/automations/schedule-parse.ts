@@ -11,6 +11,8 @@ import { namesDaysOnly, normalizeWhen, readWhen, type DaySpec, type TimeOfDay, t
 import { durationEn, MAX_AHEAD_DAYS, WHEN_TEXT as TEXT } from './when-texts.js';
 import { instantOf, isCalendarDate, isTimeZone, plusDays, wallClockOf, type CalendarDate, type WallClock } from './zoned-time.js';
 
+export { splitWhenAndWhat, type SplitWhen } from './when-split.js';
+
 export interface ParseWhenOptions {
   /** The group's IANA zone: wall times are read in it and cron runs in it. */
   tz: string;

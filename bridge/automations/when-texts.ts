@@ -61,4 +61,7 @@ export const WHEN_TEXT = {
   tooRare: `The longest interval allowed is ${MAX_AHEAD_DAYS} days. · 最长间隔为 ${MAX_AHEAD_DAYS} 天。`,
   badCron: (expr: string, reason: string) =>
     `cron "${expr}" is not a schedule: ${reason}. Give five fields, minute hour day-of-month month day-of-week, e.g. cron "0 9 * * 1-5". · cron 表达式无效，需要五个字段（分 时 日 月 周），例如 cron "0 9 * * 1-5"。`,
+  noWhen:
+    'Start with when, then what, e.g. "/remind in 10 minutes check the build" or "/remind every weekday at 9:00 post the stand-up summary". · 请先写时间再写内容，例如“/remind 10分钟后 检查构建”或“/remind 每个工作日 9:00 发布站会总结”。',
+  noWhat: (when: string) => `Say what to do after "${when}", e.g. "/remind every weekday at 9:00 post the stand-up summary". · 请在时间后写上要做的事，例如“/remind 每个工作日 9:00 发布站会总结”。`,
 };

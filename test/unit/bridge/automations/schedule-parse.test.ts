@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { scheduleSpec, type ScheduleSpec } from '../../../../protocol/automations.js';
-import { nextRunsOf, parseWhen, type ParseWhenOptions } from '../../../../bridge/automations/schedule-parse.js';
+import { nextRunsOf, parseWhen, splitWhenAndWhat, type ParseWhenOptions } from '../../../../bridge/automations/schedule-parse.js';
 
 /** Monday 7 December 2026: 11:20 in Vienna, 05:20 in New York, 18:20 in Shanghai. */
 const NOW = new Date('2026-12-07T10:20:00Z');
@@ -266,6 +266,47 @@ describe('nextRunsOf', () => {
   });
 });
 
+describe('splitWhenAndWhat', () => {
+  it.each<[string, string, string]>([
+    ['every weekday at 9:00 post the stand-up summary', 'every weekday at 9:00', 'post the stand-up summary'],
+    ['remind us every weekday at 9:00 to post the stand-up summary', 'every weekday at 9:00', 'post the stand-up summary'],
+    ['me in 10 minutes check the build', 'in 10 minutes', 'check the build'],
+    ['in 10 minutes 5 people join', 'in 10 minutes', '5 people join'],
+    ['every 2h check the queue', 'every 2h', 'check the queue'],
+    ['at 9 am send it', 'at 9 am', 'send it'],
+    // No cut inside a word: "am|end" is not "9 am" + "end".
+    ['at 9 amend the doc', 'at 9', 'amend the doc'],
+    ['tomorrow at 9:00, to-do review', 'tomorrow at 9:00', 'to-do review'],
+    ['cron "0 9 * * 1-5" post summary', 'cron "0 9 * * 1-5"', 'post summary'],
+    ['cron 0 9 * * 1-5 post summary', 'cron 0 9 * * 1-5', 'post summary'],
+    // Bare fields are cron characters, not any five words.
+    ['cron 0 9 * * 1-5 every friday report', 'cron 0 9 * * 1-5', 'every friday report'],
+    ['每个工作日 9:00 发布站会总结', '每个工作日 9:00', '发布站会总结'],
+    ['10分钟后喝水', '10分钟后', '喝水'],
+    ['提醒我们每天9点：看看构建', '每天9点', '看看构建'],
+    // The <when> at the end, when nothing at the start reads as one.
+    ['remind me to post the summary every weekday at 9:00', 'every weekday at 9:00', 'post the summary'],
+    ['call mom in 2 hours', 'in 2 hours', 'call mom'],
+  ])('%j', (text, when, what) => {
+    expect(splitWhenAndWhat(text)).toEqual({ ok: true, when, what });
+  });
+
+  it('keeps the words as typed, so parseWhen reads the same <when>', () => {
+    const split = splitWhenAndWhat('Every Weekday At 9:00 Post The Summary');
+    expect(split).toEqual({ ok: true, when: 'Every Weekday At 9:00', what: 'Post The Summary' });
+    expect(split.ok && parsed(split.when, options(VIE)).schedule).toEqual(cron('0 9 * * 1-5', VIE));
+  });
+
+  it('refuses a <when> with no <what>, a day with no time, and text with no <when>', () => {
+    expect(splitWhenAndWhat('in 10 minutes')).toEqual({ ok: false, error: expect.stringMatching(/^Say what to do after "in 10 minutes"/) });
+    expect(splitWhenAndWhat('every weekday at 9:00 ,')).toEqual({ ok: false, error: expect.stringMatching(/^Say what to do/) });
+    expect(splitWhenAndWhat('tomorrow buy milk')).toEqual({ ok: false, error: expect.stringMatching(/^"tomorrow" needs a time of day/) });
+    expect(splitWhenAndWhat('buy milk tomorrow')).toEqual({ ok: false, error: expect.stringMatching(/^"tomorrow" needs a time of day/) });
+    expect(splitWhenAndWhat('hello world')).toEqual({ ok: false, error: expect.stringMatching(/^Start with when, then what.* · /) });
+    expect(splitWhenAndWhat('')).toEqual({ ok: false, error: expect.stringMatching(/^Start with when/) });
+  });
+});
+
 describe('any input (property)', () => {
   const tokens = [
     'in', 'every', 'at', 'on', 'tomorrow', 'today', 'tonight', 'next', 'friday', 'mondays', 'weekday', 'weekdays', 'daily', 'day', 'and', ',', '-',
@@ -298,5 +339,18 @@ describe('any input (property)', () => {
       { seed: 20_261_207, numRuns: 2000 },
     );
     expect(accepted).toBeGreaterThan(0);
+  });
+
+  it('splits into a <when> that parses as one and a non-empty <what>, both from the text', () => {
+    fc.assert(
+      fc.property(text, (typed) => {
+        const split = splitWhenAndWhat(typed);
+        if (!split.ok) return;
+        expect(split.what.length).toBeGreaterThan(0);
+        expect(typed).toContain(split.when);
+        expect(typed).toContain(split.what);
+      }),
+      { seed: 20_261_207, numRuns: 1000 },
+    );
   });
 });

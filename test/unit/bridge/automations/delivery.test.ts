@@ -7,7 +7,7 @@
 import { MongoClient, type Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AutomationEvent, AutomationRecord, ScheduledMeta } from '../../../../protocol/automations.js';
-import { createDelivery, failureNoticeRunId, type Delivery, type DeliveryDeps } from '../../../../bridge/automations/delivery.js';
+import { createDelivery, failureNoticeRunId, type Delivery, type DeliveryDeps, type DeliveryOutcome } from '../../../../bridge/automations/delivery.js';
 import { failureNoticeText } from '../../../../bridge/automations/notice.js';
 import { failureClaimKey, resultClaimKey, type AutomationStore } from '../../../../bridge/automations/store.js';
 import { createMongoAutomationStore } from '../../../../bridge/store/automations.js';
@@ -27,10 +27,11 @@ afterAll(async () => {
   await server?.stop();
 });
 
-/** The same database through a client of its own: another instance. */
-function sameDatabase(db: Db): Db {
+/** The same database through a client of its own: another instance (connected, so racers start level). */
+async function sameDatabase(db: Db): Promise<Db> {
   const client = new MongoClient(server.url(db.databaseName), { serverSelectionTimeoutMS: 3000 });
   clients.push(client);
+  await client.connect();
   return client.db();
 }
 
@@ -131,9 +132,9 @@ describe('results', () => {
   it('two instances racing on the same event post once, labelled with the job and its creator', async () => {
     const { db, record, clock, panels } = await setUp();
     const a = instance({ db, node: 'A', clock, panels });
-    const b = instance({ db: sameDatabase(db), node: 'B', clock, panels });
+    const b = instance({ db: await sameDatabase(db), node: 'B', clock, panels });
     const outcomes = await Promise.all([a.deliver(result(record, 'cron:r1')), b.deliver(result(record, 'cron:r1'))]);
-    expect(outcomes.sort()).toEqual(['held-elsewhere', 'posted']);
+    expectOnePoster(outcomes);
     expect(panels.messages).toEqual([
       { id: 'm1', converseId: 'c1', text: 'Good morning! Standup in 5 minutes.', scheduled: { jobId: record.jobId, runId: 'cron:r1', name: 'standup', creatorId: 'alice' } },
     ]);
@@ -144,7 +145,7 @@ describe('results', () => {
   it('the same event delivered twice (live and by the catch-up, here or on another instance) posts once', async () => {
     const { db, record, clock, panels } = await setUp();
     const a = instance({ db, node: 'A', clock, panels });
-    const b = instance({ db: sameDatabase(db), node: 'B', clock, panels });
+    const b = instance({ db: await sameDatabase(db), node: 'B', clock, panels });
     expect(await a.deliver(result(record, 'cron:r1'))).toBe('posted');
     expect(await a.deliver(result(record, 'cron:r1'))).toBe('delivered-before');
     clock.t += 10 * LEASE_MS;
@@ -157,7 +158,7 @@ describe('results', () => {
     const { db, record, clock, panels } = await setUp();
     // A posts, then dies before it can mark the claim.
     const a = instance({ db, node: 'A', clock, panels, post: async (r, text, scheduled) => (panels.add(r, text, scheduled), never()) });
-    const b = instance({ db: sameDatabase(db), node: 'B', clock, panels });
+    const b = instance({ db: await sameDatabase(db), node: 'B', clock, panels });
     void a.deliver(result(record, 'cron:r1'));
     await until(() => panels.messages.length === 1);
     expect(await b.deliver(result(record, 'cron:r1'))).toBe('held-elsewhere'); // A's lease still runs
@@ -173,20 +174,20 @@ describe('results', () => {
     const { db, record, clock, panels } = await setUp();
     let aPosting = false;
     const a = instance({ db, node: 'A', clock, panels, post: () => ((aPosting = true), never()) });
-    const b = instance({ db: sameDatabase(db), node: 'B', clock, panels });
-    const c = instance({ db: sameDatabase(db), node: 'C', clock, panels });
+    const b = instance({ db: await sameDatabase(db), node: 'B', clock, panels });
+    const c = instance({ db: await sameDatabase(db), node: 'C', clock, panels });
     void a.deliver(result(record, 'cron:r1'));
     await until(() => aPosting);
     clock.t += LEASE_MS;
     const outcomes = await Promise.all([b.deliver(result(record, 'cron:r1')), c.deliver(result(record, 'cron:r1'))]);
-    expect(outcomes.sort()).toEqual(['held-elsewhere', 'posted']);
+    expectOnePoster(outcomes);
     expect(panels.messages.map((m) => m.scheduled.runId)).toEqual(['cron:r1']);
   });
 
   it('a restart (a new store over the same database) still knows the delivered runs', async () => {
     const { db, record, clock, panels } = await setUp();
     expect(await instance({ db, node: 'A', clock, panels }).deliver(result(record, 'cron:r1'))).toBe('posted');
-    const restarted = instance({ db: sameDatabase(db), node: 'A', clock, panels });
+    const restarted = instance({ db: await sameDatabase(db), node: 'A', clock, panels });
     expect(await restarted.deliver(result(record, 'cron:r1'))).toBe('delivered-before');
     expect(panels.messages).toHaveLength(1);
   });
@@ -246,9 +247,9 @@ describe('failure notices', () => {
   it('a recurring job: one notice per failure streak; an ok run ends the streak', async () => {
     const { db, record, clock, panels } = await setUp();
     const a = instance({ db, node: 'A', clock, panels });
-    const b = instance({ db: sameDatabase(db), node: 'B', clock, panels });
+    const b = instance({ db: await sameDatabase(db), node: 'B', clock, panels });
     const outcomes = await Promise.all([a.deliver(failed(record, 'r1')), b.deliver(failed(record, 'r1'))]);
-    expect(outcomes.sort()).toEqual(['held-elsewhere', 'posted']);
+    expectOnePoster(outcomes);
     expect(await a.deliver(failed(record, 'r2'))).toBe('quiet');
     expect(await b.deliver(failed(record, 'r2'))).toBe('delivered-before');
     expect((await a.store.jobs.get('openclaw', record.jobId))?.last).toMatchObject({ status: 'error', error: 'model provider returned 500' });
@@ -267,7 +268,7 @@ describe('failure notices', () => {
   it('a take-over of a notice whose poster died checks the panel like a result', async () => {
     const { db, record, clock, panels } = await setUp();
     const a = instance({ db, node: 'A', clock, panels, post: async (r, text, scheduled) => (panels.add(r, text, scheduled), never()) });
-    const b = instance({ db: sameDatabase(db), node: 'B', clock, panels });
+    const b = instance({ db: await sameDatabase(db), node: 'B', clock, panels });
     void a.deliver(failed(record, 'r1'));
     await until(() => panels.messages.length === 1);
     clock.t += LEASE_MS;
@@ -298,7 +299,7 @@ describe('orphans', () => {
     const paused: AutomationRecord[] = [];
     const logs: LogLine[] = [];
     const a = instance({ db, node: 'A', clock, panels, paused, logs });
-    const b = instance({ db: sameDatabase(db), node: 'B', clock, panels, paused });
+    const b = instance({ db: await sameDatabase(db), node: 'B', clock, panels, paused });
     panels.gone.add('c1');
     expect(await a.deliver(result(record, 'cron:r1'))).toBe('orphaned');
     expect(paused.map((r) => r.jobId)).toEqual([record.jobId]);
@@ -375,6 +376,16 @@ describe('jobs the engine ended', () => {
     expect((await a.store.jobs.get('openclaw', other.jobId))?.state).toBe('failed');
   });
 });
+
+/**
+ * One racer posted; the other found the claim held, or (when it came late: a new client's first
+ * command connects first, and the machine may be busy) already settled.
+ */
+function expectOnePoster(outcomes: DeliveryOutcome[]): void {
+  const [poster, ...others] = [...outcomes].sort((x, y) => Number(y === 'posted') - Number(x === 'posted'));
+  expect(poster).toBe('posted');
+  for (const other of others) expect(['held-elsewhere', 'delivered-before']).toContain(other);
+}
 
 async function until(done: () => boolean, ms = 5_000): Promise<void> {
   const t0 = Date.now();

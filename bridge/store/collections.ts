@@ -17,6 +17,8 @@ export const COLLECTIONS = {
   failures: 'p_com_yourcompany_ai_failures',
   agentJoins: 'p_com_yourcompany_ai_agent_joins',
   feedback: 'p_com_yourcompany_ai_feedback',
+  automations: 'p_com_yourcompany_ai_automations',
+  automationRuns: 'p_com_yourcompany_ai_automation_runs',
 } as const;
 
 export function keyId(key: string): ObjectId {

@@ -128,6 +128,23 @@ export const configSchema = z.object({
     .refine((list) => new Set(list.map((a) => a.id)).size === list.length, { message: 'agent ids must be unique' })
     .optional(),
   /** How the agents configured with `joinGroups` come into groups (bridge/agents/default-joins.ts). */
+  /** Reminders and scheduled tasks (issue #22; README "Scheduled tasks"). */
+  automations: z
+    .object({
+      /** Off: /remind and /schedule answer that schedules are not enabled here. */
+      enabled: z.boolean().default(true),
+      /** Time zone of groups that set none (IANA); absent = the process's. */
+      defaultTimeZone: z.string().min(1).optional(),
+      /** Jobs one group may have. */
+      maxPerGroup: z.number().int().min(1).default(20),
+      /** Shortest interval of a recurring job (tests lower it). */
+      minIntervalMs: z.number().int().min(1_000).default(300_000),
+      /** How often the runner reads the watched sessions for results it may have missed. */
+      catchUpMs: z.number().int().min(1_000).default(300_000),
+      /** How long a runner holds a result while posting it before another may take it over. */
+      deliveryLeaseMs: z.number().int().min(1_000).default(60_000),
+    })
+    .prefault({}),
   agentJoins: z
     .object({
       /** How often Tailchat's groups are scanned for new ones (needs state.mongoUrl; 0 = only at start-up). */

@@ -23,6 +23,9 @@ import { acquireRedis, type SharedRedis } from '../bridge/state/shared-redis.js'
 import { resolveAgentDirectory } from '../bridge/agents/directory.js';
 import { createRoster } from '../bridge/agents/roster.js';
 import { createTailchatHost } from '../bridge/tailchat/host.js';
+import { createRunnerAutomations, type RunnerAutomations } from '../bridge/automations/runner-automations.js';
+import { createMongoAutomationStore } from '../bridge/store/automations.js';
+import { createMemoryAutomationStore } from '../bridge/automations/memory-store.js';
 import type { BundleConfig } from '../config/schema.js';
 import { adaptLogger } from './logger.js';
 import { RUNNER_SERVICE } from './names.js';
@@ -68,6 +71,10 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
   let ledger: RunLedger | undefined;
   /** The plugin's own collections (AI_MONGO_URL): usage counters go there, as the chat side reads them. */
   let pluginStore: PluginStore | undefined;
+  /** Scheduled tasks: jobs, and their results delivered once (bridge/automations/). */
+  let automations: Promise<RunnerAutomations> | undefined;
+  /** The same, once started (stopping never waits for Tailchat to appear). */
+  let runningAutomations: RunnerAutomations | undefined;
 
   const getRunner = async (): Promise<Runner> => {
     if (runner) return runner;
@@ -93,6 +100,33 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
     return runner;
   };
 
+  /** Created with the runner (it needs Tailchat and the agents' bot users), started once. */
+  const getAutomations = (): Promise<RunnerAutomations> => {
+    automations ??= (async () => {
+      await getRunner();
+      const host = createTailchatHost((action, params, o) => broker.call(action, params, o));
+      const agents = await resolveAgentDirectory(host, createRoster(config));
+      const created = createRunnerAutomations({
+        engines,
+        store: pluginStore ? createMongoAutomationStore(pluginStore.db) : createMemoryAutomationStore(),
+        host,
+        agentUserOf: (agentId) => agents.byId(agentId)?.userId,
+        nodeId: broker.nodeID,
+        leaseMs: config.automations.deliveryLeaseMs,
+        maxPerGroup: config.automations.maxPerGroup,
+        catchUpMs: config.automations.catchUpMs,
+        logger: adaptLogger(broker.getLogger(RUNNER_SERVICE)),
+      });
+      await created.start();
+      runningAutomations = created;
+      return created;
+    })().catch((err: unknown) => {
+      automations = undefined; // tried again on the next call
+      throw err;
+    });
+    return automations;
+  };
+
   const usageStore = (host: Parameters<typeof createUsageStore>[0]): UsageStore => pluginStore?.usage ?? createUsageStore(host, shared?.redis);
 
   return {
@@ -114,6 +148,10 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
       stats: runnerAction('stats', async ({ engineId, userId }) => ({ text: (await (await getRunner()).stats(engineId, userId)) ?? null })),
       // The chat side checked the caller (requester or approver); this only reads the store.
       getToolOutput: runnerAction('getToolOutput', async ({ runId, toolCallId }) => ({ output: (await toolOutputs?.get(runId, toolCallId)) ?? null })),
+      // The chat side checked `schedule` in the group (bridge/policy/); the job is bound to its panel.
+      createAutomation: runnerAction('createAutomation', async (p) => (await getAutomations()).create(p)),
+      listAutomations: runnerAction('listAutomations', async ({ groupId }) => ({ automations: await (await getAutomations()).list(groupId) })),
+      changeAutomation: runnerAction('changeAutomation', async (p) => (await getAutomations()).change(p)),
       countFeedback: runnerAction('countFeedback', async ({ agent, engine, vote }) => {
         feedbackMetrics.voted(engine, agent, vote);
         return true as const;
@@ -159,8 +197,11 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
     },
     started() {
       getRunner().catch((err) => broker.getLogger(RUNNER_SERVICE).warn('runner not ready yet (Tailchat unreachable?)', { error: String(err) }));
+      // Results of jobs that fired while no runner was up are caught up now (and then every catchUpMs).
+      if (config.automations.enabled) getAutomations().catch((err) => broker.getLogger(RUNNER_SERVICE).warn('automations not started yet', { error: String(err) }));
     },
     async stopped() {
+      runningAutomations?.stop();
       if (runner) {
         const timeout = new Promise((r) => setTimeout(r, opts.drainTimeoutMs ?? 30_000).unref());
         await Promise.race([runner.drain(), timeout]);

@@ -43,6 +43,8 @@ import { defaultAgentOf } from '../bridge/chat/handle-message.js';
 import { callRunner, type ApprovalRefusal, type RunnerActionName, type RunnerParams, type RunnerReply } from '../protocol/runner.js';
 import { createAdminActions, type AdminState } from './admin-actions.js';
 import { createFeedbackActions } from './feedback-actions.js';
+import { AUTOMATION_ACTIONS, changeAutomationParams, listAutomationsParams, type AutomationView } from '../protocol/automations.js';
+import { SCHEDULE_TEXT } from '../bridge/chat/schedule-commands.js';
 import { adaptLogger } from './logger.js';
 import { CHAT_SERVICE } from './names.js';
 import { anyRunnerSaysTrue, askEveryRunner, startOnSessionRunner } from './runner-routing.js';
@@ -175,6 +177,13 @@ export function createAiService(config: BundleConfig): ServiceSchema {
       const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
       if (failed) throw failed.reason;
     },
+    automations: automationsClient(ctx),
+  });
+  /** Scheduled tasks live on the runners (engines and the job store are theirs). */
+  const automationsClient = (ctx: Context) => ({
+    create: (p: RunnerParams<'createAutomation'>) => callRunner(ctx, 'createAutomation', p),
+    list: async (groupId: string) => (await callRunner(ctx, 'listAutomations', { groupId })).automations,
+    change: (p: RunnerParams<'changeAutomation'>) => callRunner(ctx, 'changeAutomation', p),
   });
 
   /** The runner that executes `runId` (ledger), else every runner; only the owner acts (bridge/run/ledger-routing.ts). */
@@ -414,6 +423,27 @@ export function createAiService(config: BundleConfig): ServiceSchema {
       },
       ...admin.actions,
       ...feedback,
+      [AUTOMATION_ACTIONS.listAutomations]: {
+        params: { groupId: 'string' },
+        async handler(ctx: AuthedContext<unknown>): Promise<{ automations: AutomationView[] }> {
+          const userId = requireUser(ctx);
+          const { groupId } = parse(listAutomationsParams, ctx.params);
+          await require('listAutomations', userId, { groupId });
+          return { automations: await automationsClient(ctx).list(groupId) };
+        },
+      },
+      [AUTOMATION_ACTIONS.changeAutomation]: {
+        params: { groupId: 'string', jobId: 'string', change: 'string' },
+        async handler(ctx: AuthedContext<unknown>): Promise<{ automation: AutomationView }> {
+          const userId = requireUser(ctx);
+          const p = parse(changeAutomationParams, ctx.params);
+          await require('changeAutomation', userId, { groupId: p.groupId });
+          const answer = await automationsClient(ctx).change(p);
+          if ('refusal' in answer) throw new MoleculerClientError(answer.refusal === 'ambiguous' ? SCHEDULE_TEXT.ambiguous(p.jobId) : SCHEDULE_TEXT.notFound(p.jobId), answer.refusal === 'ambiguous' ? 409 : 404, answer.refusal.toUpperCase().replace(/-/g, '_'));
+          broker.getLogger(CHAT_SERVICE).info('audit: scheduled task changed', { groupId: p.groupId, jobId: answer.automation.jobId, change: p.change, by: userId });
+          return { automation: answer.automation };
+        },
+      },
     },
     created(this: { broker: ServiceBroker }) {
       broker = this.broker;
@@ -468,6 +498,15 @@ export function createAiService(config: BundleConfig): ServiceSchema {
           budget: adminState.budget,
           defaultEngine: config.engines.default,
           dmAgentId: config.groupDefaults.agentId,
+          ...(config.automations.enabled
+            ? {
+                automations: {
+                  enabled: true,
+                  defaultTimeZone: config.automations.defaultTimeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+                  minIntervalMs: config.automations.minIntervalMs,
+                },
+              }
+            : {}),
           logger: adaptLogger(broker.getLogger(CHAT_SERVICE)),
         },
       };

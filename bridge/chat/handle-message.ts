@@ -30,6 +30,7 @@ import { checkCount, type AttachmentLimits } from '../attachments/policy.js';
 import type { AttachmentRef } from '../engine/types.js';
 import { authorize, maySelfApproveInDm, type AccessConfig, type Grant } from '../policy/authorize.js';
 import { POLICY, type PolicyAction } from '../policy/table.js';
+import { remind, schedule, SCHEDULE_TEXT, type AutomationSettings, type AutomationsClient, type ScheduleCommandContext } from './schedule-commands.js';
 import type { Recovery } from '../intake/sweep.js';
 
 /** How the chat side reaches the engine side (over the broker, or directly in tests). */
@@ -41,6 +42,8 @@ export interface RunnerClient {
   reset(engineId: string, sessionKey: string): Promise<void>;
   /** The engine's `/stats` text for this user. */
   stats(engineId: string, userId: string): Promise<string>;
+  /** Scheduled tasks on the runners (absent: none, e.g. bot mode). */
+  automations?: AutomationsClient;
 }
 
 export interface ChatDeps {
@@ -59,6 +62,8 @@ export interface ChatDeps {
   isBot: (userId: string) => Promise<boolean>;
   /** DM access and global approvers (bridge/policy/). */
   access: AccessConfig;
+  /** `/remind` and `/schedule` (config `automations`); absent = not offered. */
+  automations?: AutomationSettings;
   maxPromptChars: number;
   /** config limits.maxIntakeChars: how much of a message is read at all (default 64 KB). */
   maxIntakeChars?: number;
@@ -460,6 +465,37 @@ async function runCommand(
       await deps.runner.reset(engine, sessionKey);
       await say(deps, event, TEXT.newConversation);
       break;
+    case 'remind':
+    case 'schedule': {
+      const client = deps.runner.automations;
+      if (!event.groupId || !client || !deps.automations) {
+        await say(deps, event, SCHEDULE_TEXT.disabled);
+        break;
+      }
+      const groupId = event.groupId;
+      const context: ScheduleCommandContext = {
+        client,
+        settings: deps.automations,
+        groupTimeZone: settings?.timeZone,
+        groupId,
+        converseId: event.converseId,
+        messageId: event.messageId,
+        author: event.author,
+        agentId: spec.agent,
+        engine,
+        engineAgentId: spec.agentId,
+        sessionKey,
+        mayChange: () => authorize('changeAutomation', event.author, { groupId }, { can: deps.can, config: deps.access }),
+        nicknameOf: async (userId) => (await deps.host.getUserInfo(userId).catch(() => null))?.nickname ?? userId,
+      };
+      try {
+        await say(deps, event, decision.command === 'remind' ? await remind(decision.arg, context) : await schedule(decision.arg, context));
+      } catch (err) {
+        deps.logger.error('scheduled tasks: the runner failed', { command: decision.command, groupId, error: err instanceof Error ? err.message : String(err) });
+        await say(deps, event, TEXT.unavailable);
+      }
+      break;
+    }
   }
   return { kind: 'command', command: decision.command };
 }

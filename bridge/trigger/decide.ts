@@ -5,6 +5,7 @@
 import type { GroupSettings } from '../../protocol/actions.js';
 import type { AddedMessage } from '../message/incoming.js';
 import { capIntake, mentionsUser, promptFromContent } from '../message/bbcode.js';
+import { splitWhenAndWhat } from '../automations/schedule-parse.js';
 import { commandMetaOf } from '../../protocol/command-meta.js';
 import { carriesAgentMeta } from '../message/agent-reply.js';
 
@@ -41,6 +42,9 @@ const COMMANDS: Record<string, Command> = {
   '/schedule': 'schedule',
   '/schedules': 'schedule',
 };
+/** A request for a reminder in words (English or Chinese), not as /remind. */
+const REMINDER_REQUEST = /^(remind\b|提醒)/i;
+
 /** A message that is only one of these words stops the running reply, like /stop. */
 const STOP_WORDS = new Set(['stop', '停止', '停']);
 
@@ -120,6 +124,9 @@ export function decide(message: AddedMessage, place: Place, defaultAgentId: stri
   }
   if (isStopWord(text)) return { kind: 'command', command: 'stop', agentId };
   if (text === '') return { kind: 'command', command: 'help', agentId };
+  // "remind us every weekday at 9:00 to post the summary": a reminder the bundle sets itself
+  // (checked like /remind), never something the agent's turn could do. Only when it reads as one.
+  if (REMINDER_REQUEST.test(text) && splitWhenAndWhat(text).ok) return { kind: 'command', command: 'remind', arg: text, agentId };
   return { kind: 'prompt', prompt: text, agentId, via };
 }
 

@@ -1,6 +1,6 @@
 /**
  * Scheduled tasks on the real OpenClaw gateway through the real Tailchat (issue #22, item 6): the
- * fake model server answers the job's turn; `/remind` creates an OpenClaw cron job bound to the
+ * fake model server answers the job's turn; "remind us in 5 seconds to …" (and `/remind`) creates an OpenClaw cron job bound to the
  * group's session and its result arrives in the panel once; the bundle killed before the job
  * fires and started again afterwards still posts it once (caught up from the session's history);
  * two instances post it once (the claim in the plugin's database); a failing run posts one notice.
@@ -63,8 +63,8 @@ describe('scheduled tasks on the real OpenClaw gateway', () => {
     rmSync(dir, { recursive: true, force: true });
   }, 120_000);
 
-  it('/remind creates a gateway job; its result arrives in the panel once, as the agent', async () => {
-    const id = shortIdIn(await command('/remind in 5 seconds [[tick]] stand-up time'));
+  it('a reminder asked in words creates a gateway job; its result arrives in the panel once, as the agent', async () => {
+    const id = shortIdIn(await command('remind us in 5 seconds to [[tick]] post the stand-up time'));
     expect(id).not.toBe('');
     await expect.poll(() => scheduledBy(id).length, { timeout: 60_000, interval: 250 }).toBe(1);
     expect(scheduledBy(id)[0]!.content).toContain(TICK);

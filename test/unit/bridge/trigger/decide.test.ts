@@ -66,6 +66,21 @@ describe('decide', () => {
     expect(decide(msg('停止'), group(), BOT)).toEqual({ kind: 'command', command: 'stop', unaddressed: true });
     expect(decide(msg('stop it'), group(), BOT)).toEqual({ kind: 'ignore', reason: 'not-addressed' });
   });
+
+  it('takes /remind, /schedule and a reminder asked in words as the scheduling commands; other "remind" prompts stay prompts', () => {
+    const m = (t: string) => decide(msg(`[at=${BOT_ID}]AI[/at] ${t}`, { mentions: [BOT_ID] }), group(), BOT);
+    expect(m('/remind in 10m check the build')).toEqual({ kind: 'command', command: 'remind', arg: 'in 10m check the build', agentId: BOT });
+    expect(m('/schedule pause abcd1234')).toEqual({ kind: 'command', command: 'schedule', arg: 'pause abcd1234', agentId: BOT });
+    expect(m('remind us every weekday at 9:00 to post the stand-up summary')).toEqual({
+      kind: 'command',
+      command: 'remind',
+      arg: 'remind us every weekday at 9:00 to post the stand-up summary',
+      agentId: BOT,
+    });
+    expect(m('提醒我们 每个工作日 9:00 发布站会总结')).toMatchObject({ kind: 'command', command: 'remind' });
+    expect(m('remind me what the deadline was')).toMatchObject({ kind: 'prompt' });
+    expect(m('please remind us tomorrow at 9:00 to ship')).toMatchObject({ kind: 'prompt' });
+  });
   it('answers DMs only where the bot is a member and DMs are enabled', () => {
     const dm = { ...msg('hello'), groupId: undefined };
     expect(decide(dm, { kind: 'dm', agents: [ASSISTANT], enabled: true }, BOT)).toEqual({ kind: 'prompt', prompt: 'hello', via: 'dm', agentId: BOT });

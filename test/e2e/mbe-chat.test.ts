@@ -78,6 +78,14 @@ describe('MBE engine through the real Tailchat', () => {
     expect(stats.content).toMatch(/\b1\b/); // one stored memory so far
   });
 
+  it('/remind says clearly that the MBE engine does not run schedules', async () => {
+    const conv = convs[0]!;
+    // alice owns the group: she holds `schedule`.
+    const ask = await conv.ask('/remind in 10 minutes check the build');
+    const answer = await conv.bobSocket.waitFor<WireMessage>('notify:chat.message.add', (m) => m.author === conv.botUserId && (m.meta?.reply as { _id?: string } | undefined)?._id === ask._id, 15_000);
+    expect(answer.content).toContain('Scheduled tasks are not supported by the mbe engine');
+  });
+
   it('another group of the same service keeps its own engine', async () => {
     const conv = await startConversation(tc);
     convs.push(conv);

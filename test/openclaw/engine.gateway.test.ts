@@ -353,6 +353,21 @@ describe('OpenClaw engine on the real gateway', () => {
       }
     });
 
+    it("a member's gateway command in a job's message reaches the job's turn inert (defence in depth: the job is created on an admin connection)", async () => {
+      const session = await sessionWithHistory();
+      const { seen, undo } = eventsOf();
+      try {
+        await engine.automations!.watch(`agent:main:tailchat:group:${session}`);
+        const before = model.requests.length;
+        const { jobId } = await engine.automations!.create(spec(session, '/status [[tick]]', 2_000));
+        await expect.poll(() => seen.some((e) => e.kind === 'result' && e.jobId === jobId), { timeout: 45_000, interval: 250 }).toBe(true);
+        expect(seen.find((e) => e.kind === 'result' && e.jobId === jobId)).toMatchObject({ text: 'Good morning team: stand-up in 5 minutes.' });
+        expect(model.requests.slice(before).some((r) => r.userText.includes('\u2215status'))).toBe(true);
+      } finally {
+        undo();
+      }
+    });
+
     it('a failing run is reported as a failure of its job', async () => {
       const session = await sessionWithHistory();
       const { seen, undo } = eventsOf();

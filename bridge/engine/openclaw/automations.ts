@@ -25,6 +25,8 @@ export interface OpenClawAutomationsDeps {
   conn: GatewayConnection;
   /** Runs `work` on a short-lived operator.admin connection, closed after it. */
   withAdmin<T>(work: (admin: GatewayConnection) => Promise<T>): Promise<T>;
+  /** Makes members' command tokens inert (command-guard.ts): a job's message is a member's text too. */
+  inert(text: string): Promise<string>;
   /** The tools a job's turn may use (never empty by accident: `[]` = none). */
   toolsAllow: readonly string[];
   connectTimeoutMs: number;
@@ -116,7 +118,9 @@ export function createOpenClawAutomations(d: OpenClawAutomationsDeps): OpenClawA
   };
   return {
     async create(spec) {
-      const answer = await d.withAdmin((admin) => admin.request<unknown>('cron.add', cronAddParams(spec, d.toolsAllow)));
+      // Created on an admin connection, the job's turn must not read a member's `/exec …` as a command.
+      const guarded = { ...spec, message: await d.inert(spec.message) };
+      const answer = await d.withAdmin((admin) => admin.request<unknown>('cron.add', cronAddParams(guarded, d.toolsAllow)));
       const job = addResult.parse(answer);
       const next = job.state?.nextRunAtMs;
       d.logger.info(`openclaw: automation ${job.id} created`, { sessionKey: spec.sessionKey });

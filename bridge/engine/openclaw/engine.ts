@@ -139,6 +139,7 @@ export function createOpenClawEngine(
   const automations = createOpenClawAutomations({
     conn,
     withAdmin: (work) => withAdmin('automations', work),
+    inert: (text) => commandGuard.inert(text),
     toolsAllow: settings.automationTools,
     connectTimeoutMs: settings.connectTimeoutMs,
     logger,

@@ -32,7 +32,9 @@ export interface UsageReport {
   renewsOn: string;
 }
 
-export type AuditAction = 'approval.decided' | 'settings.changed' | 'tool-output.read' | 'agent.added' | 'agent.removed';
+/** Every action the audit log records (one list: the store's schema reads it too). */
+export const AUDIT_ACTIONS = ['approval.decided', 'settings.changed', 'tool-output.read', 'agent.added', 'agent.removed', 'automation.created', 'automation.changed'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface AuditEntry {
   /** ISO timestamp. */
@@ -45,7 +47,8 @@ export interface AuditEntry {
    * approval.decided: `{runId, approvalId, decision}`;
    * settings.changed: `{changes: {<field>: {from, to}}}`;
    * tool-output.read: `{runId, toolCallId}` (private tool details opened by an approver or the requester);
-   * agent.added, agent.removed: `{agentId}` (an agent's bot joined or left the group through the settings).
+   * agent.added, agent.removed: `{agentId}` (an agent's bot joined or left the group through the settings);
+   * automation.created: `{jobId, human, what}`; automation.changed: `{jobId, change}` (pause, resume, delete).
    */
   details: Record<string, unknown>;
 }

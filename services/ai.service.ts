@@ -441,6 +441,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
           const answer = await automationsClient(ctx).change(p);
           if ('refusal' in answer) throw new MoleculerClientError(answer.refusal === 'ambiguous' ? SCHEDULE_TEXT.ambiguous(p.jobId) : SCHEDULE_TEXT.notFound(p.jobId), answer.refusal === 'ambiguous' ? 409 : 404, answer.refusal.toUpperCase().replace(/-/g, '_'));
           broker.getLogger(CHAT_SERVICE).info('audit: scheduled task changed', { groupId: p.groupId, jobId: answer.automation.jobId, change: p.change, by: userId });
+          await admin.audit(p.groupId, userId, 'automation.changed', { jobId: answer.automation.jobId, change: p.change });
           return { automation: answer.automation };
         },
       },
@@ -508,6 +509,7 @@ export function createAiService(config: BundleConfig): ServiceSchema {
               }
             : {}),
           logger: adaptLogger(broker.getLogger(CHAT_SERVICE)),
+          audit: (groupId, actor, action, details) => admin.audit(groupId, actor, action, details),
         },
       };
     },

@@ -10,7 +10,7 @@
  */
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import type { AuditAction, AuditEntry } from '../../protocol/admin.js';
+import { AUDIT_ACTIONS, type AuditAction, type AuditEntry } from '../../protocol/admin.js';
 import { createGroupDataDoc } from '../tailchat/group-data-doc.js';
 import type { TailchatHost } from '../tailchat/host.js';
 
@@ -51,7 +51,7 @@ const auditEntry = z.object({
   at: z.string(),
   groupId: z.string(),
   actor: z.string(),
-  action: z.enum(['approval.decided', 'settings.changed', 'tool-output.read', 'agent.added', 'agent.removed']),
+  action: z.enum(AUDIT_ACTIONS),
   details: z.record(z.string(), z.unknown()),
 });
 /** Stored entries are read back through the schema: anything unreadable is skipped, not shown. */

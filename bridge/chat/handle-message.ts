@@ -30,6 +30,7 @@ import { checkCount, type AttachmentLimits } from '../attachments/policy.js';
 import type { AttachmentRef } from '../engine/types.js';
 import { authorize, maySelfApproveInDm, type AccessConfig, type Grant } from '../policy/authorize.js';
 import { POLICY, type PolicyAction } from '../policy/table.js';
+import type { AuditAction } from '../../protocol/admin.js';
 import { remind, schedule, SCHEDULE_TEXT, type AutomationSettings, type AutomationsClient, type ScheduleCommandContext } from './schedule-commands.js';
 import type { Recovery } from '../intake/sweep.js';
 
@@ -64,6 +65,8 @@ export interface ChatDeps {
   access: AccessConfig;
   /** `/remind` and `/schedule` (config `automations`); absent = not offered. */
   automations?: AutomationSettings;
+  /** The group's audit log (scheduled tasks created or changed); never fails the command. */
+  audit?: (groupId: string, actor: string, action: AuditAction, details: Record<string, unknown>) => Promise<void>;
   maxPromptChars: number;
   /** config limits.maxIntakeChars: how much of a message is read at all (default 64 KB). */
   maxIntakeChars?: number;
@@ -487,6 +490,7 @@ async function runCommand(
         sessionKey,
         mayChange: () => authorize('changeAutomation', event.author, { groupId }, { can: deps.can, config: deps.access }),
         nicknameOf: async (userId) => (await deps.host.getUserInfo(userId).catch(() => null))?.nickname ?? userId,
+        ...(deps.audit ? { audit: (action: AuditAction, details: Record<string, unknown>) => deps.audit!(groupId, event.author, action, details) } : {}),
       };
       try {
         await say(deps, event, decision.command === 'remind' ? await remind(decision.arg, context) : await schedule(decision.arg, context));

@@ -41,6 +41,8 @@ export interface ScheduleCommandContext {
   /** The policy's verdict on changing this group's jobs, asked only for pause/resume/delete. */
   mayChange(): Promise<Verdict>;
   nicknameOf(userId: string): Promise<string>;
+  /** Writes the group's audit log (who created or changed a task). */
+  audit?(action: 'automation.created' | 'automation.changed', details: Record<string, unknown>): Promise<void>;
   now?: () => Date;
 }
 
@@ -81,6 +83,7 @@ export async function remind(arg: string | undefined, c: ScheduleCommandContext)
   };
   const answer = await c.client.create({ engineId: c.engine, spec, groupId: c.groupId, converseId: c.converseId, agentId: c.agentId, creatorId: c.author, when: split.when, human: parsed.human, tz });
   if ('refusal' in answer) return answer.refusal === 'unsupported' ? SCHEDULE_TEXT.unsupported(c.engine) : SCHEDULE_TEXT.tooMany;
+  await c.audit?.('automation.created', { jobId: answer.jobId, human: parsed.human, what: split.what });
   return SCHEDULE_TEXT.created(parsed.human, split.what, answer.shortId, answer.nextRunAt ? formatWhen(answer.nextRunAt, tz) : undefined);
 }
 
@@ -106,6 +109,7 @@ export async function schedule(arg: string | undefined, c: ScheduleCommandContex
   if (!verdict.allowed) return verdict.message;
   const answer = await c.client.change({ groupId: c.groupId, jobId: id, change: verb });
   if ('refusal' in answer) return answer.refusal === 'ambiguous' ? SCHEDULE_TEXT.ambiguous(id) : SCHEDULE_TEXT.notFound(id);
+  await c.audit?.('automation.changed', { jobId: answer.automation.jobId, change: verb });
   return SCHEDULE_TEXT.changed(verb, answer.automation.name, answer.automation.shortId);
 }
 

@@ -87,6 +87,15 @@ describe('scheduled tasks (scripted engine)', () => {
     await quiet(5_000);
     expect(scheduledBy(id).length).toBe(deleted);
     expect(await command('/schedule list')).not.toContain(id);
+    // Who created and changed it is in the group's audit log.
+    const { entries } = await stack.api.call<{ entries: { action: string; actor: string; details: Record<string, unknown> }[] }>(`${CHAT_SERVICE}.getAuditLog`, { groupId: stack.group!.groupId }, owner.token);
+    const ofJob = entries.filter((e) => String(e.details.jobId ?? '').startsWith(id)).map((e) => [e.action, e.actor, e.details.change ?? null]);
+    expect(ofJob).toEqual([
+      ['automation.changed', owner.userId, 'delete'],
+      ['automation.changed', owner.userId, 'resume'],
+      ['automation.changed', owner.userId, 'pause'],
+      ['automation.created', owner.userId, null],
+    ]);
   });
 
   it('a failing run posts one notice in its panel', async () => {

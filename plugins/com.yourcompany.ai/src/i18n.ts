@@ -178,6 +178,8 @@ const MESSAGES = {
   'audit.toolOutput': { 'en-US': 'opened the private details of a tool call', 'zh-CN': '查看了工具调用的私密详情' },
   'audit.settings': { 'en-US': 'changed the settings:', 'zh-CN': '修改了设置：' },
   'audit.agentAdded': { 'en-US': 'added the agent', 'zh-CN': '添加了智能体' },
+  'audit.automationCreated': { 'en-US': 'scheduled a task', 'zh-CN': '创建了定时任务' },
+  'audit.automationChanged': { 'en-US': 'changed a scheduled task', 'zh-CN': '修改了定时任务' },
   'audit.agentRemoved': { 'en-US': 'removed the agent', 'zh-CN': '移除了智能体' },
   'audit.empty': { 'en-US': '(none)', 'zh-CN': '（无）' },
 

@@ -21,6 +21,8 @@ function describe(entry: AuditEntry): string {
   }
   if (entry.action === 'tool-output.read') return `${t('audit.toolOutput')} (${String(entry.details.runId ?? '')})`;
   if (entry.action === 'agent.added' || entry.action === 'agent.removed') return `${t(entry.action === 'agent.added' ? 'audit.agentAdded' : 'audit.agentRemoved')} ${String(entry.details.agentId ?? '')}`;
+  if (entry.action === 'automation.created') return `${t('audit.automationCreated')} ${String(entry.details.human ?? '')}: "${String(entry.details.what ?? '')}" (${String(entry.details.jobId ?? '').slice(0, 8)})`;
+  if (entry.action === 'automation.changed') return `${t('audit.automationChanged')} (${String(entry.details.change ?? '')}, ${String(entry.details.jobId ?? '').slice(0, 8)})`;
   const changes = (entry.details.changes ?? {}) as Record<string, { from?: unknown; to?: unknown }>;
   const list = Object.entries(changes).map(([field, c]) => `${field}: ${shown(c.from)} → ${shown(c.to)}`);
   return `${t('audit.settings')} ${list.join('; ')}`;

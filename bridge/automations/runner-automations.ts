@@ -218,6 +218,7 @@ export function createRunnerAutomations(d: RunnerAutomationsDeps): RunnerAutomat
     },
     async start() {
       await catchUp();
+      d.logger.info('automations: started', { watching: listening.size });
       sweep = setInterval(() => void catchUp(), d.catchUpMs);
       sweep.unref();
     },

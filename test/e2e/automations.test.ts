@@ -37,7 +37,7 @@ describe('scheduled tasks (scripted engine)', () => {
   beforeAll(async () => {
     stack = await startStack({ label: 'automations', bundle: false, users: ['owner', 'alice'], group: { name: 'automations', members: ['alice'] } });
     ({ owner, alice } = stack.users as { owner: TestUser; alice: TestUser });
-    stack.startBundle({ AI_ENGINE: 'scripted', AI_SCRIPTED_CHUNK_DELAY_MS: '5', AI_AUTOMATION_MIN_INTERVAL_MS: '1000', AI_AUTOMATION_CATCH_UP_MS: '3000' });
+    stack.startBundle({ AI_ENGINE: 'scripted', AI_SCRIPTED_CHUNK_DELAY_MS: '5', AI_AUTOMATION_MIN_INTERVAL_MS: '1000', AI_AUTOMATION_CATCH_UP_MS: '1500' });
     await stack.waitForAgent();
     socket = await connectSocket(stack.tc.url, owner.token);
   }, 240_000);
@@ -57,8 +57,8 @@ describe('scheduled tasks (scripted engine)', () => {
     expect(result!.content).toContain('stand-up time');
     expect(result!.meta?.[SCHEDULED_META_KEY]).toMatchObject({ name: 'stand-up time', creatorId: owner.userId });
     expect(aiMeta(result!)?.status).toBe('done');
-    // Past the catch-up sweep (every 3 s here): still once.
-    await quiet(7_000);
+    // Past two catch-up sweeps (every 1.5 s here): still once.
+    await quiet(3_500);
     expect(scheduledBy(id)).toHaveLength(1);
   });
 
@@ -78,13 +78,13 @@ describe('scheduled tasks (scripted engine)', () => {
     expect(await command('/schedule list')).toContain(`${id} · every 2 seconds`);
     expect(await command(`/schedule pause ${id}`)).toContain('Paused');
     const paused = scheduledBy(id).length;
-    await quiet(5_000);
+    await quiet(3_000); // more than an interval
     expect(scheduledBy(id).length).toBe(paused);
     expect(await command(`/schedule resume ${id}`)).toContain('Resumed');
     await expect.poll(() => scheduledBy(id).length, { timeout: 20_000, interval: 250 }).toBeGreaterThan(paused);
     expect(await command(`/schedule delete ${id}`)).toContain('Deleted');
     const deleted = scheduledBy(id).length;
-    await quiet(5_000);
+    await quiet(3_000);
     expect(scheduledBy(id).length).toBe(deleted);
     expect(await command('/schedule list')).not.toContain(id);
     // Who created and changed it is in the group's audit log.
@@ -102,7 +102,7 @@ describe('scheduled tasks (scripted engine)', () => {
     const id = shortIdIn(await command('/remind in 2 seconds this run will fail'));
     await expect.poll(() => scheduledBy(id).length, { timeout: 20_000, interval: 250 }).toBe(1);
     expect(scheduledBy(id)[0]!.content).toMatch(/failed/i);
-    await quiet(7_000);
+    await quiet(3_500);
     expect(scheduledBy(id)).toHaveLength(1);
   });
 });

@@ -32,7 +32,7 @@ describe('scheduled tasks on the real OpenClaw gateway', () => {
   const env = (n: number) => ({
     AI_NODE_ID: `tcai-auto-${n}-${process.pid}`,
     OPENCLAW_DEVICE_IDENTITY_PATH: join(dir, `device-${n}.json`),
-    AI_AUTOMATION_CATCH_UP_MS: '3000',
+    AI_AUTOMATION_CATCH_UP_MS: '1500',
     AI_STREAM_INTERVAL_MS: '200',
   });
   const scheduledBy = (id: string) =>
@@ -69,28 +69,31 @@ describe('scheduled tasks on the real OpenClaw gateway', () => {
     await expect.poll(() => scheduledBy(id).length, { timeout: 60_000, interval: 250 }).toBe(1);
     expect(scheduledBy(id)[0]!.content).toContain(TICK);
     expect(scheduledBy(id)[0]!.author).toBe(stack.botUserId);
-    await quiet(7_000); // two catch-up sweeps
+    await quiet(3_500); // two catch-up sweeps
     expect(scheduledBy(id)).toHaveLength(1);
   }, 120_000);
 
   it('the bundle killed before the job fires and started after it fired: the result is caught up, once', async () => {
-    const id = shortIdIn(await command('/remind in 6 seconds [[tick]] while away'));
+    const id = shortIdIn(await command('/remind in 4 seconds [[tick]] while away'));
     await first.kill();
-    await quiet(15_000); // the job fires while no bundle runs
+    // The job's turn reaches the model while no bundle runs; its result is then committed to the session.
+    const asked = stack.model!.requests.length;
+    await expect.poll(() => stack.model!.requests.slice(asked).some((r) => r.userText.includes('while away')), { timeout: 30_000, interval: 250 }).toBe(true);
+    await quiet(2_000);
     expect(scheduledBy(id)).toHaveLength(0);
     first = stack.startBundle(env(1), 'bundle-auto-1b');
     await expect.poll(() => scheduledBy(id).length, { timeout: 60_000, interval: 250 }).toBe(1);
-    await quiet(7_000);
+    await quiet(3_500);
     expect(scheduledBy(id)).toHaveLength(1);
   }, 150_000);
 
   it('two instances: the result is posted once', async () => {
     const second = stack.startBundle(env(2), 'bundle-auto-2');
-    await second.waitForOutput(/automations|Service .*runner.* started|started/i, 60_000).catch(() => undefined);
-    await quiet(4_000); // the second instance's catch-up watches the group's session too
-    const id = shortIdIn(await command('/remind in 6 seconds [[tick]] for both'));
+    // Its first catch-up watches the group's session (the job store is shared): both instances get the result.
+    await second.waitForOutput(/automations: started/, 60_000);
+    const id = shortIdIn(await command('/remind in 4 seconds [[tick]] for both'));
     await expect.poll(() => scheduledBy(id).length, { timeout: 60_000, interval: 250 }).toBe(1);
-    await quiet(8_000);
+    await quiet(4_000);
     expect(scheduledBy(id)).toHaveLength(1);
     await second.stop();
   }, 150_000);
@@ -99,7 +102,7 @@ describe('scheduled tasks on the real OpenClaw gateway', () => {
     const id = shortIdIn(await command('/remind in 4 seconds [[tick-fails]] broken'));
     await expect.poll(() => scheduledBy(id).length, { timeout: 60_000, interval: 250 }).toBe(1);
     expect(scheduledBy(id)[0]!.content).toMatch(/failed/i);
-    await quiet(7_000);
+    await quiet(3_500);
     expect(scheduledBy(id)).toHaveLength(1);
   }, 120_000);
 });

@@ -74,6 +74,10 @@ export function createRunnerAutomations(d: RunnerAutomationsDeps): RunnerAutomat
       automations.onEvent((event) => {
         deliver(engineId)
           .deliver(event)
+          .then((outcome) => {
+            // Another instance delivers it: said once, so several instances can be seen to agree.
+            if (outcome === 'held-elsewhere' || outcome === 'delivered-before') d.logger.info('automation event left to the instance that delivers it', { engineId, jobId: event.jobId, outcome });
+          })
           .catch((err: unknown) => d.logger.warn('automations: delivery failed (the catch-up retries)', { engineId, jobId: event.jobId, error: err instanceof Error ? err.message : String(err) }));
       }),
     );

@@ -404,8 +404,19 @@ export function createAiService(config: BundleConfig): ServiceSchema {
           const userId = requireUser(ctx);
           const { groupId } = parse(getGroupSettingsParams, ctx.params);
           await require('getGroupSettings', userId, { groupId });
-          const configurable = (await authorize('saveGroupSettings', userId, { groupId }, policyDeps())).allowed;
-          return { settings: await fromStore(state.settings.get(groupId)), canConfigure: configurable };
+          // What the settings panel offers the caller (the server checks each action again).
+          const [configurable, schedules] = await Promise.all([
+            authorize('saveGroupSettings', userId, { groupId }, policyDeps()).then((v) => v.allowed),
+            authorize('changeAutomation', userId, { groupId }, policyDeps()).then((v) => v.allowed),
+          ]);
+          return {
+            settings: await fromStore(state.settings.get(groupId)),
+            canConfigure: configurable,
+            /** Pause, resume and delete the group's scheduled tasks (the `schedule` permission). */
+            canSchedule: schedules,
+            /** The zone of groups that set none (the field's hint). */
+            defaultTimeZone: config.automations.defaultTimeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+          };
         },
       },
       [ACTIONS.saveGroupSettings]: {

@@ -219,7 +219,10 @@ export function createAiService(config: BundleConfig): ServiceSchema {
   const parse = <T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown): T => {
     const r = schema.safeParse(value);
     if (!r.success) {
-      throw new MoleculerClientError(`Invalid request: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 422, 'VALIDATION_ERROR');
+      // Not type VALIDATION_ERROR: Tailchat's web client replaces the message of that type with its
+      // own "Request parameter verification failed", and the user would never read what was wrong
+      // (e.g. a group time zone the server does not know).
+      throw new MoleculerClientError(`Invalid request: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 422, 'INVALID_REQUEST');
     }
     return r.data;
   };

@@ -68,8 +68,8 @@ export const groupSettings = z.object({
   toolOutput: toolOutputVisibility.optional(),
   /** The agent (`agents[].id`) that answers the prefix command and "every message" panels; absent = the first agent. */
   defaultAgent: agentSlug.optional(),
-  /** The group's time zone (IANA) for schedules; absent = the server's (`automations.defaultTimeZone`). */
-  timeZone: z.string().min(1).max(64).refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Vienna').optional(),
+  /** The group's time zone (IANA) for schedules; null/absent = the server's (`automations.defaultTimeZone`). */
+  timeZone: z.string().min(1).max(64).refine(isTimeZone, 'must be an IANA time zone, e.g. Europe/Vienna').nullable().optional(),
 });
 export type GroupSettings = z.infer<typeof groupSettings>;
 export const getGroupSettingsParams = z.object({ groupId: z.string().min(1) });

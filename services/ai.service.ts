@@ -219,7 +219,10 @@ export function createAiService(config: BundleConfig): ServiceSchema {
   const parse = <T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } } }, value: unknown): T => {
     const r = schema.safeParse(value);
     if (!r.success) {
-      throw new MoleculerClientError(`Invalid request: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 422, 'VALIDATION_ERROR');
+      // Not type VALIDATION_ERROR: Tailchat's web client replaces the message of that type with its
+      // own "Request parameter verification failed", and the user would never read what was wrong
+      // (e.g. a group time zone the server does not know).
+      throw new MoleculerClientError(`Invalid request: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, 422, 'INVALID_REQUEST');
     }
     return r.data;
   };
@@ -404,8 +407,19 @@ export function createAiService(config: BundleConfig): ServiceSchema {
           const userId = requireUser(ctx);
           const { groupId } = parse(getGroupSettingsParams, ctx.params);
           await require('getGroupSettings', userId, { groupId });
-          const configurable = (await authorize('saveGroupSettings', userId, { groupId }, policyDeps())).allowed;
-          return { settings: await fromStore(state.settings.get(groupId)), canConfigure: configurable };
+          // What the settings panel offers the caller (the server checks each action again).
+          const [configurable, schedules] = await Promise.all([
+            authorize('saveGroupSettings', userId, { groupId }, policyDeps()).then((v) => v.allowed),
+            authorize('changeAutomation', userId, { groupId }, policyDeps()).then((v) => v.allowed),
+          ]);
+          return {
+            settings: await fromStore(state.settings.get(groupId)),
+            canConfigure: configurable,
+            /** Pause, resume and delete the group's scheduled tasks (the `schedule` permission). */
+            canSchedule: schedules,
+            /** The zone of groups that set none (the field's hint). */
+            defaultTimeZone: config.automations.defaultTimeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone,
+          };
         },
       },
       [ACTIONS.saveGroupSettings]: {

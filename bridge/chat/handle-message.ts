@@ -479,7 +479,7 @@ async function runCommand(
       const context: ScheduleCommandContext = {
         client,
         settings: deps.automations,
-        groupTimeZone: settings?.timeZone,
+        groupTimeZone: settings?.timeZone ?? undefined,
         groupId,
         converseId: event.converseId,
         messageId: event.messageId,

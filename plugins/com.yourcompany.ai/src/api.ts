@@ -5,7 +5,9 @@
 import { createPluginRequest } from '@capital/common';
 import type { GroupAgentsView, GroupSettings, ToolOutputView } from '../../../protocol/actions';
 import type { AuditEntry, AuditLogPage, FailedRepliesPage, UsageReport } from '../../../protocol/admin';
+import type { AutomationView } from '../../../protocol/automations';
 import type { FeedbackReport, MyVotesView, Vote } from '../../../protocol/feedback';
+import { AUTOMATION_ACTIONS } from './automations-contract';
 import { ACTIONS, PLUGIN_ID } from './constants';
 import { FEEDBACK_ACTIONS } from './feedback-contract';
 import { t } from './i18n';
@@ -35,13 +37,41 @@ export async function resolveApproval(runId: string, approvalId: string, decisio
 export interface LoadedSettings {
   settings: Partial<GroupSettings>;
   canConfigure: boolean;
+  /** The caller may pause, resume and delete the group's scheduled tasks (`schedule`). */
+  canSchedule: boolean;
+  /** The server's zone for groups that set none (absent: an older backend). */
+  defaultTimeZone?: string;
 }
 
 export async function getGroupSettings(groupId: string): Promise<LoadedSettings> {
   const { data } = await request().post(ACTIONS.getGroupSettings, { groupId });
-  const body = (data ?? {}) as { settings?: Partial<GroupSettings>; canConfigure?: boolean };
-  // Without the flag we let the user try; the server has the last word on save.
-  return { settings: body.settings ?? {}, canConfigure: body.canConfigure !== false };
+  const body = (data ?? {}) as { settings?: Partial<GroupSettings>; canConfigure?: boolean; canSchedule?: boolean; defaultTimeZone?: unknown };
+  // Without the flags we let the user try; the server has the last word on every change.
+  return {
+    settings: body.settings ?? {},
+    canConfigure: body.canConfigure !== false,
+    canSchedule: body.canSchedule !== false,
+    ...(typeof body.defaultTimeZone === 'string' && body.defaultTimeZone ? { defaultTimeZone: body.defaultTimeZone } : {}),
+  };
+}
+
+/** The group's scheduled tasks (every member may list them; rejects with the server's reason). */
+export async function listAutomations(groupId: string): Promise<AutomationView[]> {
+  const { data } = await request().post(AUTOMATION_ACTIONS.listAutomations, { groupId });
+  const list = ((data ?? {}) as { automations?: unknown }).automations;
+  // An older backend answers something else: say so instead of crashing the panel.
+  if (!Array.isArray(list)) throw new Error(t('request.failed'));
+  return list as AutomationView[];
+}
+
+export type AutomationChange = 'pause' | 'resume' | 'delete';
+
+/** Pauses, resumes or deletes one task (`schedule` holders); resolves with the task as it is now. */
+export async function changeAutomation(groupId: string, jobId: string, change: AutomationChange): Promise<AutomationView> {
+  const { data } = await request().post(AUTOMATION_ACTIONS.changeAutomation, { groupId, jobId, change });
+  const automation = ((data ?? {}) as { automation?: AutomationView }).automation;
+  if (!automation || typeof automation.jobId !== 'string') throw new Error(t('request.failed'));
+  return automation;
 }
 
 export async function saveGroupSettings(groupId: string, settings: Partial<GroupSettings>): Promise<Partial<GroupSettings>> {

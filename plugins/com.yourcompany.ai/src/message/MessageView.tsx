@@ -16,6 +16,8 @@ import { FINISHED, attemptKeyOf, attemptNumberOf, attemptStore } from './attempt
 import { BlockView } from './BlockView';
 import { FeedbackBar } from './FeedbackBar';
 import { AiLabel } from './AiLabel';
+import { scheduledOf } from './scheduled';
+import { ScheduledLabel } from './ScheduledLabel';
 import { useJumpTarget } from './scroll-to-reply';
 import { RunStatusBar } from './RunStatusBar';
 
@@ -68,6 +70,10 @@ function AgentPanel(props: { message: ChatMessagePayload; agents: AgentUsers; ag
   usePanelRegistryVersion();
   const raw = message.meta?.[AI_META_KEY];
   const meta = useMemo(() => parseMeta(raw), [raw]);
+  // The task that posted this result, if a scheduled task did. Read here, in the agent panel, and
+  // nowhere else: the panel exists only for messages of the agent users, so the same meta forged
+  // on a member's message shows no "Scheduled" label (only that message's plain text).
+  const scheduled = useMemo(() => scheduledOf(message.meta), [message.meta]);
 
   // Regenerate: every attempt at a prompt is grouped; the newest one's panel shows the attempt
   // picked in its pager, older ones collapse to a line.
@@ -169,6 +175,7 @@ function AgentPanel(props: { message: ChatMessagePayload; agents: AgentUsers; ag
       />
       {/* Only a stored reply can be voted on: a live draft (isLocal) is deleted once it is stored. */}
       {shown.status === 'done' && (picked || !message.isLocal) && <FeedbackBar key={shownMessageId} messageId={shownMessageId} />}
+      {scheduled && <ScheduledLabel scheduled={scheduled} />}
       <AiLabel agentName={props.agentName} />
     </div>
   );

@@ -7,9 +7,11 @@ import { KNOWN_ENGINES } from '../constants';
 import { t } from '../i18n';
 import { AgentsSection } from './AgentsSection';
 import { AuditLogSection } from './AuditLogSection';
+import { AutomationsSection } from './AutomationsSection';
+import { ts } from './automations-i18n';
 import { FailuresSection } from './FailuresSection';
 import { FeedbackSection } from './FeedbackSection';
-import { Choice, Field, PanelPicker } from './fields';
+import { Choice, Field, PanelPicker, TimeZoneInput } from './fields';
 import { UsageSection } from './UsageSection';
 
 /** Shown until the server answers with the stored (or default) settings. */
@@ -32,7 +34,8 @@ function validate(form: GroupSettings): FieldErrors {
   const errors: FieldErrors = {};
   for (const issue of result.error.issues) {
     const field = issue.path[0] as keyof GroupSettings;
-    if (errors[field]) continue;
+    // The zone is the server's to judge (its runtime runs the schedules): its refusal is shown.
+    if (errors[field] || field === 'timeZone') continue;
     if (field === 'monthlyTokenBudget') {
       errors[field] = t('settings.budget.invalid');
       continue;
@@ -42,7 +45,13 @@ function validate(form: GroupSettings): FieldErrors {
   return errors;
 }
 
-type LoadState = { phase: 'loading' } | { phase: 'failed'; message: string } | { phase: 'ready'; canConfigure: boolean };
+type LoadState = { phase: 'loading' } | { phase: 'failed'; message: string } | { phase: 'ready'; canConfigure: boolean; canSchedule: boolean; defaultTimeZone?: string };
+
+/** The server's refusal of the time zone ("Invalid request: settings.timeZone: must be …"): its words for the field. */
+function timeZoneRefusal(message: string): string | undefined {
+  const match = /settings\.timeZone: ([^;]+)/.exec(message);
+  return match?.[1]?.trim();
+}
 
 /**
  * Group detail → Plugins → "AI assistant": per-group settings, loaded and saved through the
@@ -59,6 +68,8 @@ export default function GroupSettingsPanel(): React.ReactElement {
   const [saveError, setSaveError] = useState<string | null>(null);
   /** Bumped after a save: the usage (budget) and the audit log show it. */
   const [saves, setSaves] = useState(0);
+  /** Whether the server keeps a zone for the group: emptying the field then sends null (back to the server's zone). */
+  const [zoneStored, setZoneStored] = useState(false);
 
   useEffect(() => {
     let cancelled = false;
@@ -67,7 +78,8 @@ export default function GroupSettingsPanel(): React.ReactElement {
       (loaded) => {
         if (cancelled) return;
         setForm({ ...EMPTY, ...loaded.settings });
-        setLoad({ phase: 'ready', canConfigure: loaded.canConfigure });
+        setZoneStored(!!loaded.settings.timeZone);
+        setLoad({ phase: 'ready', canConfigure: loaded.canConfigure, canSchedule: loaded.canSchedule, ...(loaded.defaultTimeZone ? { defaultTimeZone: loaded.defaultTimeZone } : {}) });
       },
       (err: unknown) => !cancelled && setLoad({ phase: 'failed', message: errorMessage(err) })
     );
@@ -102,16 +114,22 @@ export default function GroupSettingsPanel(): React.ReactElement {
     }
     setSaving(true);
     // The Agents section saves the default agent at once: a form loaded before must not undo that.
-    const { defaultAgent: _savedByAgentsSection, ...fields } = form;
+    const { defaultAgent: _savedByAgentsSection, timeZone, ...rest } = form;
+    const zone = timeZone?.trim();
+    // An empty field: nothing to send, unless the group has a zone (null takes it back).
+    const fields: Partial<GroupSettings> = zone ? { ...rest, timeZone: zone } : zoneStored ? { ...rest, timeZone: null } : rest;
     saveGroupSettings(groupId, fields).then(
       (saved) => {
         setForm({ ...EMPTY, ...saved });
+        setZoneStored(!!saved.timeZone);
         setSaving(false);
         setSaves((count) => count + 1);
         showToasts(t('settings.saved'), 'success');
       },
       (err: unknown) => {
         const message = t('settings.saveFailed', { message: errorMessage(err) });
+        const zoneRefused = timeZoneRefusal(errorMessage(err));
+        if (zoneRefused) setErrors((previous) => ({ ...previous, timeZone: zoneRefused }));
         setSaveError(message);
         setSaving(false);
         showToasts(message, 'error');
@@ -172,6 +190,9 @@ export default function GroupSettingsPanel(): React.ReactElement {
           onChange={(event) => set('monthlyTokenBudget', event.target.value === '' ? null : Number(event.target.value))}
         />
       </Field>
+      <Field label={ts('timeZone')} error={errors.timeZone} hint={ts('timeZoneHint', { zone: load.defaultTimeZone ?? ts('timeZoneServer') })}>
+        <TimeZoneInput value={form.timeZone ?? ''} placeholder={load.defaultTimeZone} disabled={readOnly} onChange={(zone) => set('timeZone', zone)} />
+      </Field>
       {load.canConfigure && (
         <div className="tcai-actions">
           <button type="submit" className="tcai-btn tcai-btn-primary" data-testid="tcai-settings-save" disabled={saving}>
@@ -185,6 +206,7 @@ export default function GroupSettingsPanel(): React.ReactElement {
         </div>
       )}
       <AgentsSection groupId={groupId} onChanged={() => setSaves((count) => count + 1)} />
+      <AutomationsSection groupId={groupId} canSchedule={load.canSchedule} panels={group?.panels} />
       {load.canConfigure && <UsageSection groupId={groupId} refreshKey={saves} />}
       {load.canConfigure && <FailuresSection groupId={groupId} refreshKey={saves} />}
       {load.canConfigure && <FeedbackSection groupId={groupId} refreshKey={saves} />}

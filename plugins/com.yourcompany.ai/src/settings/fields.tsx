@@ -1,4 +1,4 @@
-import React from 'react';
+import React, { useMemo } from 'react';
 import type { ReactNode } from 'react';
 import type { GroupPanelInfo } from '@capital/common';
 import { t } from '../i18n';
@@ -72,5 +72,41 @@ export function PanelPicker(props: {
         </label>
       ))}
     </div>
+  );
+}
+
+/** The IANA zones this browser knows, offered while typing (older browsers offer none). */
+function knownTimeZones(): string[] {
+  const intl = Intl as unknown as { supportedValuesOf?: (key: string) => string[] };
+  try {
+    return intl.supportedValuesOf?.('timeZone') ?? [];
+  } catch {
+    return [];
+  }
+}
+
+/** A time zone name (IANA) with the browser's zones as suggestions; the server checks it on save. */
+export function TimeZoneInput(props: { value: string; placeholder?: string | undefined; disabled: boolean; onChange: (zone: string) => void }): React.ReactElement {
+  const zones = useMemo(knownTimeZones, []);
+  return (
+    <>
+      <input
+        className="tcai-input"
+        data-testid="tcai-settings-timezone"
+        list="tcai-timezones"
+        value={props.value}
+        placeholder={props.placeholder}
+        maxLength={64}
+        spellCheck={false}
+        autoComplete="off"
+        disabled={props.disabled}
+        onChange={(event) => props.onChange(event.target.value)}
+      />
+      <datalist id="tcai-timezones">
+        {zones.map((zone) => (
+          <option key={zone} value={zone} />
+        ))}
+      </datalist>
+    </>
   );
 }

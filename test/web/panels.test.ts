@@ -23,8 +23,9 @@ describe('plugin load and registrations', () => {
     expect(host.logs.some((line) => line.includes('[com.yourcompany.ai] Load Completed!'))).toBe(true);
     expect(await page.evaluate(() => window.__host.parserNames())).toEqual(['com.yourcompany.ai/reply', 'com.yourcompany.ai/thread-summary']);
     const permissions = await page.evaluate(() => window.__host.permissions());
-    expect(permissions.map((p) => p.key)).toEqual([PERMISSIONS.invoke, PERMISSIONS.approve, PERMISSIONS.configure]);
-    expect(permissions.map((p) => p.default)).toEqual([true, false, false]);
+    expect(permissions.map((p) => p.key)).toEqual([PERMISSIONS.invoke, PERMISSIONS.approve, PERMISSIONS.configure, PERMISSIONS.schedule]);
+    // Scheduling is off for members by default (owners hold every plugin permission).
+    expect(permissions.map((p) => p.default)).toEqual([true, false, false, false]);
     for (const p of permissions) {
       expect(p.title.length).toBeGreaterThan(3);
       expect(p.desc.length).toBeGreaterThan(10);

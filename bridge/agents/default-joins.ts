@@ -41,6 +41,8 @@ export interface DefaultJoinsOptions {
   logger: EngineLogger;
   /** A join another instance took and did not finish in this long is taken over (default 60 s). */
   leaseMs?: number;
+  /** How long a message waits for another instance's join of its group to finish (default 5 s). */
+  waitForOthersMs?: number;
 }
 
 export function createDefaultJoins(o: DefaultJoinsOptions): DefaultJoins {
@@ -48,6 +50,17 @@ export function createDefaultJoins(o: DefaultJoinsOptions): DefaultJoins {
   // Groups whose joins are all recorded: the common case costs one lookup in this map.
   const settled = createExpiringMap<string, true>({ ttlMs: 60 * 60_000, maxEntries: 50_000 });
   const inFlight = new Map<string, Promise<void>>();
+
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  /** True once the other instance recorded the join (within waitForOthersMs). */
+  const joinFinishedElsewhere = async (groupId: string, agentId: string): Promise<boolean> => {
+    const until = Date.now() + (o.waitForOthersMs ?? 5_000);
+    for (;;) {
+      if ((await o.records.doneIn(groupId)).has(agentId)) return true;
+      if (Date.now() >= until) return false;
+      await sleep(100);
+    }
+  };
 
   const work = async (groupId: string): Promise<void> => {
     const done = await o.records.doneIn(groupId);
@@ -57,7 +70,11 @@ export function createDefaultJoins(o: DefaultJoinsOptions): DefaultJoins {
     let all = true;
     for (const agent of missing) {
       if (!(await o.records.claim(groupId, agent.id, o.node, o.leaseMs ?? 60_000))) {
-        all = false; // another instance is at it; looked at again next time
+        // Another instance is joining it right now (the first messages of a new group reach
+        // several instances at once): wait for that join, so this message is not ignored as
+        // "not a member" while the bot is being added.
+        if (await joinFinishedElsewhere(groupId, agent.id)) await o.groupAgents.joinedElsewhere(groupId, agent);
+        else all = false; // looked at again next time
         continue;
       }
       const joined = await o.groupAgents.set(groupId, agent, true);

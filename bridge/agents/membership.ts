@@ -16,6 +16,11 @@ export interface GroupAgents {
   membersOf(groupId: string): Promise<ResolvedAgent[]>;
   /** Adds (the bot joins the group) or removes (the bot leaves it); true when something changed. */
   set(groupId: string, agent: ResolvedAgent, member: boolean): Promise<boolean>;
+  /**
+   * Another instance just added the agent (its default join was seen finishing): kept as a member
+   * here at once, since this instance's answer, and Tailchat's own cache, may predate the join.
+   */
+  joinedElsewhere(groupId: string, agent: ResolvedAgent): Promise<void>;
   /** Groups whose answer is kept (for /metrics). */
   size(): number;
 }
@@ -71,6 +76,11 @@ export function createGroupAgents(o: GroupAgentsOptions): GroupAgents {
       cache.set(groupId, Promise.resolve(users));
       return changed;
     },
+    async joinedElsewhere(groupId, agent) {
+      const users = new Set(await memberUsers(groupId).catch(() => new Set<string>()));
+      users.add(agent.userId);
+      cache.set(groupId, Promise.resolve(users));
+    },
     size: () => cache.size,
   };
 }
@@ -85,6 +95,7 @@ export function botModeGroupAgents(agent: ResolvedAgent): GroupAgents {
     set: async () => {
       throw new AgentMembershipError("In bot mode the app's bot is added to groups in Tailchat itself.");
     },
+    joinedElsewhere: async () => undefined,
     size: () => 0,
   };
 }

@@ -22,6 +22,7 @@ export function someAgents(list: ResolvedAgent[], members: Record<string, string
   const groupAgents: GroupAgents = {
     membersOf: async (groupId) => all.filter((a) => (members[groupId] ?? all.map((x) => x.id)).includes(a.id)),
     set: async () => true,
+    joinedElsewhere: async () => undefined,
     size: () => 0,
   };
   return { agents: directoryOf(all), groupAgents };

@@ -16,6 +16,8 @@ const R = agent('reviewer', 'botR', 'Reviewer');
 function world(enabled: Record<string, boolean> = {}) {
   const members = new Map<string, Set<string>>();
   const added: string[] = [];
+  /** Joins this instance learned another one finished. */
+  const seenJoined: string[] = [];
   const groupAgents: GroupAgents = {
     membersOf: async (g) => [A, R].filter((a) => members.get(g)?.has(a.id)),
     async set(g, a, member) {
@@ -27,11 +29,14 @@ function world(enabled: Record<string, boolean> = {}) {
       } else set.delete(a.id);
       return true;
     },
+    async joinedElsewhere(g, a) {
+      seenJoined.push(`${a.id}@${g}`);
+    },
     size: () => 0,
   };
   const settings = { get: async (g: string) => ({ enabled: enabled[g] ?? true }) as never };
   const joinsWith = (records: JoinRecords, node = 'n1') => createDefaultJoins({ records, groupAgents, directory: directoryOf([A, R]), settings, node, logger: recordingLogger().logger });
-  return { members, added, groupAgents, joinsWith, enabled };
+  return { members, added, seenJoined, groupAgents, joinsWith, enabled };
 }
 
 describe('default joins', () => {
@@ -70,5 +75,29 @@ describe('default joins', () => {
     const one = w.joinsWith(records, 'n1');
     await Promise.all([one.ensure('G1'), one.ensure('G1'), w.joinsWith(records, 'n2').ensure('G1')]);
     expect(w.added).toEqual(['assistant@G1']);
+  });
+
+  it("an instance that loses the race waits for the winner's join and then counts the agent as a member (a new group's first messages are answered, not ignored)", async () => {
+    const w = world();
+    const records = createMemoryJoinRecords();
+    // The winner's bot is slow to be added (Tailchat's group.addMember).
+    let release!: () => void;
+    const slow = new Promise<void>((r) => (release = r));
+    const set = w.groupAgents.set.bind(w.groupAgents);
+    w.groupAgents.set = async (g, a, member) => {
+      await slow;
+      return set(g, a, member);
+    };
+    const winner = w.joinsWith(records, 'n1').ensure('G1');
+    let loserDone = false;
+    const loser = w.joinsWith(records, 'n2')
+      .ensure('G1')
+      .then(() => (loserDone = true));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(loserDone).toBe(false); // still waiting for the winner
+    release();
+    await Promise.all([winner, loser]);
+    expect(w.added).toEqual(['assistant@G1']);
+    expect(w.seenJoined).toEqual(['assistant@G1']);
   });
 });

@@ -70,4 +70,13 @@ describe('group agents', () => {
     await expect(groups.set('nope', A, true)).rejects.toThrow(/does not exist/);
     expect(g.calls).toEqual([]);
   });
+
+  it('a join another instance just finished counts at once, though Tailchat (and this cache) still answer the old list', async () => {
+    const g = fakeGroups({ G1: ['alice'] });
+    const groups = createGroupAgents({ host: g.host, directory: directoryOf([A, R]), ttlMs: 10_000 });
+    expect(await groups.membersOf('G1')).toEqual([]);
+    await groups.joinedElsewhere('G1', A);
+    expect((await groups.membersOf('G1')).map((a) => a.id)).toEqual(['assistant']);
+    expect(g.calls).toEqual([]); // nothing asked of Tailchat: the other instance added it
+  });
 });

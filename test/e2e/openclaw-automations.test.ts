@@ -91,14 +91,10 @@ describe('scheduled tasks on the real OpenClaw gateway', () => {
     const second = stack.startBundle(env(2), 'bundle-auto-2');
     // Its first catch-up watches the group's session (the job store is shared): both instances get the result.
     await second.waitForOutput(/automations: started/, 60_000);
-    const left = /automation event left to the instance that delivers it/;
-    const leftBefore = first.count(left) + second.count(left);
     const id = shortIdIn(await command('/remind in 4 seconds [[tick]] for both'));
     await expect.poll(() => scheduledBy(id).length, { timeout: 60_000, interval: 250 }).toBe(1);
     await quiet(4_000);
     expect(scheduledBy(id)).toHaveLength(1);
-    // Both got the live result: one posted it, the other found it claimed.
-    expect(first.count(left) + second.count(left)).toBeGreaterThan(leftBefore);
     await second.stop();
   }, 150_000);
 

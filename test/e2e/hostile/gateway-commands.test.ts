@@ -55,9 +55,10 @@ describe('gateway commands typed by chat members', () => {
     const prompt = await conv.ask('/status');
     const reply = await conv.finalReplyTo(prompt, 60_000);
     expect(aiMeta(reply)?.status).toBe('done');
+    // The shared Tailchat may also hold prompts of earlier files that this bundle's intake sweep
+    // answers meanwhile: look for this prompt's turn, not at the last one.
     const turns = modelTurnsSince(before);
-    expect(turns.length, `the model was not asked; the reply was: ${reply.content.slice(0, 300)}`).toBeGreaterThan(0);
-    expect(turns.at(-1)).toContain('status');
+    expect(turns.some((t) => t.includes('status')), `the model was not asked; the reply was: ${reply.content.slice(0, 300)}`).toBe(true);
     expect(reply.content).toContain('You said:');
   });
 
@@ -82,7 +83,7 @@ describe('gateway commands typed by chat members', () => {
     const reply = await conv.finalReplyTo(prompt, 60_000);
     // Still the stack's model answering (the fake server), which saw the words as they were typed.
     expect(aiMeta(reply)?.status, reply.content.slice(0, 300)).toBe('done');
-    expect(modelTurnsSince(before).at(-1)).toMatch(/please answer .model openai\/gpt-4o-mini thanks/);
+    expect(modelTurnsSince(before).some((t) => /please answer .model openai\/gpt-4o-mini thanks/.test(t))).toBe(true);
     const next = await conv.ask('and now?');
     expect(aiMeta(await conv.finalReplyTo(next, 60_000))?.status).toBe('done');
   });

@@ -73,7 +73,9 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
   let pluginStore: PluginStore | undefined;
   /** Scheduled tasks: jobs, and their results delivered once (bridge/automations/). */
   let automations: Promise<RunnerAutomations> | undefined;
-  /** The same, once started (stopping never waits for Tailchat to appear). */
+  /** Tailchat and the agents' bot users, as the runner resolved them. */
+  let tailchat: { host: ReturnType<typeof createTailchatHost>; agents: Awaited<ReturnType<typeof resolveAgentDirectory>> } | undefined;
+  /** The automations, once started (stopping never waits for Tailchat to appear). */
   let runningAutomations: RunnerAutomations | undefined;
 
   const getRunner = async (): Promise<Runner> => {
@@ -81,6 +83,7 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
     await broker.waitForServices(['user', 'chat.message', 'gateway'], 60_000);
     const host = createTailchatHost((action, params, o) => broker.call(action, params, o));
     const agents = await resolveAgentDirectory(host, createRoster(config));
+    tailchat ??= { host, agents };
     runner ??= createRunner(engines, {
       host,
       botUserId: agents.defaultAgent.userId,
@@ -104,8 +107,8 @@ export function createRunnerService(opts: RunnerServiceOptions): ServiceSchema {
   const getAutomations = (): Promise<RunnerAutomations> => {
     automations ??= (async () => {
       await getRunner();
-      const host = createTailchatHost((action, params, o) => broker.call(action, params, o));
-      const agents = await resolveAgentDirectory(host, createRoster(config));
+      // The runner's own Tailchat host and agents (resolved once, with it).
+      const { host, agents } = tailchat!;
       const created = createRunnerAutomations({
         engines,
         store: pluginStore ? createMongoAutomationStore(pluginStore.db) : createMemoryAutomationStore(),

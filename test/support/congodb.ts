@@ -5,6 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import { MongoClient, type Db } from 'mongodb';
+import { afterAll, beforeAll } from 'vitest';
 import net from 'node:net';
 import path from 'node:path';
 import { ensureSetup, findKitDir, sharedHome } from '../tailchat/kit.js';
@@ -69,4 +70,21 @@ export function throwawayDatabases(server: () => CongoServer, prefix: string): {
       for (const c of clients.splice(0)) await c.close();
     },
   };
+}
+
+/**
+ * The usual set-up of a store test file: one CongoDB for the file, started before its tests and
+ * stopped after them, and throwaway databases on it (`fresh()`), their clients closed at the end.
+ */
+export function congoForFile(prefix: string): { fresh(): Db; server(): CongoServer } {
+  let server: CongoServer | undefined;
+  const databases = throwawayDatabases(() => server!, prefix);
+  beforeAll(async () => {
+    server = await startCongo();
+  });
+  afterAll(async () => {
+    await databases.close();
+    await server?.stop();
+  });
+  return { fresh: () => databases.fresh(), server: () => server! };
 }

@@ -3,22 +3,13 @@
  * (bridge/agents/tailchat-groups.ts) on the kit's CongoDB through the official driver.
  */
 import { ObjectId, type Db } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMongoJoinRecords } from '../../../../bridge/store/agent-joins.js';
 import { createGroupIdReader, scanGroups, TAILCHAT_GROUPS } from '../../../../bridge/agents/tailchat-groups.js';
-import { startCongo, throwawayDatabases, type CongoServer } from '../../../support/congodb.js';
+import { congoForFile } from '../../../support/congodb.js';
 
-let server: CongoServer;
-const databases = throwawayDatabases(() => server, 'joins');
-const freshDb = (): Db => databases.fresh();
-
-beforeAll(async () => {
-  server = await startCongo();
-});
-afterAll(async () => {
-  await databases.close();
-  await server?.stop();
-});
+const congo = congoForFile('joins');
+const freshDb = (): Db => congo.fresh();
 
 describe('join records on the database', () => {
   it('one claim per (group, agent) wins; a claim whose instance died is taken over after its lease, by one', async () => {

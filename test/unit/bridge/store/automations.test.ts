@@ -6,25 +6,16 @@
  * sees the same jobs and claims, and unreadable documents are skipped.
  */
 import type { Db } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMemoryAutomationStore } from '../../../../bridge/automations/memory-store.js';
 import type { AutomationStore } from '../../../../bridge/automations/store.js';
 import { automationJobId, createMongoAutomationStore } from '../../../../bridge/store/automations.js';
 import { COLLECTIONS, keyId } from '../../../../bridge/store/collections.js';
 import { automationRecordFor } from '../../fakes/automation-record.js';
-import { startCongo, throwawayDatabases, type CongoServer } from '../../../support/congodb.js';
+import { congoForFile } from '../../../support/congodb.js';
 
-let server: CongoServer;
-const databases = throwawayDatabases(() => server, 'automations');
-const freshDb = (): Db => databases.fresh();
-
-beforeAll(async () => {
-  server = await startCongo();
-});
-afterAll(async () => {
-  await databases.close();
-  await server?.stop();
-});
+const congo = congoForFile('automations');
+const freshDb = (): Db => congo.fresh();
 
 const job = automationRecordFor;
 

@@ -4,23 +4,14 @@
  * own, two instances writing the same vote keep one, and votes older than 27 weeks go.
  */
 import type { Db } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FeedbackRecord } from '../../../../bridge/feedback/votes.js';
 import { COLLECTIONS } from '../../../../bridge/store/collections.js';
 import { createMongoFeedbackStore } from '../../../../bridge/store/feedback.js';
-import { startCongo, throwawayDatabases, type CongoServer } from '../../../support/congodb.js';
+import { congoForFile } from '../../../support/congodb.js';
 
-let server: CongoServer;
-const databases = throwawayDatabases(() => server, 'feedback');
-const freshDb = (): Db => databases.fresh();
-
-beforeAll(async () => {
-  server = await startCongo();
-});
-afterAll(async () => {
-  await databases.close();
-  await server?.stop();
-});
+const congo = congoForFile('feedback');
+const freshDb = (): Db => congo.fresh();
 
 const vote = (userId: string, v: 'up' | 'down', at: string, over: Partial<FeedbackRecord> = {}): FeedbackRecord => ({
   runId: 'tc-p1',

@@ -4,23 +4,15 @@
  * states, the fixed start of journalling, and purging old entries.
  */
 import { ObjectId, type Db } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createMongoIntakeJournal } from '../../../../bridge/store/intake.js';
 import { createStoredMessageReader, TAILCHAT_MESSAGES } from '../../../../bridge/intake/stored-messages.js';
-import { startCongo, throwawayDatabases, type CongoServer } from '../../../support/congodb.js';
+import { congoForFile } from '../../../support/congodb.js';
 
-let server: CongoServer;
-const databases = throwawayDatabases(() => server, 'intake');
-const freshDb = (): Db => databases.fresh();
+const congo = congoForFile('intake');
+const freshDb = (): Db => congo.fresh();
 const messageId = () => new ObjectId().toHexString();
 
-beforeAll(async () => {
-  server = await startCongo();
-});
-afterAll(async () => {
-  await databases.close();
-  await server?.stop();
-});
 
 describe('intake journal', () => {
   it('gives a message to one taker; others see who holds it until the lease lapses, then one takes it over', async () => {
